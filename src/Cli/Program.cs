@@ -1,0 +1,3 @@
+using P2P.Cli;
+
+return await CliApp.RunAsync(args);
