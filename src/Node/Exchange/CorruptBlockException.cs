@@ -1,0 +1,15 @@
+using P2P.Node.Content;
+
+namespace P2P.Node.Exchange;
+
+/// <summary>A block's bytes do not hash to its CID (a corrupted file on disk, or a lying peer).</summary>
+public sealed class CorruptBlockException : Exception
+{
+    public CorruptBlockException(Cid cid)
+        : base($"block {cid} is corrupted: its bytes do not match its hash")
+    {
+        Cid = cid;
+    }
+
+    public Cid Cid { get; }
+}
