@@ -48,6 +48,9 @@ internal sealed class ProgressBar : IProgress<long>, IDisposable
         }
     }
 
+    /// <summary>An adapter for reporters that give a running total rather than increments.</summary>
+    public IProgress<long> Cumulative => new CumulativeAdapter(this);
+
     /// <summary>Extra text shown after the figures, e.g. the number of peers.</summary>
     public void SetExtra(string extra)
     {
@@ -79,6 +82,20 @@ internal sealed class ProgressBar : IProgress<long>, IDisposable
             return "0s";
         var secs = (_total - _done) / rate;
         return secs >= 3600 ? $"{secs / 3600:0.0}h" : secs >= 60 ? $"{secs / 60:0.0}m" : $"{secs:0}s";
+    }
+
+    private void SetDone(long value)
+    {
+        lock (_lock)
+        {
+            _done = value;
+            Draw(force: false);
+        }
+    }
+
+    private sealed class CumulativeAdapter(ProgressBar bar) : IProgress<long>
+    {
+        public void Report(long value) => bar.SetDone(value);
     }
 
     public void Dispose()

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using P2P.Cli.Infrastructure;
+
+namespace P2P.Cli.Commands;
+
+/// <summary>`p2p repo stat|verify|gc`.</summary>
+internal static class RepoCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("repo", "Inspect and maintain the repo.\n\nExamples:\n  p2p repo stat\n  p2p repo verify\n  p2p repo gc");
+        command.Subcommands.Add(Stat());
+        command.Subcommands.Add(Verify());
+        command.Subcommands.Add(Gc());
+        return command;
+    }
+
+    private static Command Stat()
+    {
+        var command = new Command("stat", "Print the repo's size and counts.\n\nExample:\n  p2p repo stat --enc json");
+        CommandRunner.SetAction(command, (parse, _) =>
+        {
+            using var node = NodeAccess.Open(parse);
+            var s = node.Stat();
+            Output.For(parse).Write(
+                $"NumObjects: {s.BlockCount}\nRepoSize:   {s.TotalBytes} ({Units.Bytes(s.TotalBytes)})\nPins:       {s.PinCount}\nRepoPath:   {s.Path}\nVersion:    {s.Version}\nSync:       {s.SyncPolicy}",
+                new { NumObjects = s.BlockCount, RepoSize = s.TotalBytes, Pins = s.PinCount, RepoPath = s.Path, Version = s.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static Command Verify()
+    {
+        var command = new Command("verify", "Re-hash every block and name any that is corrupted.\n\nExample:\n  p2p repo verify");
+        CommandRunner.SetAction(command, (parse, ct) =>
+        {
+            using var node = NodeAccess.Open(parse);
+            var result = node.Verify(ct);
+            var output = Output.For(parse);
+            foreach (var bad in result.Corrupted)
+                output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad.ToString() });
+            foreach (var unreadable in result.Unreadable)
+                output.Write($"unreadable block {unreadable}", new { Msg = "unreadable", Block = unreadable.ToString() });
+            if (result.IsHealthy)
+            {
+                output.Write($"verified {result.Checked} blocks: repo is healthy", new { Checked = result.Checked, Healthy = true });
+                return Task.FromResult(ExitCodes.Ok);
+            }
+            Console.Error.WriteLine($"Error: {result.Corrupted.Count + result.Unreadable.Count} of {result.Checked} blocks failed verification");
+            return Task.FromResult(ExitCodes.Corrupt);
+        });
+        return command;
+    }
+
+    private static Command Gc()
+    {
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the summary" };
+        var command = new Command("gc", "Remove every block that no pin keeps.\n\nExample:\n  p2p repo gc") { quiet };
+        CommandRunner.SetAction(command, (parse, ct) =>
+        {
+            using var node = NodeAccess.Open(parse);
+            var result = node.CollectGarbage(ct);
+            var output = Output.For(parse);
+            if (!parse.GetValue(quiet))
+            {
+                foreach (var cid in result.Removed)
+                    output.Write($"removed {cid}", new { Key = cid.ToString() });
+            }
+            if (!output.Json)
+                output.Line($"removed {result.Removed.Count} blocks ({Units.Bytes(result.BytesFreed)}), kept {result.Kept}");
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+}
