@@ -1,0 +1,93 @@
+using P2P.Node.Exchange;
+
+namespace P2P.Node.Content.Exporting;
+
+/// <summary>
+/// Streams one file's bytes in order with a bounded read-ahead. At each File node the children that overlap the
+/// wanted range (found from blocksizes, so skipped subtrees are never fetched) are fetched in order: the child
+/// needed now is always fetched, and up to <c>readAhead</c> further children across the whole walk are fetched
+/// speculatively, each holding a slot of a shared budget until the walk reaches it. Because the child needed
+/// now never waits for a slot, a deep walk cannot deadlock on slots its ancestors hold, and memory stays at
+/// <c>readAhead</c> blocks plus one per level. One instance serves one read; not thread-safe.
+/// </summary>
+internal sealed class FileReader(IBlockGetter getter, int readAhead, CancellationToken cancellationToken)
+{
+    /// <summary>Deeper than any importer builds (1024 links of 2 MiB reach exabytes in 5 levels).</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Free speculative-fetch slots; touched only by the walking thread.</summary>
+    private int _free = readAhead;
+
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(UnixFsNode node, long start, long end, int depth)
+    {
+        if (depth > MaxDepth)
+            throw new InvalidDataException($"{node.Cid}: file DAG is deeper than {MaxDepth} levels");
+        if (!node.IsFile)
+            throw new InvalidDataException($"{node.Cid}: a file's DAG contains a {node.UnixFs.Type} node");
+        var inline = node.Inline;
+        if (start < inline.Length && start < end)
+            yield return inline[(int)start..(int)Math.Min(end, inline.Length)];
+        var wanted = Overlapping(node, start, end);
+        if (wanted.Count == 0)
+            yield break;
+        var queue = new Queue<(Task<byte[]> Fetch, bool Speculative)>();
+        var started = 0;
+        try
+        {
+            for (var k = 0; k < wanted.Count; k++)
+            {
+                while (started < wanted.Count && (started == k || TryTakeSlot()))
+                {
+                    queue.Enqueue((getter.GetBlockAsync(node.Links[wanted[started].Index].Hash, cancellationToken).AsTask(), started != k));
+                    started++;
+                }
+                var (fetch, speculative) = queue.Dequeue();
+                if (speculative)
+                    _free++;
+                var (index, offset) = wanted[k];
+                var cid = node.Links[index].Hash;
+                var child = UnixFsNode.Decode(cid, await fetch);
+                var expected = (long)node.UnixFs.BlockSizes[index];
+                if (child.Size != expected)
+                    throw new InvalidDataException($"{node.Cid}: child {cid} holds {child.Size} bytes but its blocksize says {expected}");
+                await foreach (var part in ReadAsync(child, Math.Max(0, start - offset), Math.Min(expected, end - offset), depth + 1))
+                    yield return part;
+            }
+        }
+        finally
+        {
+            // Left over after an error or an early stop: nobody awaits them, so observe their faults here.
+            foreach (var (fetch, speculative) in queue)
+            {
+                if (speculative)
+                    _free++;
+                _ = fetch.ContinueWith(static t => t.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private bool TryTakeSlot()
+    {
+        if (_free == 0)
+            return false;
+        _free--;
+        return true;
+    }
+
+    /// <summary>Children overlapping [start, end) with their offsets in the node; empty children are skipped.</summary>
+    private static List<(int Index, long Offset)> Overlapping(UnixFsNode node, long start, long end)
+    {
+        var result = new List<(int, long)>();
+        long offset = node.Inline.Length;
+        var sizes = node.UnixFs.BlockSizes;
+        for (var i = 0; i < sizes.Count && offset < end; i++)
+        {
+            var size = (long)sizes[i];
+            if (size > 0 && offset + size > start)
+                result.Add((i, offset));
+            offset += size;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,4 @@
+namespace P2P.Node.Content.Importing;
+
+/// <summary>A finished subtree as its parent links it: CID, bytes of file it covers, and cumulative size (Tsize).</summary>
+internal readonly record struct DagChild(Cid Cid, ulong FileSize, ulong DagSize);

@@ -1,0 +1,58 @@
+using P2P.Node.Content.UnixFs;
+
+namespace P2P.Node.Content.Importing;
+
+/// <summary>
+/// Walks a file-system tree for <see cref="UnixFsImporter.ImportPathAsync"/>: files one after another (each
+/// pipelined inside), children of a directory in UTF-8 name order, and records kubo's output entries.
+/// </summary>
+internal sealed class TreeWalk(NodeBuilder nodes, IProgress<long>? progress, CancellationToken cancellationToken)
+{
+    private long _bytes;
+
+    public List<ImportedEntry> Files { get; } = [];
+
+    public List<ImportedEntry> Directories { get; } = [];
+
+    public async Task<DagChild> AddAsync(FileSystemInfo item, string path)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (item.LinkTarget is { } target)
+        {
+            var link = nodes.StoreSymlink(target);
+            Files.Add(new ImportedEntry(path, link.Cid, UnixFsType.Symlink, (long)link.FileSize, (long)link.DagSize));
+            return link;
+        }
+        if (item is DirectoryInfo directory)
+            return await AddDirectoryAsync(directory, path);
+        await using var stream = new FileStream(item.FullName, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.Read,
+            BufferSize = 0,
+            Options = FileOptions.SequentialScan,
+        });
+        var (root, bytes) = await UnixFsImporter.ImportFileCoreAsync(stream, nodes, progress, _bytes, cancellationToken);
+        _bytes += bytes;
+        Files.Add(new ImportedEntry(path, root.Cid, UnixFsType.File, bytes, (long)root.DagSize));
+        return root;
+    }
+
+    private async Task<DagChild> AddDirectoryAsync(DirectoryInfo directory, string path)
+    {
+        var children = directory.EnumerateFileSystemInfos()
+            .Where(c => nodes.Options.IncludeHidden || !c.Name.StartsWith('.'))
+            .ToArray();
+        Array.Sort(children, (a, b) => NodeBuilder.Utf8Compare(a.Name, b.Name));
+        var entries = new List<(string, DagChild)>(children.Length);
+        foreach (var child in children)
+        {
+            var item = child.LinkTarget is null && child is FileInfo { Exists: false } ? new DirectoryInfo(child.FullName) : child;
+            entries.Add((child.Name, await AddAsync(item, path + "/" + child.Name)));
+        }
+        var node = nodes.StoreDirectory(entries);
+        Directories.Add(new ImportedEntry(path, node.Cid, UnixFsType.Directory, 0, (long)node.DagSize));
+        return node;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Buffers;
+using P2P.Node.Content.Chunking;
+using P2P.Node.Content.UnixFs;
+using P2P.Node.Storage;
+
+namespace P2P.Node.Content.Importing;
+
+/// <summary>
+/// kubo-identical <c>ipfs add</c>: fixed-size chunks, balanced layout, raw or dag-pb leaves, flat directories.
+/// A file is pipelined: this thread reads chunks into pooled buffers, up to <c>2 × Parallelism + 2</c> chunks
+/// are hashed and stored at once on the thread pool, and finished leaves join the tree strictly in file order.
+/// Memory is bounded by that window and the tree's open levels, not by the file size.
+/// </summary>
+public static class UnixFsImporter
+{
+    /// <summary>Imports one file from <paramref name="source"/>; <paramref name="progress"/> gets bytes imported so far.</summary>
+    public static async Task<ImportResult> ImportFileAsync(
+        Stream source,
+        ImportOptions options,
+        IBlockStore store,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var nodes = new NodeBuilder(options, store);
+        var (root, bytes) = await ImportFileCoreAsync(source, nodes, progress, 0, cancellationToken);
+        return new ImportResult(root.Cid, bytes, (long)root.DagSize, nodes.BlockCount);
+    }
+
+    /// <summary>
+    /// Imports a file, a symlink or (with <paramref name="recursive"/>) a directory tree, like <c>ipfs add [-r]</c>.
+    /// Returns every entry added, files and symlinks in walk order then directories children-first, as kubo prints
+    /// them; the last entry is the root. Dot-files below the root are skipped unless
+    /// <see cref="ImportOptions.IncludeHidden"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<ImportedEntry>> ImportPathAsync(
+        string path,
+        bool recursive,
+        ImportOptions options,
+        IBlockStore store,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var info = new FileInfo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        FileSystemInfo item = info.Exists || info.LinkTarget is not null ? info : new DirectoryInfo(info.FullName);
+        if (!item.Exists && item.LinkTarget is null)
+            throw new FileNotFoundException($"{path}: no such file or directory", path);
+        if (item is DirectoryInfo && item.LinkTarget is null && !recursive)
+            throw new ArgumentException($"{path} is a directory; add it recursively", nameof(path));
+        var walk = new TreeWalk(new NodeBuilder(options, store), progress, cancellationToken);
+        await walk.AddAsync(item, item.Name);
+        return [.. walk.Files, .. walk.Directories];
+    }
+
+    internal static async Task<(DagChild Root, long Bytes)> ImportFileCoreAsync(
+        Stream source, NodeBuilder nodes, IProgress<long>? progress, long progressBase, CancellationToken cancellationToken)
+    {
+        var chunker = new FixedSizeChunker(nodes.Options.ChunkSize);
+        var tree = new BalancedTreeBuilder(nodes);
+        var window = new Queue<Task<DagChild>>();
+        var maxInFlight = 2 * nodes.Options.EffectiveParallelism + 2;
+        var bufferSize = NodeBuilder.LeafHeaderRoom + chunker.Size + NodeBuilder.LeafTrailerRoom;
+        long bytes = 0;
+        var first = true;
+        try
+        {
+            while (true)
+            {
+                var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+                int read;
+                try
+                {
+                    read = await chunker.ReadChunkAsync(source, buffer.AsMemory(NodeBuilder.LeafHeaderRoom, chunker.Size), cancellationToken);
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
+                // An empty file still has one (empty) leaf; otherwise end of stream ends the file.
+                if (read == 0 && !first)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    break;
+                }
+                first = false;
+                window.Enqueue(Task.Run(() => HashLeaf(nodes, buffer, read)));
+                while (window.Count >= maxInFlight)
+                    bytes = Consume(tree, await window.Dequeue(), bytes, progress, progressBase);
+                if (read < chunker.Size)
+                    break;
+            }
+            while (window.Count > 0)
+                bytes = Consume(tree, await window.Dequeue(), bytes, progress, progressBase);
+        }
+        finally
+        {
+            // On failure let the leaves already started finish so their pooled buffers go back to the pool.
+            while (window.Count > 0)
+            {
+                try
+                {
+                    await window.Dequeue();
+                }
+                catch (Exception)
+                {
+                    // The first error is the one being thrown; later ones add nothing.
+                }
+            }
+        }
+        return (tree.Finish(), bytes);
+    }
+
+    private static DagChild HashLeaf(NodeBuilder nodes, byte[] buffer, int length)
+    {
+        try
+        {
+            return nodes.StoreLeaf(buffer, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static long Consume(BalancedTreeBuilder tree, DagChild leaf, long bytes, IProgress<long>? progress, long progressBase)
+    {
+        tree.AddLeaf(leaf);
+        bytes += (long)leaf.FileSize;
+        progress?.Report(progressBase + bytes);
+        return bytes;
+    }
+}

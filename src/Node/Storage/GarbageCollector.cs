@@ -1,0 +1,77 @@
+using P2P.Node.Content;
+
+namespace P2P.Node.Storage;
+
+/// <summary>
+/// Mark and sweep over any <see cref="IBlockStore"/>: mark every block reachable from a recursive pin and every
+/// directly pinned block, then delete the rest. Killing it at any point is safe: marking writes nothing, each
+/// delete is idempotent and stands alone, and pins are never touched. The caller must keep writers out (see
+/// <see cref="GcGate"/>), or a block put between mark and sweep, before its pin, could be swept.
+/// </summary>
+public static class GarbageCollector
+{
+    public static GcResult Collect(IBlockStore store, IEnumerable<Pin> pins, ILinkDecoder links, CancellationToken cancellationToken = default)
+    {
+        var live = Mark(store, pins, links, cancellationToken);
+        var removed = new List<Cid>();
+        long freed = 0;
+        var kept = 0;
+        // Materialise the listing first so deleting does not race with the directory enumeration.
+        foreach (var multihash in store.EnumerateMultihashes().ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (live.Contains(multihash))
+            {
+                kept++;
+                continue;
+            }
+            var cid = Cid.V1(Multicodec.Raw, multihash);
+            var size = store.GetSize(cid);
+            if (store.Delete(cid))
+            {
+                removed.Add(cid);
+                freed += Math.Max(size, 0);
+            }
+        }
+        return new GcResult(removed, freed, kept);
+    }
+
+    /// <summary>
+    /// The multihashes that must be kept. A block missing below a recursive pin, or one that does not decode,
+    /// aborts gc before anything is deleted (as kubo's gc does): its children cannot be told apart from garbage.
+    /// </summary>
+    public static HashSet<Multihash> Mark(IBlockStore store, IEnumerable<Pin> pins, ILinkDecoder links, CancellationToken cancellationToken = default)
+    {
+        var live = new HashSet<Multihash>();
+        var pending = new Stack<(Cid Cid, Cid Root)>();
+        foreach (var pin in pins)
+        {
+            if (pin.Kind == PinKind.Direct)
+                live.Add(pin.Cid.Multihash);
+            else
+                pending.Push((pin.Cid, pin.Cid));
+        }
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (cid, root) = pending.Pop();
+            if (!live.Add(cid.Multihash) || cid.Codec == Multicodec.Raw || cid.Multihash.Code == Multicodec.Identity)
+                continue;
+            var block = store.Get(cid) ?? throw new RepoException(RepoErrorReason.Corrupt,
+                $"gc stopped, nothing removed: block {cid} under recursive pin {root} is missing (fetch it, or unpin {root})");
+            IEnumerable<Cid> children;
+            try
+            {
+                children = links.GetLinks(cid, block).ToList();
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException)
+            {
+                throw new RepoException(RepoErrorReason.Corrupt,
+                    $"gc stopped, nothing removed: block {cid} under recursive pin {root} does not decode ({e.Message}); run `p2p repo verify`", e);
+            }
+            foreach (var child in children)
+                pending.Push((child, root));
+        }
+        return live;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace P2P.Node.Storage;
+
+/// <summary>
+/// The two POSIX calls .NET does not expose: fsync on a handle we already hold (cheaper than wrapping it in a
+/// FileStream only to call Flush(true)) and fsync of a directory, which makes a rename durable (rename(2) is
+/// atomic but only durable once the directory entry is on disk; ext4 and xfs both need the directory fsync).
+/// </summary>
+internal static partial class Posix
+{
+    /// <summary>errno ENOSPC on Linux and macOS; .NET puts the raw errno in IOException.HResult on Unix.</summary>
+    public const int ENOSPC = 28;
+
+    /// <summary>Windows ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL as HRESULTs.</summary>
+    private const int WinDiskFull = unchecked((int)0x80070070);
+    private const int WinHandleDiskFull = unchecked((int)0x80070027);
+
+    public static bool IsDiskFull(IOException e) =>
+        e.HResult is ENOSPC or WinDiskFull or WinHandleDiskFull;
+
+    /// <summary>Forces a file's data and metadata to stable storage.</summary>
+    public static void FsyncFile(SafeFileHandle handle, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            using var fs = new FileStream(handle, FileAccess.Write);
+            fs.Flush(flushToDisk: true);
+            return;
+        }
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (fsync((int)handle.DangerousGetHandle()) != 0)
+                throw new IOException($"fsync of {path} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            if (added)
+                handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>Opens a file read-only and fsyncs it; fsync through a read-only descriptor flushes the inode's dirty pages.</summary>
+    public static void FsyncPath(string path)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        FsyncFile(handle, path);
+    }
+
+    /// <summary>Fsyncs a directory so that entries created or renamed into it survive a power cut. No-op on Windows.</summary>
+    public static void FsyncDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        // O_RDONLY (0) opens a directory on Linux and macOS; O_DIRECTORY's value differs by architecture, so we avoid it.
+        var fd = open(path, 0);
+        if (fd < 0)
+            throw new IOException($"cannot open directory {path} to fsync it (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (fsync(fd) != 0)
+                throw new IOException($"fsync of directory {path} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            _ = close(fd);
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+}

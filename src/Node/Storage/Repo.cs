@@ -1,0 +1,199 @@
+namespace P2P.Node.Storage;
+
+/// <summary>
+/// A p2p repo on disk: config.json, identity.key, blocks/ (flatfs), pins.json, version, and repo.lock.
+/// An open Repo holds an exclusive lock on repo.lock for its lifetime (FileShare.None, which .NET implements
+/// with flock(2) on Unix), so the kernel releases it if the process dies and a second process, or a second
+/// Open in this one, gets a clear error instead of a corrupted repo.
+/// </summary>
+public sealed class Repo : IDisposable
+{
+    /// <summary>The on-disk layout this code reads and writes.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Environment variable that overrides the default location, like kubo's IPFS_PATH.</summary>
+    public const string PathVariable = "P2P_PATH";
+
+    public const string ConfigFileName = "config.json";
+    public const string IdentityFileName = "identity.key";
+    public const string BlocksDirectoryName = "blocks";
+    public const string PinsFileName = "pins.json";
+    public const string VersionFileName = "version";
+    public const string LockFileName = "repo.lock";
+
+    private readonly FileStream _lock;
+    private int _disposed;
+
+    private Repo(string path, FileStream repoLock, RepoConfig config, FlatFsBlockStore blocks, PinStore pins)
+    {
+        RootPath = path;
+        _lock = repoLock;
+        Config = config;
+        Blocks = blocks;
+        Pins = pins;
+    }
+
+    public string RootPath { get; }
+
+    /// <summary>The config as loaded; change it with <see cref="SaveConfig"/>.</summary>
+    public RepoConfig Config { get; private set; }
+
+    public FlatFsBlockStore Blocks { get; }
+
+    public PinStore Pins { get; }
+
+    /// <summary>Hold <see cref="GcGate.EnterShared"/> from the first put of an add until its pin is recorded.</summary>
+    public GcGate GcGate { get; } = new();
+
+    /// <summary>The repo path to use: <paramref name="explicitPath"/>, else $P2P_PATH, else ~/.p2p.</summary>
+    public static string ResolvePath(string? explicitPath = null)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+            return Path.GetFullPath(explicitPath);
+        var fromEnvironment = Environment.GetEnvironmentVariable(PathVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            return Path.GetFullPath(fromEnvironment);
+        return Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".p2p");
+    }
+
+    public static bool Exists(string path) => File.Exists(Path.Join(path, VersionFileName));
+
+    /// <summary>
+    /// Creates a repo in <paramref name="path"/>, which must be absent or an empty directory (init never
+    /// overwrites anything), and returns it open. The version file is written last, so an init that crashed
+    /// midway leaves no repo that Open would accept.
+    /// </summary>
+    public static Repo Init(string path, RepoConfig? config = null)
+    {
+        path = Path.GetFullPath(path);
+        config ??= new RepoConfig();
+        var errors = config.Validate();
+        if (errors.Count > 0)
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"invalid config for new repo: {string.Join("; ", errors)}");
+        if (Exists(path))
+            throw new RepoException(RepoErrorReason.AlreadyExists, $"a p2p repo already exists at {path}");
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
+            throw new RepoException(RepoErrorReason.AlreadyExists, $"{path} is not empty: refusing to create a repo in it");
+        if (File.Exists(path))
+            throw new RepoException(RepoErrorReason.AlreadyExists, $"{path} is a file, not a directory");
+        Directory.CreateDirectory(path);
+        var repoLock = AcquireLock(path);
+        try
+        {
+            config.Save(Path.Join(path, ConfigFileName));
+            IdentityKeyFile.Create(Path.Join(path, IdentityFileName));
+            var blocks = new FlatFsBlockStore(Path.Join(path, BlocksDirectoryName), config.SyncPolicy);
+            AtomicFile.Write(Path.Join(path, VersionFileName), System.Text.Encoding.ASCII.GetBytes($"{CurrentVersion}\n"));
+            return new Repo(path, repoLock, config, blocks, PinStore.Open(Path.Join(path, PinsFileName)));
+        }
+        catch
+        {
+            repoLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens an existing repo, taking its lock and removing temp files left by a crash.</summary>
+    public static Repo Open(string path)
+    {
+        path = Path.GetFullPath(path);
+        if (!Exists(path))
+            throw new RepoException(RepoErrorReason.NotFound, $"no p2p repo at {path}: run `p2p init`");
+        var repoLock = AcquireLock(path);
+        try
+        {
+            CheckVersion(path);
+            var config = RepoConfig.Load(Path.Join(path, ConfigFileName));
+            AtomicFile.RemoveTemporaryFiles(path);
+            var blocks = new FlatFsBlockStore(Path.Join(path, BlocksDirectoryName), config.SyncPolicy);
+            blocks.RemoveTemporaryFiles();
+            var pins = PinStore.Open(Path.Join(path, PinsFileName));
+            return new Repo(path, repoLock, config, blocks, pins);
+        }
+        catch
+        {
+            repoLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The 32-byte Ed25519 private key; refuses a key file others can read or of the wrong size.</summary>
+    public byte[] ReadIdentityKey() => IdentityKeyFile.Read(Path.Join(RootPath, IdentityFileName));
+
+    /// <summary>Validates and atomically replaces config.json. The sync policy applies from the next open.</summary>
+    public void SaveConfig(RepoConfig config)
+    {
+        config.Save(Path.Join(RootPath, ConfigFileName));
+        Config = config;
+    }
+
+    public RepoStat Stat()
+    {
+        long count = 0, bytes = 0;
+        foreach (var (path, multihash) in Blocks.EnumerateBlockFiles())
+        {
+            if (multihash is null)
+                continue;
+            var info = new FileInfo(path);
+            if (!info.Exists)
+                continue;
+            count++;
+            bytes += info.Length;
+        }
+        return new RepoStat(RootPath, CurrentVersion, count, bytes, Pins.Count, Blocks.SyncPolicy);
+    }
+
+    /// <summary>`repo gc`: removes every block not reachable from a pin. Waits for running adds to finish.</summary>
+    public GcResult CollectGarbage(ILinkDecoder links, CancellationToken cancellationToken = default)
+    {
+        using (GcGate.EnterExclusive())
+            return GarbageCollector.Collect(Blocks, Pins.List(), links, cancellationToken);
+    }
+
+    /// <summary>`repo verify`: re-hashes every block in parallel.</summary>
+    public VerifyResult Verify(CancellationToken cancellationToken = default) => BlockVerifier.Verify(Blocks, cancellationToken);
+
+    /// <summary>Makes blocks durable per the sync policy, then releases the lock.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        try
+        {
+            Blocks.Flush();
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+
+    private static FileStream AcquireLock(string path)
+    {
+        var lockPath = Path.Join(path, LockFileName);
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (File.Exists(lockPath))
+        {
+            throw new RepoException(RepoErrorReason.Locked, $"repo {path} is in use by another p2p process (a running daemon?)", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RepoException(RepoErrorReason.NotFound, $"cannot open repo lock {lockPath}: {e.Message}", e);
+        }
+    }
+
+    private static void CheckVersion(string path)
+    {
+        var text = File.ReadAllText(Path.Join(path, VersionFileName)).Trim();
+        if (!int.TryParse(text, out var version) || version < 1)
+            throw new RepoException(RepoErrorReason.Corrupt, $"repo {path} has an unreadable version file ('{Truncate(text)}')");
+        if (version > CurrentVersion)
+            throw new RepoException(RepoErrorReason.UnsupportedVersion,
+                $"repo {path} is version {version}, newer than this p2p understands ({CurrentVersion}): upgrade p2p");
+    }
+
+    private static string Truncate(string s) => s.Length <= 16 ? s : s[..16] + "…";
+}

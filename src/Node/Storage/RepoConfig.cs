@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace P2P.Node.Storage;
+
+/// <summary>
+/// The contents of config.json (camelCase JSON). Missing fields take the defaults below and unknown fields are
+/// ignored, so a config written by an older or newer p2p still loads; <see cref="Validate"/> says what is wrong.
+/// </summary>
+public sealed class RepoConfig
+{
+    public const string DefaultListen = "/ip4/127.0.0.1/udp/4001";
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+    };
+
+    /// <summary>The UDP multiaddr the node listens on.</summary>
+    public string Listen { get; set; } = DefaultListen;
+
+    /// <summary>Peers contacted at start, as <c>/ip4/…/udp/…/p2p/&lt;PeerId&gt;</c>.</summary>
+    public List<string> Bootstrap { get; set; } = [];
+
+    /// <summary>The HTTP API's address:port (loopback: the API is not authenticated).</summary>
+    public string Api { get; set; } = "127.0.0.1:5001";
+
+    /// <summary>The HTTP gateway's address:port.</summary>
+    public string Gateway { get; set; } = "127.0.0.1:8080";
+
+    /// <summary>When block writes are fsynced; see <see cref="Storage.SyncPolicy"/>.</summary>
+    public SyncPolicy SyncPolicy { get; set; } = SyncPolicy.Batch;
+
+    public RepoLimits Limits { get; set; } = new();
+
+    /// <summary>How often provider records are republished; kubo's Reprovider.Interval default (22 h, records live 48 h).</summary>
+    public TimeSpan ReprovideInterval { get; set; } = TimeSpan.FromHours(22);
+
+    /// <summary>trace, debug, information, warning, error, critical or none.</summary>
+    public string LogLevel { get; set; } = "information";
+
+    /// <summary>Every problem found, each a short phrase naming the field; empty when the config is usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (AddressSyntax.CheckUdpMultiaddr(Listen, requirePeerId: false) is { } listenError)
+            errors.Add($"listen {listenError}");
+        if (Bootstrap is null)
+        {
+            errors.Add("bootstrap must be a list");
+        }
+        else
+        {
+            foreach (var peer in Bootstrap)
+            {
+                if (AddressSyntax.CheckUdpMultiaddr(peer, requirePeerId: true) is { } peerError)
+                    errors.Add($"bootstrap entry {peerError}");
+            }
+        }
+        if (AddressSyntax.CheckEndpoint(Api) is { } apiError)
+            errors.Add($"api {apiError}");
+        if (AddressSyntax.CheckEndpoint(Gateway) is { } gatewayError)
+            errors.Add($"gateway {gatewayError}");
+        if (!Enum.IsDefined(SyncPolicy))
+            errors.Add("syncPolicy must be none, batch or always");
+        if (Limits is null)
+        {
+            errors.Add("limits must be an object");
+        }
+        else
+        {
+            if (Limits.MaxPeers < 1)
+                errors.Add("limits.maxPeers must be at least 1");
+            if (Limits.MaxInFlightRequestsPerPeer < 1)
+                errors.Add("limits.maxInFlightRequestsPerPeer must be at least 1");
+            if (Limits.UploadRateBytesPerSecond < 0)
+                errors.Add("limits.uploadRateBytesPerSecond must be 0 (unlimited) or more");
+        }
+        if (ReprovideInterval < TimeSpan.FromMinutes(1) || ReprovideInterval > TimeSpan.FromHours(48))
+            errors.Add("reprovideInterval must be between 00:01:00 and 48:00:00 (records expire after 48 h)");
+        if (!Enum.TryParse<LogLevel>(LogLevel, ignoreCase: true, out _) || int.TryParse(LogLevel, out _))
+            errors.Add($"logLevel '{LogLevel}' is not one of trace, debug, information, warning, error, critical, none");
+        return errors;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Parses and validates; throws <see cref="RepoException"/> whose one-line message names <paramref name="source"/>.</summary>
+    public static RepoConfig FromJson(string json, string source)
+    {
+        RepoConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<RepoConfig>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}" : "";
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"{source} is not valid JSON{where}: {FirstLine(e.Message)}", e);
+        }
+        if (config is null)
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"{source} is empty (null)");
+        var errors = config.Validate();
+        if (errors.Count > 0)
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"{source}: {string.Join("; ", errors)}");
+        return config;
+    }
+
+    /// <summary>Reads and validates a config file.</summary>
+    public static RepoConfig Load(string path)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"cannot read {path}: {e.Message}", e);
+        }
+        return FromJson(json, path);
+    }
+
+    /// <summary>Validates, then replaces the file atomically (a crash leaves the old or the new config, never half of one).</summary>
+    public void Save(string path)
+    {
+        var errors = Validate();
+        if (errors.Count > 0)
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"refusing to save an invalid config: {string.Join("; ", errors)}");
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(ToJson() + "\n"));
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+}

@@ -1,0 +1,14 @@
+namespace P2P.Node.Storage;
+
+/// <summary>Resource caps from config.json's <c>limits</c> section. Zero means unlimited where the name says so.</summary>
+public sealed class RepoLimits
+{
+    /// <summary>Most peers connected at once.</summary>
+    public int MaxPeers { get; set; } = 256;
+
+    /// <summary>Most block requests one peer may have outstanding with us (and we with it).</summary>
+    public int MaxInFlightRequestsPerPeer { get; set; } = 64;
+
+    /// <summary>Upload cap in bytes per second over all peers; 0 = unlimited.</summary>
+    public long UploadRateBytesPerSecond { get; set; }
+}

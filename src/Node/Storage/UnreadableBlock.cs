@@ -1,0 +1,4 @@
+namespace P2P.Node.Storage;
+
+/// <summary>A file under blocks/ that verify could not check: unreadable, oversized, or not named like a block.</summary>
+public sealed record UnreadableBlock(string Path, string Reason);
