@@ -1,0 +1,122 @@
+using P2P.Node.Content;
+using P2P.Node.Content.DagPb;
+using P2P.Node.Content.Exporting;
+using P2P.Node.Content.Importing;
+using P2P.Node.Exchange;
+using P2P.Node.Storage;
+
+namespace P2P.Node.Hosting;
+
+/// <summary>
+/// A node without a network: the repo, the importer and the exporter wired together. The CLI's offline
+/// commands and, later, the daemon's API both work through it, so the commands only parse and print.
+/// </summary>
+public sealed class LocalNode : IDisposable
+{
+    private readonly Repo? _repo;
+
+    private LocalNode(Repo? repo, IBlockStore blocks)
+    {
+        _repo = repo;
+        Blocks = blocks;
+        Getter = new OfflineBlockGetter(blocks);
+        Exporter = new UnixFsExporter(Getter);
+    }
+
+    public static LocalNode Open(string repoPath)
+    {
+        var repo = Repo.Open(repoPath);
+        return new LocalNode(repo, repo.Blocks);
+    }
+
+    /// <summary>A node over a throwaway in-memory store, for `add --only-hash` without a repo.</summary>
+    public static LocalNode InMemory() => new(null, new MemoryBlockStore());
+
+    public IBlockStore Blocks { get; }
+
+    public IBlockGetter Getter { get; }
+
+    public UnixFsExporter Exporter { get; }
+
+    /// <summary>The repo; throws when this node is an in-memory one.</summary>
+    public Repo Repo => _repo ?? throw new InvalidOperationException("this node has no repo");
+
+    /// <summary>
+    /// Adds a file or (recursively) a directory and, if asked, pins the root recursively. The gc gate is held
+    /// from the first block to the pin, so a concurrent gc cannot remove what is being added.
+    /// </summary>
+    public async Task<IReadOnlyList<ImportedEntry>> AddPathAsync(
+        string path, bool recursive, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        using var scope = _repo?.GcGate.EnterShared();
+        var entries = await UnixFsImporter.ImportPathAsync(path, recursive, options, Blocks, progress, cancellationToken);
+        Blocks.Flush();
+        if (pin && _repo is not null && entries.Count > 0)
+            _repo.Pins.Add(entries[^1].Cid, PinKind.Recursive);
+        return entries;
+    }
+
+    /// <summary>Adds one stream (stdin, an HTTP body) and optionally pins it.</summary>
+    public async Task<ImportResult> AddStreamAsync(
+        Stream source, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        using var scope = _repo?.GcGate.EnterShared();
+        var result = await UnixFsImporter.ImportFileAsync(source, options, Blocks, progress, cancellationToken);
+        Blocks.Flush();
+        if (pin && _repo is not null)
+            _repo.Pins.Add(result.Root, PinKind.Recursive);
+        return result;
+    }
+
+    /// <summary>
+    /// Pins <paramref name="cid"/>. A recursive pin first checks that the whole DAG is present and intact, so a pin
+    /// never promises content the repo cannot serve.
+    /// </summary>
+    public async Task PinAsync(Cid cid, bool recursive, CancellationToken cancellationToken)
+    {
+        using var scope = Repo.GcGate.EnterShared();
+        if (recursive)
+            await WalkAsync(cid, cancellationToken);
+        else
+            await Getter.GetBlockAsync(cid, cancellationToken);
+        Repo.Pins.Add(cid, recursive ? PinKind.Recursive : PinKind.Direct);
+    }
+
+    public bool Unpin(Cid cid) => Repo.Pins.Remove(cid);
+
+    public IReadOnlyList<Pin> Pins() => Repo.Pins.List();
+
+    public GcResult CollectGarbage(CancellationToken cancellationToken) => Repo.CollectGarbage(DagPbLinkDecoder.Instance, cancellationToken);
+
+    public VerifyResult Verify(CancellationToken cancellationToken) => Repo.Verify(cancellationToken);
+
+    public RepoStat Stat() => Repo.Stat();
+
+    /// <summary>Stores one block whose CID the caller computed from its bytes.</summary>
+    public void PutBlock(Cid cid, ReadOnlySpan<byte> data)
+    {
+        if (!cid.Multihash.Matches(data))
+            throw new CorruptBlockException(cid);
+        Blocks.Put(cid, data);
+        Blocks.Flush();
+    }
+
+    /// <summary>Fetches (and so verifies) every block of a DAG, breadth first, each block once.</summary>
+    private async Task WalkAsync(Cid root, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<Multihash> { root.Multihash };
+        var queue = new Queue<Cid>();
+        queue.Enqueue(root);
+        while (queue.TryDequeue(out var cid))
+        {
+            var block = await Getter.GetBlockAsync(cid, cancellationToken);
+            foreach (var link in DagPbLinkDecoder.Instance.GetLinks(cid, block))
+            {
+                if (seen.Add(link.Multihash))
+                    queue.Enqueue(link);
+            }
+        }
+    }
+
+    public void Dispose() => _repo?.Dispose();
+}
