@@ -1,0 +1,286 @@
+using System.Net;
+using System.Net.Sockets;
+using LiteNetLib;
+using Microsoft.Extensions.Logging;
+using P2P.Node.Security;
+
+namespace P2P.Node.Transport;
+
+/// <summary>The network-thread half: connection requests, handshake steps and data frames.</summary>
+public sealed partial class LiteNetTransport
+{
+    internal void OnConnectionRequest(ConnectionRequest request)
+    {
+        var from = request.RemoteEndPoint;
+        if (!_rateLimiter.TryAcquire(from.Address))
+        {
+            _drops.Count(DropReason.RateLimited, from);
+            request.Reject();
+            return;
+        }
+        if (_net.ConnectedPeersCount + _outbound.Count >= _options.MaxPeers)
+        {
+            _drops.Count(DropReason.TooManyPeers, from);
+            request.Reject();
+            return;
+        }
+        if (Interlocked.Increment(ref _pendingInbound) > _options.MaxPendingHandshakes)
+        {
+            Interlocked.Decrement(ref _pendingInbound);
+            _drops.Count(DropReason.TooManyPendingHandshakes, from);
+            request.Reject();
+            return;
+        }
+        var peer = request.AcceptIfKey(_options.ConnectionKey);
+        if (peer is null)
+        {
+            Interlocked.Decrement(ref _pendingInbound);
+            _drops.Count(DropReason.BadConnectionKey, from);
+            return;
+        }
+        var pending = PendingHandshake.Inbound(new IPEndPoint(peer.Address, peer.Port), new HandshakeResponder(_identity, _options.CipherSuites));
+        pending.NetPeer = peer;
+        peer.Tag = pending;
+        pending.Timer = _time.CreateTimer(_ => OnHandshakeTimeout(pending), null, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    internal void OnPeerConnected(NetPeer peer)
+    {
+        var key = new IPEndPoint(peer.Address, peer.Port);
+        if (peer.Tag is PendingHandshake || !_outbound.TryGetValue(key, out var pending))
+            return; // inbound: wait for the hello
+        byte[] hello;
+        lock (pending.Lock)
+        {
+            if (pending.Finished)
+                return;
+            pending.NetPeer = peer;
+            peer.Tag = pending;
+            hello = pending.Initiator!.CreateHello();
+        }
+        SendHandshake(peer, FrameKind.Hello, hello);
+    }
+
+    internal void OnPeerDisconnected(NetPeer peer, string reason)
+    {
+        switch (peer.Tag)
+        {
+            case SecurePeer secure when _peers.TryRemove(peer.Id, out _):
+                secure.MarkDisconnected();
+                _logger.LogDebug("Peer {PeerId} disconnected: {Reason}", secure.PeerId, reason);
+                PeerDisconnected?.Invoke(this, new SecurePeerEventArgs(secure, reason));
+                break;
+            case PendingHandshake pending:
+                Fail(pending, $"connection closed during the handshake ({reason})", count: false);
+                break;
+            default:
+                // An outbound attempt that never connected (refused, unreachable, timed out).
+                if (_outbound.TryGetValue(new IPEndPoint(peer.Address, peer.Port), out var outbound))
+                    Fail(outbound, $"could not connect ({reason})", count: false);
+                break;
+        }
+    }
+
+    internal void OnNetworkError(IPEndPoint endPoint, SocketError error) =>
+        _logger.LogDebug("Socket error {Error} with {EndPoint}", error, endPoint);
+
+    internal void OnReceive(NetPeer peer, ReadOnlySpan<byte> frame, byte channel)
+    {
+        var from = peer.Tag is SecurePeer sp ? sp.RemoteEndPoint : (peer.Tag as PendingHandshake)?.Remote;
+        if (frame.Length < 1)
+        {
+            _drops.Count(DropReason.MalformedFrame, from, "empty frame");
+            return;
+        }
+        var kind = (FrameKind)frame[0];
+        if (peer.Tag is SecurePeer secure)
+        {
+            if (kind == FrameKind.Data)
+                OpenAndDeliver(secure, frame[1..], channel);
+            else
+                _drops.Count(DropReason.MalformedFrame, from, $"frame kind {frame[0]} after the handshake");
+            return;
+        }
+        if (peer.Tag is not PendingHandshake pending)
+        {
+            _drops.Count(DropReason.MalformedFrame, from, "frame from a peer without a handshake");
+            return;
+        }
+        if (kind == FrameKind.Data)
+        {
+            BufferEarly(pending, frame, channel);
+            return;
+        }
+        if (frame.Length - 1 > Security.HandshakeProtocol.MaxMessageLength)
+        {
+            Fail(pending, "oversized handshake message", count: true);
+            return;
+        }
+        if (pending.IsOutbound)
+            OnReply(pending, peer, kind, frame[1..]);
+        else
+            OnHelloOrFinish(pending, peer, kind, frame[1..]);
+    }
+
+    private void OnReply(PendingHandshake pending, NetPeer peer, FrameKind kind, ReadOnlySpan<byte> body)
+    {
+        SecurePeer secure;
+        byte[]? finish;
+        lock (pending.Lock)
+        {
+            if (pending.Finished)
+                return;
+            if (kind != FrameKind.Reply)
+            {
+                FailLocked(pending, $"expected a handshake reply, got frame kind {(byte)kind}");
+                return;
+            }
+            if (!pending.Initiator!.TryProcessReply(body, out finish, out var session, out var error))
+            {
+                FailLocked(pending, error!);
+                return;
+            }
+            pending.Finished = true;
+            secure = new SecurePeer(peer, session!, outbound: true);
+            // Tag before the finish leaves, so the responder's first data frames find the session.
+            peer.Tag = secure;
+            _peers[peer.Id] = secure;
+        }
+        SendHandshake(peer, FrameKind.Finish, finish!);
+        pending.Dispose();
+        _logger.LogDebug("Connected to {PeerId} at {EndPoint} ({Suite})", secure.PeerId, secure.RemoteEndPoint, secure.Suite);
+        PeerConnected?.Invoke(this, new SecurePeerEventArgs(secure));
+        pending.Completion.TrySetResult(ConnectResult.Success(secure));
+    }
+
+    private void OnHelloOrFinish(PendingHandshake pending, NetPeer peer, FrameKind kind, ReadOnlySpan<byte> body)
+    {
+        SecurePeer secure;
+        List<(byte Channel, byte[] Frame)> early;
+        lock (pending.Lock)
+        {
+            if (pending.Finished)
+                return;
+            if (kind == FrameKind.Hello)
+            {
+                if (!pending.Responder!.TryProcessHello(body, out var reply, out var helloError))
+                {
+                    FailLocked(pending, helloError!);
+                    return;
+                }
+                SendHandshake(peer, FrameKind.Reply, reply!);
+                return;
+            }
+            if (kind != FrameKind.Finish)
+            {
+                FailLocked(pending, $"unexpected frame kind {(byte)kind} during the handshake");
+                return;
+            }
+            if (!pending.Responder!.TryProcessFinish(body, out var session, out var error))
+            {
+                FailLocked(pending, error!);
+                return;
+            }
+            pending.Finished = true;
+            Interlocked.Decrement(ref _pendingInbound);
+            secure = new SecurePeer(peer, session!, outbound: false);
+            peer.Tag = secure;
+            _peers[peer.Id] = secure;
+            early = [.. pending.EarlyFrames];
+            pending.EarlyFrames.Clear();
+        }
+        pending.Dispose();
+        _logger.LogDebug("Accepted {PeerId} from {EndPoint} ({Suite})", secure.PeerId, secure.RemoteEndPoint, secure.Suite);
+        PeerConnected?.Invoke(this, new SecurePeerEventArgs(secure));
+        foreach (var (channel, frame) in early)
+            OpenAndDeliver(secure, frame.AsSpan(1), channel);
+    }
+
+    private void BufferEarly(PendingHandshake pending, ReadOnlySpan<byte> frame, byte channel)
+    {
+        lock (pending.Lock)
+        {
+            if (!pending.Finished && !pending.IsOutbound && pending.EarlyFrames.Count < _options.MaxEarlyFrames
+                && frame.Length - 1 <= _options.MaxMessageSize + 64)
+            {
+                pending.EarlyFrames.Add((channel, frame.ToArray()));
+                return;
+            }
+        }
+        _drops.Count(DropReason.EarlyData, pending.Remote, "data before the handshake finished");
+    }
+
+    private void OpenAndDeliver(SecurePeer secure, ReadOnlySpan<byte> sealedFrame, byte channel)
+    {
+        var length = secure.Session.PlaintextLength(sealedFrame.Length);
+        if (length < 0)
+        {
+            _drops.Count(DropReason.MalformedFrame, secure.RemoteEndPoint, "sealed frame shorter than its tag");
+            return;
+        }
+        if (length > _options.MaxMessageSize)
+        {
+            _drops.Count(DropReason.Oversized, secure.RemoteEndPoint, $"{length}-byte message");
+            return;
+        }
+        var plaintext = GC.AllocateUninitializedArray<byte>(length);
+        switch (secure.Session.TryOpen(sealedFrame, plaintext))
+        {
+            case SessionOpenStatus.Ok:
+                if (!_inbound.Writer.TryWrite(new InboundMessage(secure, channel, plaintext)))
+                    _drops.Count(DropReason.InboundQueueFull, secure.RemoteEndPoint);
+                break;
+            case SessionOpenStatus.Replayed:
+                _drops.Count(DropReason.Replayed, secure.RemoteEndPoint);
+                break;
+            case SessionOpenStatus.Forged:
+                _drops.Count(DropReason.Forged, secure.RemoteEndPoint);
+                break;
+            default:
+                _drops.Count(DropReason.MalformedFrame, secure.RemoteEndPoint);
+                break;
+        }
+    }
+
+    private void SendHandshake(NetPeer peer, FrameKind kind, byte[] body)
+    {
+        var frame = new byte[1 + body.Length];
+        frame[0] = (byte)kind;
+        body.CopyTo(frame, 1);
+        peer.Send(frame, 0, DeliveryMethod.ReliableOrdered);
+        _net.TriggerUpdate();
+    }
+
+    private void OnHandshakeTimeout(PendingHandshake pending)
+    {
+        lock (pending.Lock)
+        {
+            if (pending.Finished)
+                return;
+            _drops.Count(DropReason.HandshakeTimeout, pending.Remote, "inbound handshake");
+            FailLocked(pending, "handshake timed out", count: false);
+        }
+    }
+
+    private void Fail(PendingHandshake pending, string error, bool count)
+    {
+        lock (pending.Lock)
+            FailLocked(pending, error, count);
+    }
+
+    /// <summary>Ends a handshake that failed: nobody above the transport ever hears of the peer. Caller holds pending.Lock.</summary>
+    private void FailLocked(PendingHandshake pending, string error, bool count = true)
+    {
+        if (pending.Finished)
+            return;
+        pending.Finished = true;
+        if (!pending.IsOutbound)
+            Interlocked.Decrement(ref _pendingInbound);
+        if (count)
+            _drops.Count(DropReason.HandshakeFailed, pending.Remote, error);
+        pending.Completion.TrySetResult(ConnectResult.Failure(error));
+        pending.Dispose();
+        if (pending.NetPeer is { } netPeer)
+            _net.DisconnectPeer(netPeer);
+    }
+}

@@ -1,0 +1,235 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.Channels;
+using LiteNetLib;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using P2P.Node.Security;
+
+namespace P2P.Node.Transport;
+
+/// <summary>
+/// <see cref="ISecureTransport"/> over LiteNetLib 2.1.5: one UDP socket, reliable ordered channels, the handshake
+/// as the first messages of each connection, AEAD-sealed frames after it. Tuning and pitfalls in
+/// docs/TRANSPORT.md and MEASURED.md: 1 ms tick, MTU 1432, many channels, unsynced events handed off through a
+/// bounded channel, readers recycled by hand, sends throttled on the reliable queue length.
+/// Receive-side logic is in LiteNetTransport.Receive.cs.
+/// </summary>
+public sealed partial class LiteNetTransport : ISecureTransport
+{
+    private readonly NodeIdentity _identity;
+    private readonly TransportOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly NetManager _net;
+    private readonly Channel<InboundMessage> _inbound;
+    private readonly DropCounters _drops;
+    private readonly ConnectionRateLimiter _rateLimiter;
+
+    /// <summary>Outbound handshakes by remote endpoint, registered before Connect so OnPeerConnected always finds them.</summary>
+    private readonly ConcurrentDictionary<IPEndPoint, PendingHandshake> _outbound = new();
+
+    /// <summary>Authenticated peers by LiteNetLib peer id.</summary>
+    private readonly ConcurrentDictionary<int, SecurePeer> _peers = new();
+
+    /// <summary>Inbound handshakes in progress; bounded by <see cref="TransportOptions.MaxPendingHandshakes"/>.</summary>
+    private int _pendingInbound;
+    private int _disposed;
+
+    public LiteNetTransport(NodeIdentity identity, TransportOptions? options = null, TimeProvider? time = null, ILogger<LiteNetTransport>? logger = null)
+    {
+        _identity = identity;
+        _options = options ?? new TransportOptions();
+        _options.Validate();
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _drops = new DropCounters(_logger);
+        _rateLimiter = new ConnectionRateLimiter(_options.ConnectionAttemptsPerSecond, _time);
+        _inbound = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(_options.InboundQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full; we count the drop instead of blocking the socket thread.
+            SingleWriter = false,
+            SingleReader = false,
+        });
+        _net = new NetManager(new TransportListener(this))
+        {
+            UpdateTime = _options.UpdateTimeMilliseconds,
+            MtuOverride = _options.MtuOverride,
+            ChannelsCount = (byte)_options.ChannelCount,
+            UnsyncedEvents = true,
+            UnconnectedMessagesEnabled = false,
+            IPv6Enabled = false,
+            AutoRecycle = false,
+            PacketPoolSize = 20_000,
+            ReconnectDelay = 20,
+            MaxConnectAttempts = 10,
+            DisconnectTimeout = _options.DisconnectTimeoutMilliseconds,
+        };
+    }
+
+    public PeerId LocalPeerId => _identity.PeerId;
+
+    public IPEndPoint LocalEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+
+    public int ChannelCount => _options.ChannelCount;
+
+    public int MaxMessageSize => _options.MaxMessageSize;
+
+    public ChannelReader<InboundMessage> Inbound => _inbound.Reader;
+
+    public IReadOnlyCollection<SecurePeer> Peers => _peers.Values.ToArray();
+
+    public event EventHandler<SecurePeerEventArgs>? PeerConnected;
+
+    public event EventHandler<SecurePeerEventArgs>? PeerDisconnected;
+
+    public void Start(IPEndPoint bind)
+    {
+        if (bind.Address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            throw new ArgumentException("only IPv4 endpoints are supported", nameof(bind));
+        if (!_net.Start(bind.Address, IPAddress.IPv6Any, bind.Port))
+            throw new InvalidOperationException($"could not bind UDP {bind}");
+        LocalEndPoint = new IPEndPoint(bind.Address, _net.LocalPort);
+        _logger.LogInformation("Transport {PeerId} listening on udp {EndPoint}", LocalPeerId, LocalEndPoint);
+    }
+
+    public async Task<ConnectResult> ConnectAsync(IPEndPoint remote, PeerId? expectedPeer, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (!_net.IsRunning)
+            throw new InvalidOperationException("transport not started");
+        var key = new IPEndPoint(remote.Address, remote.Port);
+        foreach (var existing in _peers.Values)
+        {
+            if (existing.RemoteEndPoint.Equals(key) && existing.IsConnected)
+            {
+                return expectedPeer is null || existing.PeerId == expectedPeer
+                    ? ConnectResult.Success(existing)
+                    : ConnectResult.Failure($"{key} is already connected as {existing.PeerId}, not {expectedPeer}");
+            }
+        }
+        var pending = PendingHandshake.Outbound(key, new HandshakeInitiator(_identity, expectedPeer, _options.CipherSuites));
+        if (!_outbound.TryAdd(key, pending))
+        {
+            pending.Dispose();
+            return ConnectResult.Failure($"a connection to {key} is already in progress");
+        }
+        try
+        {
+            var netPeer = _net.Connect(key, _options.ConnectionKey);
+            if (netPeer is null)
+                return ConnectResult.Failure($"LiteNetLib refused to connect to {key}");
+            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+            try
+            {
+                return await pending.Completion.Task.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                _drops.Count(DropReason.HandshakeTimeout, key, "outbound handshake");
+                Abort(pending, netPeer);
+                return ConnectResult.Failure($"handshake with {key} timed out after {_options.HandshakeTimeout.TotalSeconds:0.#} s");
+            }
+            catch (OperationCanceledException)
+            {
+                Abort(pending, netPeer);
+                throw;
+            }
+        }
+        finally
+        {
+            _outbound.TryRemove(new KeyValuePair<IPEndPoint, PendingHandshake>(key, pending));
+        }
+    }
+
+    public async ValueTask<bool> SendAsync(SecurePeer peer, ReadOnlyMemory<byte> message, byte channel, CancellationToken ct)
+    {
+        if (channel >= _options.ChannelCount)
+            throw new ArgumentOutOfRangeException(nameof(channel), channel, $"the transport has {_options.ChannelCount} channels");
+        if (message.Length > _options.MaxMessageSize)
+            throw new ArgumentException($"message of {message.Length} bytes exceeds the limit of {_options.MaxMessageSize}", nameof(message));
+        // LiteNetLib's reliable queue is unbounded (MEASURED.md pitfall 6): wait while this channel is backed up.
+        while (peer.IsConnected && peer.NetPeer.GetPacketsCountInReliableQueue(channel, ordered: true) > _options.SendQueuePackets)
+            await Task.Delay(TimeSpan.FromMilliseconds(1), _time, ct);
+        if (!peer.IsConnected)
+            return false;
+        SendSealed(peer, message.Span, channel);
+        return true;
+    }
+
+    public void Disconnect(SecurePeer peer)
+    {
+        if (_peers.TryRemove(peer.NetPeer.Id, out _))
+        {
+            peer.MarkDisconnected();
+            _net.DisconnectPeer(peer.NetPeer);
+            PeerDisconnected?.Invoke(this, new SecurePeerEventArgs(peer, "disconnected locally"));
+        }
+    }
+
+    public long GetDropCount(DropReason reason) => _drops.Get(reason);
+
+    /// <summary>Seals a message as a data frame and hands it to LiteNetLib (which copies it).</summary>
+    private void SendSealed(SecurePeer peer, ReadOnlySpan<byte> message, byte channel)
+    {
+        var length = 1 + peer.Session.SealedLength(message.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            buffer[0] = (byte)FrameKind.Data;
+            peer.Session.Seal(message, buffer.AsSpan(1, length - 1));
+            peer.NetPeer.Send(buffer, 0, length, channel, DeliveryMethod.ReliableOrdered);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        // Wake the logic thread so the first packets leave now rather than on the next tick.
+        _net.TriggerUpdate();
+    }
+
+    /// <summary>Test hook: a sealed data frame as it would go on the wire, without sending it.</summary>
+    internal byte[] SealFrame(SecurePeer peer, ReadOnlySpan<byte> message)
+    {
+        var frame = new byte[1 + peer.Session.SealedLength(message.Length)];
+        frame[0] = (byte)FrameKind.Data;
+        peer.Session.Seal(message, frame.AsSpan(1));
+        return frame;
+    }
+
+    /// <summary>Test hook: sends raw bytes on a connection, bypassing sealing (to check that the receiver drops them).</summary>
+    internal void SendRawFrame(SecurePeer peer, byte[] frame, byte channel)
+    {
+        peer.NetPeer.Send(frame, channel, DeliveryMethod.ReliableOrdered);
+        _net.TriggerUpdate();
+    }
+
+    private void Abort(PendingHandshake pending, NetPeer? netPeer)
+    {
+        lock (pending.Lock)
+        {
+            if (pending.Finished)
+                return;
+            pending.Finished = true;
+        }
+        pending.Dispose();
+        if (netPeer is not null)
+            _net.DisconnectPeer(netPeer);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        // Stop joins LiteNetLib's threads; run it off the caller's context.
+        await Task.Run(() => _net.Stop(sendDisconnectMessages: true));
+        _inbound.Writer.TryComplete();
+        // Session keys are not disposed here or on disconnect: a send on another thread may still be sealing;
+        // NSec's safe handles free them once the peer is unreachable.
+        foreach (var peer in _peers.Values)
+            peer.MarkDisconnected();
+        _peers.Clear();
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using LiteNetLib;
+using P2P.Node.Security;
+
+namespace P2P.Node.Transport;
+
+/// <summary>
+/// One connection whose handshake has not finished; stored in <c>NetPeer.Tag</c> until it is replaced by the
+/// <see cref="SecurePeer"/>. Its fields are touched by the receive thread and the timeout timer: both hold
+/// <see cref="Lock"/>.
+/// </summary>
+internal sealed class PendingHandshake : IDisposable
+{
+    private PendingHandshake(IPEndPoint remote, HandshakeInitiator? initiator, HandshakeResponder? responder)
+    {
+        Remote = remote;
+        Initiator = initiator;
+        Responder = responder;
+    }
+
+    public Lock Lock { get; } = new();
+
+    public IPEndPoint Remote { get; }
+
+    public HandshakeInitiator? Initiator { get; }
+
+    public HandshakeResponder? Responder { get; }
+
+    public bool IsOutbound => Initiator is not null;
+
+    /// <summary>Completed with the outcome for the caller of ConnectAsync (outbound only).</summary>
+    public TaskCompletionSource<ConnectResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public NetPeer? NetPeer { get; set; }
+
+    /// <summary>True once the handshake succeeded or failed; later events for it are ignored.</summary>
+    public bool Finished { get; set; }
+
+    /// <summary>Data frames that overtook the finish message (copies; the reader is recycled).</summary>
+    public List<(byte Channel, byte[] Frame)> EarlyFrames { get; } = [];
+
+    public ITimer? Timer { get; set; }
+
+    public static PendingHandshake Outbound(IPEndPoint remote, HandshakeInitiator initiator) => new(remote, initiator, null);
+
+    public static PendingHandshake Inbound(IPEndPoint remote, HandshakeResponder responder) => new(remote, null, responder);
+
+    public void Dispose()
+    {
+        Timer?.Dispose();
+        Initiator?.Dispose();
+        Responder?.Dispose();
+    }
+}

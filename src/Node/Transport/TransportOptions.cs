@@ -1,0 +1,63 @@
+using P2P.Node.Security;
+using P2P.Node.Wire;
+
+namespace P2P.Node.Transport;
+
+/// <summary>
+/// Settings of <see cref="LiteNetTransport"/>. Defaults follow docs/TRANSPORT.md: a 1 ms logic tick, 1432-byte MTU
+/// and 16 channels move 256 KiB messages at hundreds of MB/s on loopback (LiteNetLib's own defaults: ~4 MB/s).
+/// </summary>
+public sealed class TransportOptions
+{
+    /// <summary>Channels per connection (1-64); both ends must agree, LiteNetLib drops data on extra channels.</summary>
+    public int ChannelCount { get; set; } = 16;
+
+    /// <summary>Largest plaintext message sent or accepted.</summary>
+    public int MaxMessageSize { get; set; } = WireLimits.MaxAnyMessageSize;
+
+    /// <summary>Authenticated plus handshaking peers at most.</summary>
+    public int MaxPeers { get; set; } = 256;
+
+    /// <summary>Inbound handshakes in progress at most (a cap on half-open state).</summary>
+    public int MaxPendingHandshakes { get; set; } = 64;
+
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connection attempts accepted per remote address per second (burst: the same number).</summary>
+    public int ConnectionAttemptsPerSecond { get; set; } = 100;
+
+    /// <summary>Messages the transport holds for the application before dropping new ones.</summary>
+    public int InboundQueueCapacity { get; set; } = 4096;
+
+    /// <summary>Packets queued on one channel before a send waits (back-pressure; LiteNetLib's queue is unbounded).</summary>
+    public int SendQueuePackets { get; set; } = 1024;
+
+    /// <summary>Data frames buffered per peer while its handshake finishes (they may overtake the last handshake message on another channel).</summary>
+    public int MaxEarlyFrames { get; set; } = 64;
+
+    /// <summary>Suites we offer and accept; None means every suite this process supports.</summary>
+    public CipherSuite CipherSuites { get; set; } = CipherSuite.None;
+
+    /// <summary>LiteNetLib's connection-request key: filters other protocols, not a secret.</summary>
+    public string ConnectionKey { get; set; } = "p2p/1";
+
+    /// <summary>LiteNetLib logic tick in milliseconds: reliable data and acks leave on this tick.</summary>
+    public int UpdateTimeMilliseconds { get; set; } = 1;
+
+    public int MtuOverride { get; set; } = 1432;
+
+    /// <summary>Milliseconds of silence before LiteNetLib declares a peer gone.</summary>
+    public int DisconnectTimeoutMilliseconds { get; set; } = 10_000;
+
+    internal void Validate()
+    {
+        if (ChannelCount is < 1 or > 64)
+            throw new ArgumentOutOfRangeException(nameof(ChannelCount), ChannelCount, "must be 1-64");
+        if (MaxMessageSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxMessageSize), MaxMessageSize, "must be positive");
+        if (MaxPeers < 1 || MaxPendingHandshakes < 1 || InboundQueueCapacity < 1 || SendQueuePackets < 1 || ConnectionAttemptsPerSecond < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxPeers), "limits must be positive");
+        if (HandshakeTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "must be positive");
+    }
+}

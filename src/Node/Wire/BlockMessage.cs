@@ -1,0 +1,21 @@
+using MessagePack;
+
+namespace P2P.Node.Wire;
+
+/// <summary>One block. The receiver hashes the data and checks it against the CID before using it.</summary>
+[MessagePackObject]
+public sealed class BlockMessage : WireMessage
+{
+    [IgnoreMember]
+    public override WireMessageType Type => WireMessageType.Block;
+
+    /// <summary>The binary CID the data should hash to.</summary>
+    [Key(0)]
+    public byte[] Cid { get; set; } = [];
+
+    /// <summary>The block, at most <see cref="WireLimits.MaxBlockSize"/> bytes.</summary>
+    [Key(1)]
+    public byte[] Data { get; set; } = [];
+
+    internal override string? Validate() => ValidateCid(Cid) ?? (Data is null ? "block data missing" : Data.Length > WireLimits.MaxBlockSize ? "block larger than 2 MiB" : null);
+}

@@ -1,0 +1,21 @@
+using MessagePack;
+
+namespace P2P.Node.Wire;
+
+/// <summary>Asks who provides the content with a multihash (libp2p GET_PROVIDERS); answered by <see cref="ProvidersMessage"/>.</summary>
+[MessagePackObject]
+public sealed class GetProvidersMessage : WireMessage
+{
+    [IgnoreMember]
+    public override WireMessageType Type => WireMessageType.GetProviders;
+
+    /// <summary>Matches the response to the request.</summary>
+    [Key(0)]
+    public ulong RequestId { get; set; }
+
+    /// <summary>The multihash of the content (not the CID: codecs do not matter to providers).</summary>
+    [Key(1)]
+    public byte[] Key { get; set; } = [];
+
+    internal override string? Validate() => ValidateMultihash(Key);
+}

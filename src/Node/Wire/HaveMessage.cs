@@ -1,0 +1,17 @@
+using MessagePack;
+
+namespace P2P.Node.Wire;
+
+/// <summary>The sender holds these blocks.</summary>
+[MessagePackObject]
+public sealed class HaveMessage : WireMessage
+{
+    [IgnoreMember]
+    public override WireMessageType Type => WireMessageType.Have;
+
+    /// <summary>Binary CIDs.</summary>
+    [Key(0)]
+    public List<byte[]> Cids { get; set; } = [];
+
+    internal override string? Validate() => ValidateCids(Cids);
+}

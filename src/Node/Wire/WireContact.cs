@@ -1,0 +1,48 @@
+using System.Net;
+using MessagePack;
+using P2P.Node.Security;
+
+namespace P2P.Node.Wire;
+
+/// <summary>A peer and where to reach it: binary PeerId, IPv4 (4 bytes) or IPv6 (16 bytes) address, UDP port.</summary>
+[MessagePackObject]
+public sealed class WireContact
+{
+    [Key(0)]
+    public byte[] PeerId { get; set; } = [];
+
+    [Key(1)]
+    public byte[] Address { get; set; } = [];
+
+    [Key(2)]
+    public ushort Port { get; set; }
+
+    public static WireContact From(PeerId peer, IPEndPoint endPoint) => new()
+    {
+        PeerId = peer.Bytes.ToArray(),
+        Address = endPoint.Address.GetAddressBytes(),
+        Port = (ushort)endPoint.Port,
+    };
+
+    /// <summary>The PeerId, or null when the bytes are not a valid one (already checked by the codec on receive).</summary>
+    public PeerId? GetPeerId() => Security.PeerId.TryFromBytes(PeerId, out var id, out _) ? id : null;
+
+    /// <summary>The endpoint, or null when the address is malformed.</summary>
+    public IPEndPoint? GetEndPoint() =>
+        Address is { Length: 4 or 16 } && Port != 0 ? new IPEndPoint(new IPAddress(Address), Port) : null;
+
+    internal string? Validate()
+    {
+        if (!Security.PeerId.TryFromBytes(PeerId ?? [], out _, out var error))
+            return $"contact: {error}";
+        if (Address is not { Length: 4 or 16 })
+            return "contact: address must be 4 or 16 bytes";
+        if (Port == 0)
+            return "contact: port 0";
+        return null;
+    }
+
+    public override string ToString() =>
+        $"{GetPeerId()?.ToString() ?? "?"}@{(GetEndPoint() is { } ep ? ep.ToString() : "?")}";
+
+}
