@@ -199,7 +199,7 @@ public sealed class OfflineCommandsTests : IDisposable
         var get = await CliRunner.RunAsync(_repo, "get", cid, "-o", output);
         Assert.Equal(4, get.ExitCode);
         Assert.False(File.Exists(output));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path).Where(p => Path.GetFileName(p).StartsWith("partial", StringComparison.Ordinal)));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_dir.Path), p => Path.GetFileName(p).Contains("partial", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
+using P2P.Node.Security;
 using P2P.Node.Storage;
 
 namespace P2P.Cli.Commands;
@@ -15,8 +16,10 @@ internal static class InitCommand
             var path = RepoAccess.PathFor(parse);
             try
             {
-                using var repo = Repo.Init(path);
-                var peerId = NodeIdentityFormat.PeerIdOf(repo);
+                string peerId;
+                using (var repo = Repo.Init(path))
+                using (var identity = NodeIdentity.FromPrivateKey(repo.ReadIdentityKey()))
+                    peerId = identity.PeerId.ToString();
                 Output.For(parse).Write(
                     $"initialized p2p repo at {path}\npeer identity: {peerId}",
                     new { Path = path, ID = peerId });

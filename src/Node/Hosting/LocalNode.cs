@@ -3,6 +3,7 @@ using P2P.Node.Content.DagPb;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
+using P2P.Node.Security;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting;
@@ -80,6 +81,13 @@ public sealed class LocalNode : IDisposable
         else
             await Getter.GetBlockAsync(cid, cancellationToken);
         Repo.Pins.Add(cid, recursive ? PinKind.Recursive : PinKind.Direct);
+    }
+
+    /// <summary>The node's PeerId, read from the repo's identity key.</summary>
+    public PeerId PeerId()
+    {
+        using var identity = NodeIdentity.FromPrivateKey(Repo.ReadIdentityKey());
+        return identity.PeerId;
     }
 
     public bool Unpin(Cid cid) => Repo.Pins.Remove(cid);
