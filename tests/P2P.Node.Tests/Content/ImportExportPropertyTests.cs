@@ -125,6 +125,15 @@ public class ImportExportPropertyTests
         Assert.Contains("CIDv0", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ImportFileAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            UnixFsImporter.ImportFileAsync(new MemoryStream(new byte[10_000]), new ImportOptions { ChunkSize = 100 }, new MemoryBlockStore(), null, cts.Token));
+    }
+
     /// <summary>Progress that reports on the caller's thread, so the test sees every value without waiting.</summary>
     private sealed class SynchronousProgress(Action<long> report) : IProgress<long>
     {
