@@ -99,8 +99,9 @@ public sealed class RepoConfig
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" at line {line + 1}" : "";
-            throw new RepoException(RepoErrorReason.InvalidConfig, $"{source} is not valid JSON{where}: {FirstLine(e.Message)}", e);
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, column {e.BytePositionInLine + 1}" : "";
+            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" (field {e.Path[2..]})";
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"{source} is not valid JSON{where}{field}: {Reason(e.Message)}", e);
         }
         if (config is null)
             throw new RepoException(RepoErrorReason.InvalidConfig, $"{source} is empty (null)");
@@ -134,9 +135,18 @@ public sealed class RepoConfig
         AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(ToJson() + "\n"));
     }
 
-    private static string FirstLine(string message)
+    /// <summary>System.Text.Json's message without the position and path it appends (we print those ourselves).</summary>
+    private static string Reason(string message)
     {
         var end = message.IndexOfAny(['\r', '\n']);
-        return end < 0 ? message : message[..end];
+        if (end >= 0)
+            message = message[..end];
+        foreach (var marker in new[] { " Path: ", " LineNumber: " })
+        {
+            var at = message.IndexOf(marker, StringComparison.Ordinal);
+            if (at > 0)
+                message = message[..at];
+        }
+        return message.TrimEnd();
     }
 }

@@ -19,15 +19,15 @@ public class ImportExportPropertyTests
             Gen.Bool,
             Gen.Int[-2, 2],
             Gen.Int[0, 3],
-            Gen.Int[0, 4 << 20],
+            Gen.Int[0, 3 << 20],
             (chunk, links, version, raw, delta, level, free) =>
         {
             var options = new ImportOptions { ChunkSize = chunk, MaxLinks = links, CidVersion = version, RawLeaves = raw };
             // Either a free size, or a size next to chunk × links^level, where a new tree level begins.
             var boundary = (long)chunk * (long)Math.Pow(links, level);
-            var length = free % 3 == 0 || boundary > (4 << 20) ? free : (int)Math.Max(0, boundary + delta);
+            var length = free % 3 == 0 || boundary > (3 << 20) ? free : (int)Math.Max(0, boundary + delta);
             // Keep the leaf count sane when chunks are tiny.
-            return (options, Math.Min(length, chunk * 20_000));
+            return (options, Math.Min(length, chunk * 8_000));
         });
 
     private static T Draw<T>(Gen<T> gen, PCG pcg) => gen.Generate(pcg, null, out _);
@@ -37,7 +37,7 @@ public class ImportExportPropertyTests
     {
         var pcg = new PCG(3, 424242);
         var random = new Random(424242);
-        for (var i = 0; i < 60; i++)
+        for (var i = 0; i < 40; i++)
         {
             var (options, length) = Draw(GenCase, pcg);
             var data = new byte[length];
@@ -123,6 +123,15 @@ public class ImportExportPropertyTests
     {
         var e = Assert.Throws<ArgumentException>(() => new ImportOptions { CidVersion = 0, HashFunction = Multicodec.Blake3 }.Validate());
         Assert.Contains("CIDv0", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportFileAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            UnixFsImporter.ImportFileAsync(new MemoryStream(new byte[10_000]), new ImportOptions { ChunkSize = 100 }, new MemoryBlockStore(), null, cts.Token));
     }
 
     /// <summary>Progress that reports on the caller's thread, so the test sees every value without waiting.</summary>

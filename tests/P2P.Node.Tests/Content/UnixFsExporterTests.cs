@@ -149,4 +149,30 @@ public class UnixFsExporterTests
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => new UnixFsExporter(new OfflineBlockGetter(store)).StatAsync(cid));
         Assert.Contains(cid.ToString(), e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReadFileAsync_StoppedEarly_LeavesNoFetchRunningUnobserved()
+    {
+        var (root, data, store) = await Import(50_000, Small);
+        var getter = new CountingBlockGetter(store);
+        var exporter = new UnixFsExporter(getter, readAhead: 16);
+        var first = new List<byte>();
+        await foreach (var part in exporter.ReadFileAsync(root))
+        {
+            first.AddRange(part.ToArray());
+            break;
+        }
+        Assert.Equal(data[..first.Count], first.ToArray());
+        Assert.True(getter.Fetches < 500 / 2, $"{getter.Fetches} blocks fetched for one piece");
+    }
+
+    [Fact]
+    public async Task WriteFileAsync_Cancelled_ThrowsOperationCanceled()
+    {
+        var (root, _, store) = await Import(5000, Small);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new UnixFsExporter(new CountingBlockGetter(store)).WriteFileAsync(root, Stream.Null, cancellationToken: cts.Token));
+    }
 }

@@ -47,10 +47,7 @@ internal sealed class TreeWalk(NodeBuilder nodes, IProgress<long>? progress, Can
         Array.Sort(children, (a, b) => NodeBuilder.Utf8Compare(a.Name, b.Name));
         var entries = new List<(string, DagChild)>(children.Length);
         foreach (var child in children)
-        {
-            var item = child.LinkTarget is null && child is FileInfo { Exists: false } ? new DirectoryInfo(child.FullName) : child;
-            entries.Add((child.Name, await AddAsync(item, path + "/" + child.Name)));
-        }
+            entries.Add((child.Name, await AddAsync(child, path + "/" + child.Name)));
         var node = nodes.StoreDirectory(entries);
         Directories.Add(new ImportedEntry(path, node.Cid, UnixFsType.Directory, 0, (long)node.DagSize));
         return node;
