@@ -7,8 +7,8 @@ namespace P2P.Node.Content.Exporting;
 /// <summary>
 /// Reads UnixFS DAGs back: file bytes (whole or a range), path resolution, directory listings, node kinds, and
 /// whole trees written to disk. Every block comes through the <see cref="IBlockGetter"/>, which verifies it;
-/// a malformed node raises <see cref="InvalidDataException"/> naming its CID. HAMT-sharded directories are read
-/// (listed, resolved, exported) though the importer does not write them. Thread-safe (no mutable state).
+/// a malformed node raises <see cref="InvalidDataException"/> naming its CID. Flat and HAMT-sharded directories
+/// are both read (listed, resolved, exported). Thread-safe (no mutable state).
 /// </summary>
 public sealed class UnixFsExporter
 {
