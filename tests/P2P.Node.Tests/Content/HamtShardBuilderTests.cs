@@ -47,6 +47,13 @@ public class HamtShardBuilderTests
         var listing = await exporter.ListAsync(root.Cid, resolveChildren: false);
         Assert.Equal(entries.Select(e => e.Item1).Order(StringComparer.Ordinal), listing.Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.Equal(entries[4999].Item2.Cid, await exporter.ResolveAsync(root.Cid + "/file-5000.txt"));
+
+        // A lookup follows the name's hash: the root shard and at most a sub-shard or two, not all of them.
+        var counting = new CountingBlockGetter(store);
+        var direct = new UnixFsExporter(counting);
+        Assert.Equal(entries[0].Item2.Cid, await direct.ResolveAsync(root.Cid + "/file-1.txt"));
+        Assert.InRange(counting.Fetches, 1, 3);
+        await Assert.ThrowsAsync<FileNotFoundException>(() => direct.ResolveAsync(root.Cid + "/file-6001.txt"));
     }
 
     [Theory]

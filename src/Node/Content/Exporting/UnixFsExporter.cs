@@ -41,15 +41,7 @@ public sealed class UnixFsExporter
             var node = await FetchAsync(cid, cancellationToken);
             if (node.UnixFs.Type is not (UnixFsType.Directory or UnixFsType.HamtShard))
                 throw new FileNotFoundException($"cannot look up '{name}': {cid} is a {Describe(node.UnixFs.Type)}, not a directory");
-            Cid? found = null;
-            await foreach (var link in DirectoryReader.EntriesAsync(this, node, cancellationToken))
-            {
-                if (link.Name == name)
-                {
-                    found = link.Hash;
-                    break;
-                }
-            }
+            var found = await DirectoryReader.FindAsync(this, node, name, cancellationToken);
             cid = found ?? throw new FileNotFoundException($"no link named '{name}' under {cid}");
         }
         return cid;
