@@ -10,9 +10,10 @@ namespace P2P.Bench;
 /// from 1 or 2 writer threads, under each sync policy, Flush included. Throughput = 1 GiB / Mean.
 /// The store does not verify, so CIDs are hashes of the block index and 64 random buffers are reused as data:
 /// the run measures the store, not SHA-256.
+/// One 1 GiB invocation per case keeps the whole run to a few minutes; raise iterationCount on a quiet machine.
 /// Run: dotnet run -c Release --project bench/P2P.Bench -- --filter '*StoragePut*'
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1)]
 public class StoragePutBenchmarks
 {
     private const long TotalBytes = 1L << 30;

@@ -41,8 +41,9 @@ public sealed class FlatFsBlockStore : IBlockStore, IDisposable
     /// <summary>Serialises Flush calls so two flushes do not race on the swap of <see cref="_unsyncedFiles"/>.</summary>
     private readonly Lock _flushLock = new();
 
-    /// <summary>Makes temp names unique within this process; with CreateNew a clash with a stale file is an error, not an overwrite.</summary>
+    /// <summary>Makes temp names unique within this instance; <see cref="_tempPrefix"/> keeps them apart from a crashed session's.</summary>
     private long _tempCounter;
+    private readonly string _tempPrefix = Guid.NewGuid().ToString("n")[..8];
 
     /// <summary>Opens (creating if needed) a flatfs directory. The caller must hold the repo lock.</summary>
     public FlatFsBlockStore(string directory, SyncPolicy syncPolicy = SyncPolicy.Batch)
@@ -95,18 +96,21 @@ public sealed class FlatFsBlockStore : IBlockStore, IDisposable
         if (!_marked)
             MarkDirty();
         EnsureShard(shardDirectory, shardIndex);
-        var tempPath = Path.Join(shardDirectory, $"{key}.{Interlocked.Increment(ref _tempCounter)}{TempExtension}");
+        var tempPath = Path.Join(shardDirectory, $"{key}.{_tempPrefix}{Interlocked.Increment(ref _tempCounter)}{TempExtension}");
         try
         {
-            // OpenHandle + RandomAccess writes straight from the caller's span: no FileStream buffer, no copy.
-            using (var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            try
             {
-                RandomAccess.Write(handle, data, 0);
-                if (SyncPolicy == SyncPolicy.Always)
-                    Posix.FsyncFile(handle, tempPath);
+                WriteAndRename(tempPath, finalPath, data);
             }
-            BeforeRename?.Invoke(tempPath);
-            File.Move(tempPath, finalPath, overwrite: true);
+            catch (DirectoryNotFoundException)
+            {
+                // The shard was removed behind our back (by hand, or a restore): recreate it once and retry.
+                if (shardIndex >= 0)
+                    Volatile.Write(ref _shardExists[shardIndex], false);
+                EnsureShard(shardDirectory, shardIndex);
+                WriteAndRename(tempPath, finalPath, data);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -297,6 +301,19 @@ public sealed class FlatFsBlockStore : IBlockStore, IDisposable
             }
             return buffer;
         }
+    }
+
+    private void WriteAndRename(string tempPath, string finalPath, ReadOnlySpan<byte> data)
+    {
+        // OpenHandle + RandomAccess writes straight from the caller's span: no FileStream buffer, no copy.
+        using (var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            RandomAccess.Write(handle, data, 0);
+            if (SyncPolicy == SyncPolicy.Always)
+                Posix.FsyncFile(handle, tempPath);
+        }
+        BeforeRename?.Invoke(tempPath);
+        File.Move(tempPath, finalPath, overwrite: true);
     }
 
     private void EnsureShard(string shardDirectory, int shardIndex)
