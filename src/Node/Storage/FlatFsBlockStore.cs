@@ -5,21 +5,28 @@ namespace P2P.Node.Storage;
 
 /// <summary>
 /// A block store of one file per block, laid out like kubo's flatfs (see <see cref="FlatFsKey"/>). A block is
-/// written to a fresh file in <c>.tmp/</c> and renamed into its shard, so a reader never sees a partial block
-/// and a crash leaves at worst a stray temp file, removed by <see cref="RemoveTemporaryFiles"/> when the repo
-/// is next opened. Thread-safe: concurrent puts of the same block both rename a complete file over the same
-/// name, which is harmless since the bytes are identical.
+/// written to a fresh temp file in its own shard directory and renamed into place, so a reader never sees a
+/// partial block. The temp file sits beside its target, as flatfs does, because a rename across directories
+/// takes the filesystem-wide rename lock on Linux (lock_rename) and would serialise concurrent writers.
+/// A crash leaves at worst stray temp files; the <c>.dirty</c> marker, present from the first put until
+/// <see cref="Dispose"/>, tells <see cref="RemoveTemporaryFiles"/> that it must look for them, so a clean
+/// open does not list a million files. Thread-safe: concurrent puts of one block each rename a complete file
+/// over the same name, which is harmless since the bytes are identical.
 /// </summary>
-public sealed class FlatFsBlockStore : IBlockStore
+public sealed class FlatFsBlockStore : IBlockStore, IDisposable
 {
     /// <summary>Largest block accepted or read back (blocks on the wire are at most 2 MiB; the margin is for the future).</summary>
     public const int MaxBlockSize = 4 * 1024 * 1024;
 
-    private const string TempDirectoryName = ".tmp";
     private const string TempExtension = ".tmp";
     private const string ShardingFileName = "SHARDING";
+    private const string DirtyMarkerName = ".dirty";
 
-    private readonly string _tempDirectory;
+    private readonly string _dirtyMarker;
+
+    /// <summary>Guards the creation of <see cref="_dirtyMarker"/>; <see cref="_marked"/> is read without it once true.</summary>
+    private readonly Lock _markerLock = new();
+    private volatile bool _marked;
 
     /// <summary>Shards known to exist, by <see cref="FlatFsKey.ShardIndex"/>; written racily, which is safe because creation is idempotent.</summary>
     private readonly bool[] _shardExists = new bool[FlatFsKey.ShardCount];
@@ -34,16 +41,17 @@ public sealed class FlatFsBlockStore : IBlockStore
     /// <summary>Serialises Flush calls so two flushes do not race on the swap of <see cref="_unsyncedFiles"/>.</summary>
     private readonly Lock _flushLock = new();
 
-    /// <summary>Makes temp names unique within this process; with CreateNew a clash with a stale file is an error, not an overwrite.</summary>
+    /// <summary>Makes temp names unique within this instance; <see cref="_tempPrefix"/> keeps them apart from a crashed session's.</summary>
     private long _tempCounter;
+    private readonly string _tempPrefix = Guid.NewGuid().ToString("n")[..8];
 
     /// <summary>Opens (creating if needed) a flatfs directory. The caller must hold the repo lock.</summary>
     public FlatFsBlockStore(string directory, SyncPolicy syncPolicy = SyncPolicy.Batch)
     {
         RootDirectory = Path.GetFullPath(directory);
         SyncPolicy = syncPolicy;
-        _tempDirectory = Path.Join(RootDirectory, TempDirectoryName);
-        Directory.CreateDirectory(_tempDirectory);
+        _dirtyMarker = Path.Join(RootDirectory, DirtyMarkerName);
+        Directory.CreateDirectory(RootDirectory);
         var sharding = Path.Join(RootDirectory, ShardingFileName);
         if (File.Exists(sharding))
         {
@@ -85,19 +93,24 @@ public sealed class FlatFsBlockStore : IBlockStore
         if (File.Exists(finalPath))
             return;
         var shardIndex = FlatFsKey.ShardIndex(shard);
+        if (!_marked)
+            MarkDirty();
         EnsureShard(shardDirectory, shardIndex);
-        var tempPath = Path.Join(_tempDirectory, $"{key}.{Interlocked.Increment(ref _tempCounter)}{TempExtension}");
+        var tempPath = Path.Join(shardDirectory, $"{key}.{_tempPrefix}{Interlocked.Increment(ref _tempCounter)}{TempExtension}");
         try
         {
-            // OpenHandle + RandomAccess writes straight from the caller's span: no FileStream buffer, no copy.
-            using (var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            try
             {
-                RandomAccess.Write(handle, data, 0);
-                if (SyncPolicy == SyncPolicy.Always)
-                    Posix.FsyncFile(handle, tempPath);
+                WriteAndRename(tempPath, finalPath, data);
             }
-            BeforeRename?.Invoke(tempPath);
-            File.Move(tempPath, finalPath, overwrite: true);
+            catch (DirectoryNotFoundException)
+            {
+                // The shard was removed behind our back (by hand, or a restore): recreate it once and retry.
+                if (shardIndex >= 0)
+                    Volatile.Write(ref _shardExists[shardIndex], false);
+                EnsureShard(shardDirectory, shardIndex);
+                WriteAndRename(tempPath, finalPath, data);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -182,28 +195,74 @@ public sealed class FlatFsBlockStore : IBlockStore
         }
     }
 
-    /// <summary>Deletes temp files left by writes that a crash interrupted; returns how many. Call with the repo lock held.</summary>
-    public int RemoveTemporaryFiles()
+    /// <summary>
+    /// Deletes temp files left by writes that a crash interrupted; returns how many. Scans the shards only when
+    /// the last session did not end with <see cref="Dispose"/> (or when <paramref name="force"/> is set).
+    /// Call with the repo lock held, before any put.
+    /// </summary>
+    public int RemoveTemporaryFiles(bool force = false)
     {
+        if (!force && !File.Exists(_dirtyMarker))
+            return 0;
         var removed = 0;
-        foreach (var path in Directory.EnumerateFiles(_tempDirectory))
+        foreach (var shardDirectory in EnumerateShardDirectories())
         {
-            if (TryDelete(path))
-                removed++;
+            foreach (var path in Directory.EnumerateFiles(shardDirectory, "*" + TempExtension))
+            {
+                if (TryDelete(path))
+                    removed++;
+            }
         }
+        if (!_marked)
+            TryDelete(_dirtyMarker);
         return removed;
+    }
+
+    /// <summary>Flushes, then removes the dirty marker: the next open need not scan for temp files.</summary>
+    public void Dispose()
+    {
+        Flush();
+        lock (_markerLock)
+        {
+            if (_marked && TryDelete(_dirtyMarker))
+                _marked = false;
+        }
     }
 
     /// <summary>Every file in the shard directories ending in ".data", with its multihash or null when the name is not a key.</summary>
     internal IEnumerable<(string Path, Multihash? Multihash)> EnumerateBlockFiles()
     {
+        foreach (var shardDirectory in EnumerateShardDirectories())
+        {
+            foreach (var path in Directory.EnumerateFiles(shardDirectory, "*" + FlatFsKey.Extension))
+                yield return (path, FlatFsKey.TryDecodeFileName(Path.GetFileName(path)));
+        }
+    }
+
+    private IEnumerable<string> EnumerateShardDirectories()
+    {
         foreach (var shardDirectory in Directory.EnumerateDirectories(RootDirectory))
         {
             var name = Path.GetFileName(shardDirectory);
-            if (name.Length != 2 || FlatFsKey.ShardIndex(name) < 0)
-                continue;
-            foreach (var path in Directory.EnumerateFiles(shardDirectory, "*" + FlatFsKey.Extension))
-                yield return (path, FlatFsKey.TryDecodeFileName(Path.GetFileName(path)));
+            if (name.Length == 2 && FlatFsKey.ShardIndex(name) >= 0)
+                yield return shardDirectory;
+        }
+    }
+
+    /// <summary>
+    /// Creates the dirty marker before the first temp file of this session can exist. Made durable even under
+    /// <see cref="SyncPolicy.None"/>: it is once per session, and a lost marker would hide stray temp files.
+    /// </summary>
+    private void MarkDirty()
+    {
+        lock (_markerLock)
+        {
+            if (_marked)
+                return;
+            using (var handle = File.OpenHandle(_dirtyMarker, FileMode.OpenOrCreate, FileAccess.Write))
+                Posix.FsyncFile(handle, _dirtyMarker);
+            Posix.FsyncDirectory(RootDirectory);
+            _marked = true;
         }
     }
 
@@ -242,6 +301,19 @@ public sealed class FlatFsBlockStore : IBlockStore
             }
             return buffer;
         }
+    }
+
+    private void WriteAndRename(string tempPath, string finalPath, ReadOnlySpan<byte> data)
+    {
+        // OpenHandle + RandomAccess writes straight from the caller's span: no FileStream buffer, no copy.
+        using (var handle = File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            RandomAccess.Write(handle, data, 0);
+            if (SyncPolicy == SyncPolicy.Always)
+                Posix.FsyncFile(handle, tempPath);
+        }
+        BeforeRename?.Invoke(tempPath);
+        File.Move(tempPath, finalPath, overwrite: true);
     }
 
     private void EnsureShard(string shardDirectory, int shardIndex)

@@ -153,14 +153,14 @@ public sealed class Repo : IDisposable
     /// <summary>`repo verify`: re-hashes every block in parallel.</summary>
     public VerifyResult Verify(CancellationToken cancellationToken = default) => BlockVerifier.Verify(Blocks, cancellationToken);
 
-    /// <summary>Makes blocks durable per the sync policy, then releases the lock.</summary>
+    /// <summary>Makes blocks durable per the sync policy, marks the block store cleanly closed, then releases the lock.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         try
         {
-            Blocks.Flush();
+            Blocks.Dispose();
         }
         finally
         {

@@ -58,6 +58,16 @@ public class UnixFsExporterTests
     }
 
     [Fact]
+    public async Task WriteFileAsync_DeepTree_KeepsTheBudgetForLeaves()
+    {
+        var (root, data, store) = await Import(100_000, new ImportOptions { ChunkSize = 100, MaxLinks = 10 });
+        var getter = new CountingBlockGetter(store);
+        Assert.Equal(data, await Read(new UnixFsExporter(getter, readAhead: 12), root));
+        Assert.True(getter.MeanLeavesInFlight >= 4, $"on average only {getter.MeanLeavesInFlight:F1} leaf fetches overlapped");
+        Assert.True(getter.MaxInFlight <= 12 + 4, $"{getter.MaxInFlight} fetches were in flight");
+    }
+
+    [Fact]
     public async Task WriteFileAsync_OffsetPastEnd_WritesNothing()
     {
         var (root, _, store) = await Import(300, Small);

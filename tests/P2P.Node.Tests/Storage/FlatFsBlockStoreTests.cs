@@ -89,7 +89,7 @@ public class FlatFsBlockStoreTests
         Assert.Equal(100, store.EnumerateMultihashes().Count());
         foreach (var (cid, data) in blocks)
             Assert.Equal(data, store.Get(cid));
-        Assert.Empty(Directory.EnumerateFiles(dir.Join(".tmp")));
+        Assert.Empty(Directory.EnumerateFiles(dir.Path, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -112,18 +112,43 @@ public class FlatFsBlockStoreTests
         Assert.NotNull(tempSeen);
         Assert.False(File.Exists(tempSeen));
         Assert.False(store.Has(cid));
-        Assert.Empty(Directory.EnumerateFiles(dir.Join(".tmp")));
+        Assert.Empty(Directory.EnumerateFiles(dir.Path, "*.tmp", SearchOption.AllDirectories));
     }
 
     [Fact]
-    public void RemoveTemporaryFiles_DeletesLeftoversOfCrashedWrites()
+    public void RemoveTemporaryFiles_AfterCrash_DeletesLeftovers()
     {
         using var dir = new TempDirectory();
-        var store = new FlatFsBlockStore(dir.Path);
-        File.WriteAllText(Path.Join(dir.Path, ".tmp", "CIQABC.1.tmp"), "half a blo");
+        var crashed = new FlatFsBlockStore(dir.Path);
+        var (cid, data) = TestBlocks.Raw(1);
+        crashed.Put(cid, data);
+        var shard = Path.GetDirectoryName(crashed.PathOf(cid.Multihash))!;
+        var stray = Path.Join(shard, "CIQABC.1.tmp");
+        File.WriteAllText(stray, "half a blo");
 
-        Assert.Equal(1, store.RemoveTemporaryFiles());
-        Assert.Empty(Directory.EnumerateFiles(dir.Join(".tmp")));
+        // The crashed store was never disposed; the next session finds the dirty marker and scans.
+        using var next = new FlatFsBlockStore(dir.Path);
+        Assert.Equal(1, next.RemoveTemporaryFiles());
+
+        Assert.False(File.Exists(stray));
+        Assert.Equal(data, next.Get(cid));
+    }
+
+    [Fact]
+    public void Dispose_MarksCleanSoNextOpenSkipsScan()
+    {
+        using var dir = new TempDirectory();
+        var (cid, data) = TestBlocks.Raw(1);
+        using (var store = new FlatFsBlockStore(dir.Path))
+        {
+            store.Put(cid, data);
+            Assert.True(File.Exists(dir.Join(".dirty")));
+        }
+
+        Assert.False(File.Exists(dir.Join(".dirty")));
+        using var reopened = new FlatFsBlockStore(dir.Path);
+        Assert.Equal(0, reopened.RemoveTemporaryFiles());
+        Assert.Equal(data, reopened.Get(cid));
     }
 
     [Fact]

@@ -140,7 +140,10 @@ public class RepoTests
         using var dir = new TempDirectory();
         var path = dir.Join("repo");
         Repo.Init(path).Dispose();
-        var blockTemp = Path.Join(path, "blocks", ".tmp", "CIQXYZ.3.tmp");
+        // What a crash mid-put leaves: the dirty marker and a temp file beside its block.
+        File.WriteAllText(Path.Join(path, "blocks", ".dirty"), "");
+        Directory.CreateDirectory(Path.Join(path, "blocks", "YZ"));
+        var blockTemp = Path.Join(path, "blocks", "YZ", "CIQXYZA.3.tmp");
         var pinTemp = Path.Join(path, "pins.json.0123.tmp");
         File.WriteAllText(blockTemp, "partial");
         File.WriteAllText(pinTemp, "{\"version\":1,\"pi");

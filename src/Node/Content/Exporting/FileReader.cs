@@ -5,8 +5,8 @@ namespace P2P.Node.Content.Exporting;
 /// <summary>
 /// Streams one file's bytes in order with a bounded read-ahead. At each File node the children that overlap the
 /// wanted range (found from blocksizes, so skipped subtrees are never fetched) are fetched in order: the child
-/// needed now is always fetched, and up to <c>readAhead</c> further children across the whole walk are fetched
-/// speculatively, each holding a slot of a shared budget until the walk reaches it. Because the child needed
+/// needed now is always fetched, and up to <c>readAhead</c> further children across the whole walk (at most one
+/// ahead among internal nodes) are fetched speculatively, each holding a slot of a shared budget until the walk reaches it. Because the child needed
 /// now never waits for a slot, a deep walk cannot deadlock on slots its ancestors hold, and memory stays at
 /// <c>readAhead</c> blocks plus one per level. One instance serves one read; not thread-safe.
 /// </summary>
@@ -32,11 +32,15 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, Cancellatio
             yield break;
         var queue = new Queue<(Task<byte[]> Fetch, bool Speculative)>();
         var started = 0;
+        // Until the first child shows whether this node's children are leaves, and for good if they are
+        // internal nodes, fetch only one sibling ahead: otherwise small internal nodes high in the tree would
+        // hold the whole budget for the length of their subtrees and leave the leaves with no read-ahead.
+        var ahead = 1;
         try
         {
             for (var k = 0; k < wanted.Count; k++)
             {
-                while (started < wanted.Count && (started == k || TryTakeSlot()))
+                while (started < wanted.Count && (started == k || (started - k - 1 < ahead && TryTakeSlot())))
                 {
                     queue.Enqueue((getter.GetBlockAsync(node.Links[wanted[started].Index].Hash, cancellationToken).AsTask(), started != k));
                     started++;
@@ -47,6 +51,8 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, Cancellatio
                 var (index, offset) = wanted[k];
                 var cid = node.Links[index].Hash;
                 var child = UnixFsNode.Decode(cid, await fetch);
+                if (k == 0)
+                    ahead = child.Links.Count == 0 ? int.MaxValue : 1;
                 var expected = (long)node.UnixFs.BlockSizes[index];
                 if (child.Size != expected)
                     throw new InvalidDataException($"{node.Cid}: child {cid} holds {child.Size} bytes but its blocksize says {expected}");

@@ -31,7 +31,7 @@ internal sealed class TreeExport(UnixFsExporter exporter, IProgress<long>? progr
             File.CreateSymbolicLink(destination, System.Text.Encoding.UTF8.GetString(node.Inline.Span));
             return;
         }
-        var links = UnixFsExporter.DirectoryLinks(node);
+        var links = await exporter.DirectoryLinksAsync(node, cancellationToken);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var link in links)
         {

@@ -7,7 +7,8 @@ namespace P2P.Node.Content.Exporting;
 /// <summary>
 /// Reads UnixFS DAGs back: file bytes (whole or a range), path resolution, directory listings, node kinds, and
 /// whole trees written to disk. Every block comes through the <see cref="IBlockGetter"/>, which verifies it;
-/// a malformed node raises <see cref="InvalidDataException"/> naming its CID. Thread-safe (no mutable state).
+/// a malformed node raises <see cref="InvalidDataException"/> naming its CID. Flat and HAMT-sharded directories
+/// are both read (listed, resolved, exported). Thread-safe (no mutable state).
 /// </summary>
 public sealed class UnixFsExporter
 {
@@ -38,13 +39,10 @@ public sealed class UnixFsExporter
         foreach (var name in segments.Skip(1))
         {
             var node = await FetchAsync(cid, cancellationToken);
-            if (node.UnixFs.Type == UnixFsType.HamtShard)
-                throw new NotSupportedException($"{cid} is a HAMT-sharded directory, which p2p cannot read yet");
-            if (node.UnixFs.Type != UnixFsType.Directory)
+            if (node.UnixFs.Type is not (UnixFsType.Directory or UnixFsType.HamtShard))
                 throw new FileNotFoundException($"cannot look up '{name}': {cid} is a {Describe(node.UnixFs.Type)}, not a directory");
-            var link = node.Links.FirstOrDefault(l => l.Name == name)
-                ?? throw new FileNotFoundException($"no link named '{name}' under {cid}");
-            cid = link.Hash;
+            var found = await DirectoryReader.FindAsync(this, node, name, cancellationToken);
+            cid = found ?? throw new FileNotFoundException($"no link named '{name}' under {cid}");
         }
         return cid;
     }
@@ -63,7 +61,7 @@ public sealed class UnixFsExporter
         Cid cid, bool resolveChildren = true, CancellationToken cancellationToken = default)
     {
         var node = await FetchAsync(cid, cancellationToken);
-        var links = DirectoryLinks(node);
+        var links = await DirectoryLinksAsync(node, cancellationToken);
         var entries = new UnixFsDirectoryEntry[links.Count];
         for (var i = 0; i < links.Count; i++)
             entries[i] = new UnixFsDirectoryEntry(links[i].Name!, links[i].Hash, links[i].Tsize, null, null);
@@ -141,18 +139,13 @@ public sealed class UnixFsExporter
         }
     }
 
-    internal static IReadOnlyList<DagPb.PbLink> DirectoryLinks(UnixFsNode node)
+    /// <summary>Every entry of a flat or sharded directory, with the shard prefixes taken off the names.</summary>
+    internal async Task<IReadOnlyList<DagPb.PbLink>> DirectoryLinksAsync(UnixFsNode node, CancellationToken cancellationToken)
     {
-        if (node.UnixFs.Type == UnixFsType.HamtShard)
-            throw new NotSupportedException($"{node.Cid} is a HAMT-sharded directory, which p2p cannot read yet");
-        if (node.UnixFs.Type != UnixFsType.Directory)
-            throw new InvalidOperationException($"{node.Cid} is a {Describe(node.UnixFs.Type)}, not a directory");
-        foreach (var link in node.Links)
-        {
-            if (link.Name is null)
-                throw new InvalidDataException($"{node.Cid}: directory link to {link.Hash} has no name");
-        }
-        return node.Links;
+        var links = new List<DagPb.PbLink>();
+        await foreach (var link in DirectoryReader.EntriesAsync(this, node, cancellationToken))
+            links.Add(link);
+        return links;
     }
 
     private static UnixFsNodeInfo Info(UnixFsNode node)
@@ -164,9 +157,11 @@ public sealed class UnixFsExporter
         return new UnixFsNodeInfo(node.Cid, KindOf(node), node.Size, node.BlockSize, cumulative, node.Links.Count, target);
     }
 
-    private static UnixFsType KindOf(UnixFsNode node) => node.IsFile ? UnixFsType.File : node.UnixFs.Type;
+    /// <summary>Raw leaves read as files and sharded directories as directories: what a user sees, not the encoding.</summary>
+    private static UnixFsType KindOf(UnixFsNode node) => node.IsFile ? UnixFsType.File
+        : node.UnixFs.Type == UnixFsType.HamtShard ? UnixFsType.Directory : node.UnixFs.Type;
 
-    private static string Describe(UnixFsType type) => type switch
+    internal static string Describe(UnixFsType type) => type switch
     {
         UnixFsType.HamtShard or UnixFsType.Directory => "directory",
         UnixFsType.Symlink => "symlink",

@@ -3,7 +3,8 @@ using P2P.Node.Content.UnixFs;
 namespace P2P.Node.Content.Exporting;
 
 /// <summary>
-/// What one UnixFS node is. A raw block reports <see cref="UnixFsType.File"/>. <see cref="Size"/> is the file
+/// What one UnixFS node is. A raw block reports <see cref="UnixFsType.File"/> and a HAMT shard
+/// <see cref="UnixFsType.Directory"/>. <see cref="Size"/> is the file
 /// length for files, the target length for symlinks and 0 for directories; <see cref="CumulativeSize"/> is the
 /// block plus the Tsize of every link (kubo's CumulativeSize).
 /// </summary>

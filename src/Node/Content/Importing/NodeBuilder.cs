@@ -105,13 +105,20 @@ internal sealed class NodeBuilder
             dagSize += child.DagSize;
             estimated += Encoding.UTF8.GetByteCount(name) + child.Cid.Bytes.Length;
         }
+        // kubo's default "links" size estimate (boxo io.HAMTShardingSize): shard only above the threshold.
         if (estimated > ImportOptions.HamtShardingThreshold)
-            throw new NotSupportedException(
-                $"a directory of {sorted.Length} entries needs a HAMT-sharded node to match kubo, which p2p does not build yet");
-        var block = DagPbCodec.Encode(new PbNode(links, DirectoryData));
+            return HamtShardBuilder.Build(this, sorted);
+        var (cid, length) = StoreNode(new PbNode(links, DirectoryData));
+        return new DagChild(cid, 0, dagSize + (ulong)length);
+    }
+
+    /// <summary>Encodes, hashes and stores one dag-pb node.</summary>
+    public (Cid Cid, ulong BlockLength) StoreNode(PbNode node)
+    {
+        var block = DagPbCodec.Encode(node);
         var cid = DagPbCid(block);
         Put(cid, block);
-        return new DagChild(cid, 0, dagSize + (ulong)block.Length);
+        return (cid, (ulong)block.Length);
     }
 
     /// <summary>A symlink: <c>UnixFS{Symlink, Data: target}</c> with no links (boxo unixfs.SymlinkData).</summary>
