@@ -69,6 +69,9 @@ public sealed class FlatFsBlockStore : IBlockStore, IDisposable
 
     public SyncPolicy SyncPolicy { get; }
 
+    /// <summary>Under <see cref="SyncPolicy.Batch"/>, start each block's writeback as it is put (see <see cref="Posix.StartWriteback"/>).</summary>
+    internal bool StartWritebackEarly { get; set; } = true;
+
     /// <summary>Test seam: runs after a block's temp file is written and before it is renamed into place.</summary>
     internal Action<string>? BeforeRename { get; set; }
 
@@ -311,6 +314,8 @@ public sealed class FlatFsBlockStore : IBlockStore, IDisposable
             RandomAccess.Write(handle, data, 0);
             if (SyncPolicy == SyncPolicy.Always)
                 Posix.FsyncFile(handle, tempPath);
+            else if (SyncPolicy == SyncPolicy.Batch && StartWritebackEarly)
+                Posix.StartWriteback(handle);
         }
         BeforeRename?.Invoke(tempPath);
         File.Move(tempPath, finalPath, overwrite: true);

@@ -70,6 +70,33 @@ internal static partial class Posix
         }
     }
 
+    /// <summary>
+    /// Asks Linux to start writing a file's dirty pages now, without waiting (sync_file_range(2) with
+    /// SYNC_FILE_RANGE_WRITE). Under the batch policy this spreads the disk writes over the puts, so the fsyncs
+    /// at Flush find little left to do. Best effort: a no-op elsewhere, errors ignored (Flush still fsyncs).
+    /// </summary>
+    public static void StartWriteback(SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            _ = sync_file_range((int)handle.DangerousGetHandle(), 0, 0, SyncFileRangeWrite);
+        }
+        finally
+        {
+            if (added)
+                handle.DangerousRelease();
+        }
+    }
+
+    private const uint SyncFileRangeWrite = 2;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int sync_file_range(int fd, long offset, long nbytes, uint flags);
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fsync(int fd);
 

@@ -12,6 +12,9 @@ public sealed class RepoConfig
 {
     public const string DefaultListen = "/ip4/127.0.0.1/udp/4001";
 
+    /// <summary>A config is a few hundred bytes; anything near this is not one, and is not read into memory.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -117,6 +120,9 @@ public sealed class RepoConfig
         string json;
         try
         {
+            var length = new FileInfo(path).Length;
+            if (length > MaxFileBytes)
+                throw new RepoException(RepoErrorReason.InvalidConfig, $"{path} is {length} bytes; a config is at most {MaxFileBytes}");
             json = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -101,4 +101,29 @@ public class RepoConfigTests
         Assert.Throws<RepoException>(() => config.Save(dir.Join("config.json")));
         Assert.False(File.Exists(dir.Join("config.json")));
     }
+
+    [Fact]
+    public void Load_OversizedFile_RefusedWithoutReading()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Join("config.json");
+        using (var f = new FileStream(path, FileMode.CreateNew))
+            f.SetLength(RepoConfig.MaxFileBytes + 1L);
+
+        var error = Assert.Throws<RepoException>(() => RepoConfig.Load(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Missing_ErrorNamesFile()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Join("config.json");
+
+        var error = Assert.Throws<RepoException>(() => RepoConfig.Load(path));
+
+        Assert.Equal(RepoErrorReason.InvalidConfig, error.Reason);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
 }
