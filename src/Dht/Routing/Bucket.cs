@@ -1,0 +1,33 @@
+namespace P2P.Dht.Routing;
+
+/// <summary>
+/// One k-bucket: live entries in least-recently-seen order (index 0 is the oldest) and a bounded
+/// replacement cache of contacts that answered while the bucket was full, most recent last.
+/// Not thread-safe: the owning <see cref="RoutingTable"/>'s caller serialises access.
+/// </summary>
+internal sealed class Bucket
+{
+    /// <summary>Entries, oldest first.</summary>
+    public List<BucketEntry> Entries { get; } = [];
+
+    /// <summary>Candidates, most recently seen last.</summary>
+    public List<Contact> Replacements { get; } = [];
+
+    /// <summary>UTC ticks of the last lookup that touched this bucket (for refresh).</summary>
+    public long LastUsedTicks { get; set; }
+
+    public int IndexOf(Key id)
+    {
+        var entries = Entries;
+        for (var i = 0; i < entries.Count; i++)
+            if (entries[i].Contact.Id == id) return i;
+        return -1;
+    }
+
+    public int ReplacementIndexOf(Key id)
+    {
+        for (var i = 0; i < Replacements.Count; i++)
+            if (Replacements[i].Id == id) return i;
+        return -1;
+    }
+}
