@@ -1,7 +1,7 @@
 namespace P2P.Dht.Lookups;
 
 /// <summary>A contact in a lookup's candidate set. Guarded by the owning lookup's lock.</summary>
-internal sealed class Candidate(Contact contact, Key distance, int path, int depth)
+internal sealed class Candidate(Contact contact, Key distance, int path)
 {
     public Contact Contact { get; } = contact;
 
@@ -11,8 +11,11 @@ internal sealed class Candidate(Contact contact, Key distance, int path, int dep
     /// <summary>The disjoint path that owns this contact.</summary>
     public int Path { get; } = path;
 
-    /// <summary>The round a request to this contact belongs to.</summary>
-    public int Depth { get; } = depth;
+    /// <summary>
+    /// Round of the request sent to this contact: one more than the round of the latest outcome that
+    /// made the lookup send it (1 for the first requests). 0 until sent.
+    /// </summary>
+    public int Round { get; set; }
 
     public CandidateState State { get; set; }
 

@@ -50,6 +50,7 @@ internal sealed partial class IterativeLookup
                 candidate.State = CandidateState.Failed;
                 _failures++;
             }
+            _triggerRound = Math.Max(_triggerRound, candidate.Round);
             _wake.TrySetResult();
         }
         _host.OnRequestOutcome(candidate.Contact, answered, time.GetElapsedTime(started));
@@ -60,7 +61,7 @@ internal sealed partial class IterativeLookup
     {
         from.State = CandidateState.Answered;
         var limit = Math.Min(closer.Count, _options.K);
-        for (var i = 0; i < limit; i++) Offer(closer[i], from.Path, from.Depth + 1);
+        for (var i = 0; i < limit; i++) Offer(closer[i], from.Path);
         if (providers is null) return;
         var providerLimit = Math.Min(providers.Count, _options.K);
         for (var i = 0; i < providerLimit && _providers.Count < _maxProviders; i++)
@@ -70,13 +71,13 @@ internal sealed partial class IterativeLookup
     }
 
     /// <summary>Adds a contact to a path unless seen before (by any path) or it is the local node. Caller holds _gate.</summary>
-    private void Offer(Contact contact, int path, int depth)
+    private void Offer(Contact contact, int path)
     {
         if (contact.Id == _host.SelfId || _seen.ContainsKey(contact.Id)) return;
         var list = _paths[path];
         var distance = contact.Id.Xor(_target);
         if (list.Count >= _candidateCap && list[^1].Distance.CompareTo(distance) < 0) return;
-        var candidate = new Candidate(contact, distance, path, depth);
+        var candidate = new Candidate(contact, distance, path);
         _seen.Add(contact.Id, candidate);
         var lo = 0;
         var hi = list.Count;
@@ -97,6 +98,7 @@ internal sealed partial class IterativeLookup
         {
             if (candidate.State != CandidateState.Waiting) return;
             candidate.Slow = true;
+            _triggerRound = Math.Max(_triggerRound, candidate.Round);
             _wake.TrySetResult();
         }
     }

@@ -38,6 +38,11 @@ internal sealed partial class IterativeLookup
     private int _requests;
     private int _failures;
     private int _rounds;
+    /// <summary>
+    /// Highest round among the requests whose outcome (answer, failure or slow mark) the loop has seen
+    /// since its last turn: what the loop sends next is caused by them. Guarded by _gate.
+    /// </summary>
+    private int _triggerRound;
 
     private IterativeLookup(ILookupHost host, Key target, ReadOnlyMemory<byte> multihash, bool wantProviders, int maxProviders)
     {
@@ -72,7 +77,7 @@ internal sealed partial class IterativeLookup
         lock (_gate)
         {
             for (var i = 0; i < seeds.Count; i++)
-                Offer(seeds[i], i % _paths.Length, depth: 1);
+                Offer(seeds[i], i % _paths.Length);
         }
         while (true)
         {
@@ -94,9 +99,11 @@ internal sealed partial class IterativeLookup
                 foreach (var candidate in launch)
                 {
                     candidate.State = CandidateState.Waiting;
+                    candidate.Round = _triggerRound + 1;
                     _requests++;
-                    _rounds = Math.Max(_rounds, candidate.Depth);
+                    _rounds = Math.Max(_rounds, candidate.Round);
                 }
+                _triggerRound = 0;
             }
             foreach (var candidate in launch) _ = QueryAsync(candidate, ct);
             await wake.WaitAsync(ct);

@@ -2,9 +2,10 @@ namespace P2P.Dht.Lookups;
 
 /// <summary>
 /// Outcome of an iterative lookup. <see cref="Rounds"/> is the length of the longest causal chain of
-/// requests: a request to a contact taken from the local table is round 1, and a request to a contact
-/// first learned from a reply to a round-r request is round r + 1. At a uniform RTT, latency is about
-/// Rounds × RTT whatever the parallelism.
+/// requests: the first requests are round 1, and a request sent because the lookup saw the outcome
+/// (answer, failure or slow mark) of a round-r request is round r + 1 (when several outcomes are seen
+/// together, the highest round counts). Every request waits for its cause, so at a uniform RTT the
+/// latency is at least about Rounds × RTT whatever the parallelism.
 /// </summary>
 public sealed class LookupResult
 {
