@@ -76,7 +76,7 @@ public sealed class DhtOptions
     {
         Require(K is >= 1 and <= 256, nameof(K));
         Require(Alpha is >= 1 and <= 64, nameof(Alpha));
-        Require(Beta >= 1 && Beta <= K, nameof(Beta));
+        Require(Beta is >= 1 and <= 256, nameof(Beta));
         Require(DisjointPaths >= 1 && DisjointPaths <= K, nameof(DisjointPaths));
         Require(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout));
         Require(MinSlowAfter > TimeSpan.Zero && MinSlowAfter <= RequestTimeout, nameof(MinSlowAfter));

@@ -160,7 +160,7 @@ internal sealed partial class IterativeLookup
         {
             if (c.Excluded) continue;
             if (c.State != CandidateState.Answered) return false;
-            if (++counted >= _options.Beta) return true;
+            if (++counted >= Math.Min(_options.Beta, _options.K)) return true;
         }
         return true;
     }

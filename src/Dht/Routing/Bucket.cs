@@ -10,8 +10,8 @@ internal sealed class Bucket
     /// <summary>Entries, oldest first.</summary>
     public List<BucketEntry> Entries { get; } = [];
 
-    /// <summary>Candidates, most recently seen last.</summary>
-    public List<Contact> Replacements { get; } = [];
+    /// <summary>Candidates with the time they answered, most recently seen last.</summary>
+    public List<BucketEntry> Replacements { get; } = [];
 
     /// <summary>UTC ticks of the last lookup that touched this bucket (for refresh).</summary>
     public long LastUsedTicks { get; set; }
@@ -27,7 +27,15 @@ internal sealed class Bucket
     public int ReplacementIndexOf(Key id)
     {
         for (var i = 0; i < Replacements.Count; i++)
-            if (Replacements[i].Id == id) return i;
+            if (Replacements[i].Contact.Id == id) return i;
         return -1;
+    }
+
+    /// <summary>Inserts an entry keeping the least-recently-seen order.</summary>
+    public void InsertBySeen(BucketEntry entry)
+    {
+        var i = Entries.Count;
+        while (i > 0 && Entries[i - 1].LastSeenTicks > entry.LastSeenTicks) i--;
+        Entries.Insert(i, entry);
     }
 }

@@ -62,7 +62,7 @@ public sealed class RoutingTable
             Count++;
             return new AddResult(AddOutcome.Added);
         }
-        Cache(bucket, contact);
+        Cache(bucket, contact, nowTicks);
         var oldest = bucket.Entries[0];
         var silent = nowTicks - oldest.LastSeenTicks >= _evictionPingAfterTicks;
         return new AddResult(AddOutcome.Cached, silent ? oldest.Contact : null);
@@ -95,17 +95,14 @@ public sealed class RoutingTable
         if (cached >= 0) bucket.Replacements.RemoveAt(cached);
         var index = bucket.IndexOf(id);
         if (index < 0) return cached >= 0;
-        var removed = bucket.Entries[index];
         bucket.Entries.RemoveAt(index);
         Count--;
         for (var i = bucket.Replacements.Count - 1; i >= 0; i--)
         {
             var candidate = bucket.Replacements[i];
-            if (!SubnetAllows(bucket, candidate)) continue;
+            if (!SubnetAllows(bucket, candidate.Contact)) continue;
             bucket.Replacements.RemoveAt(i);
-            // A replacement answered once but we do not know when; place it as the oldest entry so it is
-            // the first to be checked.
-            bucket.Entries.Insert(0, new BucketEntry(candidate, removed.LastSeenTicks));
+            bucket.InsertBySeen(candidate);
             Count++;
             break;
         }
@@ -158,7 +155,7 @@ public sealed class RoutingTable
 
     /// <summary>Replacement cache of bucket <paramref name="prefixLength"/>, most recent last.</summary>
     public IReadOnlyList<Contact> ReplacementContents(int prefixLength) =>
-        prefixLength < _buckets.Count ? [.. _buckets[prefixLength].Replacements] : [];
+        prefixLength < _buckets.Count ? _buckets[prefixLength].Replacements.ConvertAll(e => e.Contact) : [];
 
     /// <summary>When a contact was last seen, or null when absent.</summary>
     public long? LastSeen(Key id)
@@ -196,13 +193,13 @@ public sealed class RoutingTable
         return _buckets[cpl];
     }
 
-    private void Cache(Bucket bucket, Contact contact)
+    private void Cache(Bucket bucket, Contact contact, long nowTicks)
     {
         if (_replacementCacheSize == 0) return;
         var index = bucket.ReplacementIndexOf(contact.Id);
         if (index >= 0) bucket.Replacements.RemoveAt(index);
         else if (bucket.Replacements.Count >= _replacementCacheSize) bucket.Replacements.RemoveAt(0);
-        bucket.Replacements.Add(contact);
+        bucket.Replacements.Add(new BucketEntry(contact, nowTicks));
     }
 
     private bool SubnetAllows(Bucket bucket, Contact contact)
