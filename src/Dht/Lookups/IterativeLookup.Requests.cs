@@ -42,6 +42,8 @@ internal sealed partial class IterativeLookup
                 answered = false;
             }
         }
+        if (answered && _options.VerifyContactIds && (!IdsBound(closer!) || (providers is not null && !IdsBound(providers))))
+            answered = false;
         lock (_gate)
         {
             if (answered) Merge(candidate, closer!, providers);
@@ -90,6 +92,15 @@ internal sealed partial class IterativeLookup
         list.Insert(lo, candidate);
         // Trim the farthest contact that was never asked: with the cap at 8k it can no longer matter.
         if (list.Count > _candidateCap && list[^1].State == CandidateState.Heard) list.RemoveAt(list.Count - 1);
+    }
+
+    /// <summary>True when every contact's id is SHA-256 of its identity (only the first k are used, so only they are checked).</summary>
+    private bool IdsBound(IReadOnlyList<Contact> contacts)
+    {
+        var limit = Math.Min(contacts.Count, _options.K);
+        for (var i = 0; i < limit; i++)
+            if (Key.Hash(contacts[i].Identity.Span) != contacts[i].Id) return false;
+        return true;
     }
 
     private void MarkSlow(Candidate candidate)
