@@ -82,14 +82,17 @@ public sealed class SimSwarm
     }
 
     /// <summary>
-    /// Builds tables with the join protocol: node 0 starts alone, then nodes join in batches of
-    /// <paramref name="batch"/> at once, each bootstrapping from one random node that joined before.
+    /// Builds tables with the join protocol: node 0 starts alone, then nodes 1..<paramref name="count"/>-1
+    /// (all by default) join in batches of <paramref name="batch"/> at once, each bootstrapping from one
+    /// random node that joined before. Nodes past <paramref name="count"/> stay offline as standbys for churn.
     /// </summary>
-    public void JoinAll(int batch = 32)
+    public void JoinAll(int batch = 32, int? count = null)
     {
-        for (var start = 1; start < _nodes.Length; start += batch)
+        var joined = count ?? _nodes.Length;
+        for (var i = joined; i < _nodes.Length; i++) Network.SetAlive(i, false);
+        for (var start = 1; start < joined; start += batch)
         {
-            var end = Math.Min(_nodes.Length, start + batch);
+            var end = Math.Min(joined, start + batch);
             var joins = new List<Task<int>>();
             Clock.Run(() =>
             {
@@ -101,6 +104,14 @@ public sealed class SimSwarm
                 return Task.WhenAll(joins);
             });
         }
+    }
+
+    /// <summary>Brings node <paramref name="index"/> online and joins it through a random live honest node.</summary>
+    public Task<int> JoinAsync(int index, Random random)
+    {
+        var seed = _nodes[RandomLiveHonest(random)].Self;
+        Network.SetAlive(index, true);
+        return _nodes[index].BootstrapAsync([seed], CancellationToken.None);
     }
 
     /// <summary>Kills a random <paramref name="fraction"/> of the nodes (never those in <paramref name="spare"/>).</summary>
