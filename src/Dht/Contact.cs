@@ -12,6 +12,9 @@ public sealed class Contact : IEquatable<Contact>
     /// <summary>Largest identity accepted (a PeerId multihash of an inlined key is well under this).</summary>
     public const int MaxIdentityLength = 128;
 
+    /// <summary>Cached result of <see cref="IdMatchesIdentity"/>; a benign race recomputes the same value.</summary>
+    private bool? _idMatches;
+
     public Contact(Key id, ReadOnlyMemory<byte> identity, IPEndPoint endPoint)
     {
         if (identity.Length > MaxIdentityLength)
@@ -35,6 +38,12 @@ public sealed class Contact : IEquatable<Contact>
     /// </summary>
     public static Contact FromIdentity(ReadOnlyMemory<byte> identity, IPEndPoint endPoint) =>
         new(Key.Hash(identity.Span), identity, endPoint);
+
+    /// <summary>
+    /// True when <see cref="Id"/> is SHA-256 of <see cref="Identity"/>. Computed once per instance (the
+    /// contact is immutable), so a contact shared by many replies is hashed once.
+    /// </summary>
+    public bool IdMatchesIdentity => (_idMatches ??= Key.Hash(Identity.Span) == Id) == true;
 
     public bool Equals(Contact? other) => other is not null && Id == other.Id;
 

@@ -99,7 +99,7 @@ internal sealed partial class IterativeLookup
     {
         var limit = Math.Min(contacts.Count, _options.K);
         for (var i = 0; i < limit; i++)
-            if (Key.Hash(contacts[i].Identity.Span) != contacts[i].Id) return false;
+            if (!contacts[i].IdMatchesIdentity) return false;
         return true;
     }
 
