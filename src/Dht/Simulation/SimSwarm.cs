@@ -19,6 +19,8 @@ public sealed class SimSwarm
     private readonly Random _random;
     /// <summary>Node indexes sorted by id: a prefix range is a contiguous slice.</summary>
     private readonly int[] _byId;
+    /// <summary>The ids in <see cref="_byId"/> order, contiguous so that binary searches stay in cache.</summary>
+    private readonly Key[] _sortedIds;
 
     public SimSwarm(SimSwarmOptions options)
     {
@@ -43,6 +45,7 @@ public sealed class SimSwarm
             Network.SetHandler(index, _adversary[i] ? Coalition.Enlist(contact) : node);
         }
         _byId = [.. Enumerable.Range(0, options.Nodes).OrderBy(i => _nodes[i].Self.Id)];
+        _sortedIds = Array.ConvertAll(_byId, i => _nodes[i].Self.Id);
     }
 
     public SimClock Clock { get; }
@@ -195,20 +198,14 @@ public sealed class SimSwarm
 
     private int LowerBound(Key key)
     {
-        int lo = 0, hi = _byId.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (_nodes[_byId[mid]].Self.Id < key) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
+        var i = Array.BinarySearch(_sortedIds, key);
+        return i >= 0 ? i : ~i;
     }
 
     private bool Contains(Key key)
     {
         var i = LowerBound(key);
-        return i < _byId.Length && _nodes[_byId[i]].Self.Id == key;
+        return i < _sortedIds.Length && _sortedIds[i] == key;
     }
 
     /// <summary>Honest nodes get addresses spread over /24s; adversaries share 16 /24s, as a Sybil farm would.</summary>
