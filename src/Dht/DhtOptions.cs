@@ -42,6 +42,12 @@ public sealed class DhtOptions
     /// </summary>
     public TimeSpan MinSlowAfter { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Resend a request once when it passes the slow threshold unanswered (a lost datagram then costs one
+    /// threshold, not a failed contact). The second attempt gets the rest of <see cref="RequestTimeout"/>.
+    /// </summary>
+    public bool Retransmit { get; init; } = true;
+
     /// <summary>Replacement-cache size per bucket (candidates that answered while the bucket was full).</summary>
     public int ReplacementCacheSize { get; init; } = 20;
 

@@ -12,35 +12,23 @@ internal sealed partial class IterativeLookup
         IReadOnlyList<Contact>? closer = null;
         IReadOnlyList<Contact>? providers = null;
         var answered = false;
-        using (var timeout = new CancellationTokenSource(_options.RequestTimeout, time))
-        using (ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout))
-        using (time.CreateTimer(static s => ((SlowMark)s!).Fire(), new SlowMark(this, candidate), _host.SlowAfter, Timeout.InfiniteTimeSpan))
+        var slowAfter = _host.SlowAfter;
+        var onSlow = () => MarkSlow(candidate);
+        if (_wantProviders)
         {
-            try
-            {
-                if (_wantProviders)
-                {
-                    var reply = await _host.Network.GetProvidersAsync(candidate.Contact, _multihash, timeout.Token);
-                    answered = reply is not null;
-                    closer = reply?.Closer;
-                    providers = reply?.Providers;
-                }
-                else
-                {
-                    closer = await _host.Network.FindNodeAsync(candidate.Contact, _target, timeout.Token);
-                    answered = closer is not null;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                answered = false;
-            }
-            catch (Exception)
-            {
-                // The network contract returns values for peer faults; anything else is a bug there,
-                // but it must not hang the lookup, so it counts as no answer.
-                answered = false;
-            }
+            var reply = await Retransmitter.SendAsync(
+                time, slowAfter, _options.RequestTimeout, _options.Retransmit,
+                t => CountedSend(() => _host.Network.GetProvidersAsync(candidate.Contact, _multihash, t)), onSlow, ct);
+            answered = reply is not null;
+            closer = reply?.Closer;
+            providers = reply?.Providers;
+        }
+        else
+        {
+            closer = await Retransmitter.SendAsync(
+                time, slowAfter, _options.RequestTimeout, _options.Retransmit,
+                t => CountedSend(() => _host.Network.FindNodeAsync(candidate.Contact, _target, t)), onSlow, ct);
+            answered = closer is not null;
         }
         if (answered && _options.VerifyContactIds && (!IdsBound(closer!) || (providers is not null && !IdsBound(providers))))
             answered = false;
@@ -56,6 +44,13 @@ internal sealed partial class IterativeLookup
             _wake.TrySetResult();
         }
         _host.OnRequestOutcome(candidate.Contact, answered, time.GetElapsedTime(started));
+    }
+
+    /// <summary>Counts every datagram request, retransmissions included.</summary>
+    private Task<T> CountedSend<T>(Func<Task<T>> send)
+    {
+        Interlocked.Increment(ref _sent);
+        return send();
     }
 
     /// <summary>Records an answer and adds the contacts it names. Caller holds _gate.</summary>
@@ -112,11 +107,5 @@ internal sealed partial class IterativeLookup
             _triggerRound = Math.Max(_triggerRound, candidate.Round);
             _wake.TrySetResult();
         }
-    }
-
-    /// <summary>Timer state for the slow threshold of one request.</summary>
-    private sealed class SlowMark(IterativeLookup lookup, Candidate candidate)
-    {
-        public void Fire() => lookup.MarkSlow(candidate);
     }
 }
