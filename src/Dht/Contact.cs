@@ -12,8 +12,8 @@ public sealed class Contact : IEquatable<Contact>
     /// <summary>Largest identity accepted (a PeerId multihash of an inlined key is well under this).</summary>
     public const int MaxIdentityLength = 128;
 
-    /// <summary>Cached result of <see cref="IdMatchesIdentity"/>; a benign race recomputes the same value.</summary>
-    private bool? _idMatches;
+    /// <summary>Cached <see cref="IdMatchesIdentity"/>: 0 unknown, 1 yes, 2 no. A race only recomputes the same value.</summary>
+    private int _idMatches;
 
     public Contact(Key id, ReadOnlyMemory<byte> identity, IPEndPoint endPoint)
     {
@@ -43,7 +43,19 @@ public sealed class Contact : IEquatable<Contact>
     /// True when <see cref="Id"/> is SHA-256 of <see cref="Identity"/>. Computed once per instance (the
     /// contact is immutable), so a contact shared by many replies is hashed once.
     /// </summary>
-    public bool IdMatchesIdentity => (_idMatches ??= Key.Hash(Identity.Span) == Id) == true;
+    public bool IdMatchesIdentity
+    {
+        get
+        {
+            var known = Volatile.Read(ref _idMatches);
+            if (known == 0)
+            {
+                known = Key.Hash(Identity.Span) == Id ? 1 : 2;
+                Volatile.Write(ref _idMatches, known);
+            }
+            return known == 1;
+        }
+    }
 
     public bool Equals(Contact? other) => other is not null && Id == other.Id;
 

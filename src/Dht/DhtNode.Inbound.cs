@@ -51,11 +51,11 @@ public sealed partial class DhtNode
         lock (_gate) return _store.Add(key, sender, NowTicks);
     }
 
-    void ILookupHost.OnRequestOutcome(Contact contact, bool answered, TimeSpan roundTrip)
+    void ILookupHost.OnRequestOutcome(Contact contact, bool answered, TimeSpan? roundTrip)
     {
         if (answered)
         {
-            _rtt.Add(roundTrip);
+            if (roundTrip is { } sample) _rtt.Add(sample);
             RecordAnswer(contact);
         }
         else

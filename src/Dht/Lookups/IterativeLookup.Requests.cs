@@ -32,8 +32,10 @@ internal sealed partial class IterativeLookup
         }
         if (answered && _options.VerifyContactIds && (!IdsBound(closer!) || (providers is not null && !IdsBound(providers))))
             answered = false;
+        bool retransmitted;
         lock (_gate)
         {
+            retransmitted = _options.Retransmit && candidate.Slow;
             if (answered) Merge(candidate, closer!, providers);
             else
             {
@@ -43,7 +45,8 @@ internal sealed partial class IterativeLookup
             _triggerRound = Math.Max(_triggerRound, candidate.Round);
             _wake.TrySetResult();
         }
-        _host.OnRequestOutcome(candidate.Contact, answered, time.GetElapsedTime(started));
+        // Karn's rule: the round trip of a retransmitted request is ambiguous, so it is not sampled.
+        _host.OnRequestOutcome(candidate.Contact, answered, retransmitted ? null : time.GetElapsedTime(started));
     }
 
     /// <summary>Counts every datagram request, retransmissions included.</summary>
