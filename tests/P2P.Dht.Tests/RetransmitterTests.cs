@@ -3,7 +3,7 @@ using P2P.Dht.Simulation;
 
 namespace P2P.Dht.Tests;
 
-/// <summary>One retransmission after the slow threshold; no retransmission after a refusal.</summary>
+/// <summary>One retransmission after the slow threshold; a refusal is final; a late first answer still wins.</summary>
 public sealed class RetransmitterTests
 {
     private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(100);
@@ -35,6 +35,23 @@ public sealed class RetransmitterTests
         Assert.Equal(2, attempts);
         Assert.Equal(Slow, slowAt);
         Assert.Equal(Slow + TimeSpan.FromMilliseconds(50), clock.Elapsed);
+    }
+
+    [Fact]
+    public void SendAsync_SlowFirstAnswer_StillUsed()
+    {
+        var clock = new SimClock();
+        var attempts = 0;
+        var result = clock.Run(() => Retransmitter.SendAsync(clock, Slow, Hard, retransmit: true, async t =>
+        {
+            var attempt = ++attempts;
+            // The first answer takes 150 ms; the retransmission would take 200 ms more.
+            await Task.Delay(TimeSpan.FromMilliseconds(attempt == 1 ? 150 : 200), clock, t);
+            return $"answer {attempt}";
+        }, null, CancellationToken.None));
+        Assert.Equal("answer 1", result);
+        Assert.Equal(2, attempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(150), clock.Elapsed);
     }
 
     [Fact]

@@ -1,11 +1,11 @@
 namespace P2P.Dht.Lookups;
 
 /// <summary>
-/// Sends one request with at most one retransmission, on the injected clock. The first attempt waits for
-/// the slow threshold (an RTO in RFC 6298's sense); if it times out, <c>onSlow</c> runs and a second
-/// attempt waits for what is left of the hard timeout, so a single lost datagram neither fails a live
-/// contact nor evicts it. Without retransmission the one attempt waits for the hard timeout and
-/// <c>onSlow</c> fires at the threshold. Returns null when there was no usable answer.
+/// Sends one request with at most one retransmission, on the injected clock. If no answer came by the
+/// slow threshold (an RTO in RFC 6298's sense), <c>onSlow</c> runs and the request is sent again; both
+/// attempts stay open until the hard timeout and the first usable answer wins, so a lost datagram costs
+/// one threshold instead of a failed (and evicted) contact, and a merely slow peer loses nothing.
+/// Returns null when there was no usable answer. Whatever is still pending is cancelled on return.
 /// </summary>
 internal static class Retransmitter
 {
@@ -16,22 +16,26 @@ internal static class Retransmitter
     {
         using var hard = new CancellationTokenSource(hardTimeout, time);
         using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), hard);
-        if (!retransmit || slowAfter >= hardTimeout)
+        try
         {
-            using var slowTimer = onSlow is null
-                ? null
-                : time.CreateTimer(static s => ((Action)s!)(), onSlow, slowAfter, Timeout.InfiniteTimeSpan);
-            return await TryAsync(send, hard.Token);
+            var first = TryAsync(send, hard.Token);
+            if (slowAfter < hardTimeout)
+            {
+                var slow = Task.Delay(slowAfter, time, hard.Token);
+                if (await Task.WhenAny(first, slow) == first) return await first;
+                if (hard.IsCancellationRequested) return null;
+                onSlow?.Invoke();
+            }
+            if (!retransmit || slowAfter >= hardTimeout) return await first;
+            var second = TryAsync(send, hard.Token);
+            var winner = await Task.WhenAny(first, second);
+            return await winner ?? await (winner == first ? second : first);
         }
-        using (var attempt = new CancellationTokenSource(slowAfter, time))
-        using (hard.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), attempt))
+        finally
         {
-            var first = await TryAsync(send, attempt.Token);
-            // An early null (refusal, garbage) is an answer of sorts: only a timeout earns a retransmission.
-            if (first is not null || hard.IsCancellationRequested || !attempt.IsCancellationRequested) return first;
+            // Ends the losing attempt (or the slow timer) now rather than at the hard timeout.
+            hard.Cancel();
         }
-        onSlow?.Invoke();
-        return await TryAsync(send, hard.Token);
     }
 
     private static async Task<T?> TryAsync<T>(Func<CancellationToken, Task<T?>> send, CancellationToken token)
