@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using P2P.Dht;
+using P2P.Dht.Lookups;
+using P2P.Dht.Simulation;
+
+namespace P2P.Sim;
+
+/// <summary>
+/// One simulation run: build the swarm and its tables, publish provider records (all nodes alive), kill
+/// the dead fraction, warm each querying node up with one unmeasured lookup, then measure FIND_NODE
+/// lookups to random keys and provider lookups of the published keys, one at a time on the virtual clock.
+/// </summary>
+internal sealed class Runner(SimSettings s)
+{
+    public Report Run()
+    {
+        var wall = Stopwatch.StartNew();
+        var dht = new DhtOptions
+        {
+            K = s.K, Alpha = s.Alpha, Beta = s.Beta, DisjointPaths = s.Disjoint,
+            RequestTimeout = TimeSpan.FromMilliseconds(s.TimeoutMs), MaxPerSubnetPerBucket = s.IpLimit,
+        }.Validate();
+        var swarm = new SimSwarm(new SimSwarmOptions
+        {
+            Nodes = s.Nodes, Seed = s.Seed, Dht = dht,
+            Network = new SimNetworkOptions { Rtt = TimeSpan.FromMilliseconds(s.RttMs), LossRate = s.Loss },
+            AdversaryFraction = s.Adversaries,
+            AdversaryMode = s.AdversaryMode == "garbage" ? AdversaryMode.Garbage : AdversaryMode.Collude,
+        });
+        if (s.Tables == "join") swarm.JoinAll();
+        else swarm.BuildIdealTables();
+        var buildSeconds = wall.Elapsed.TotalSeconds;
+        var random = new Random(s.Seed ^ 0x51a);
+        var report = new Report { BuildSeconds = buildSeconds };
+        for (var i = 0; i < swarm.Count; i++) report.TableEntries += swarm.Node(i).TableCount;
+
+        var published = new List<(byte[] Multihash, Key Provider)>();
+        for (var i = 0; i < s.Providers; i++)
+        {
+            var publisher = swarm.Node(swarm.RandomLiveHonest(random));
+            var multihash = RandomMultihash(random);
+            var result = swarm.Clock.Run(() => publisher.ProvideAsync(multihash, CancellationToken.None));
+            report.PublishMs.Add(result.Elapsed.TotalMilliseconds);
+            report.PublishStored.Add(result.Stored);
+            published.Add((multihash, publisher.Self.Id));
+        }
+
+        report.Killed = swarm.Kill(s.Dead);
+        var queriers = new int[Math.Max(s.Lookups, s.Providers)];
+        for (var i = 0; i < queriers.Length; i++)
+        {
+            queriers[i] = swarm.RandomLiveHonest(random);
+            var node = swarm.Node(queriers[i]);
+            swarm.Clock.Run(() => node.FindClosestAsync(Key.Random(random), CancellationToken.None));
+        }
+        var requestsBefore = swarm.Network.Requests;
+
+        for (var i = 0; i < s.Lookups; i++)
+        {
+            var node = swarm.Node(queriers[i]);
+            var target = Key.Random(random);
+            var result = swarm.Clock.Run(() => node.FindClosestAsync(target, CancellationToken.None));
+            var truth = swarm.TrueClosest(target, s.K, honestOnly: false);
+            var hits = result.Closest.Count(c => truth.Contains(c.Id));
+            report.Add(result, hits / (double)truth.Count);
+        }
+
+        for (var i = 0; i < published.Count; i++)
+        {
+            var (multihash, provider) = published[i];
+            var node = swarm.Node(queriers[i]);
+            var result = swarm.Clock.Run(() => node.FindProvidersAsync(multihash, 1, CancellationToken.None));
+            if (result.Providers.Any(p => p.Id == provider)) report.ProviderHits++;
+            report.ProviderMs.Add(result.Elapsed.TotalMilliseconds);
+        }
+        report.ProviderLookups = published.Count;
+        report.BackgroundRequests = swarm.Network.Requests - requestsBefore - report.Requests.Sum();
+        report.WallSeconds = wall.Elapsed.TotalSeconds;
+        report.Events = swarm.Clock.EventsRun;
+        report.PeakWorkingSetMiB = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        report.ManagedHeapMiB = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
+        GC.KeepAlive(swarm);
+        return report;
+    }
+
+    private static byte[] RandomMultihash(Random random)
+    {
+        var bytes = new byte[34];
+        bytes[0] = 0x12;
+        bytes[1] = 32;
+        random.NextBytes(bytes.AsSpan(2));
+        return bytes;
+    }
+}

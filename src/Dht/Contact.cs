@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace P2P.Dht;
+
+/// <summary>
+/// A node as the DHT sees it: its 256-bit id, the opaque identity bytes the transport authenticates
+/// (the live node puts the PeerId there) and the endpoint it answered from. Immutable and shared: a
+/// routing table of 10,000 nodes holds references, not copies. Equality is by <see cref="Id"/>.
+/// </summary>
+public sealed class Contact : IEquatable<Contact>
+{
+    /// <summary>Largest identity accepted (a PeerId multihash of an inlined key is well under this).</summary>
+    public const int MaxIdentityLength = 128;
+
+    public Contact(Key id, ReadOnlyMemory<byte> identity, IPEndPoint endPoint)
+    {
+        if (identity.Length > MaxIdentityLength)
+            throw new ArgumentException($"identity over {MaxIdentityLength} bytes", nameof(identity));
+        Id = id;
+        Identity = identity;
+        EndPoint = endPoint;
+    }
+
+    /// <summary>The Kademlia id.</summary>
+    public Key Id { get; }
+
+    /// <summary>Transport identity (PeerId bytes); opaque to the DHT.</summary>
+    public ReadOnlyMemory<byte> Identity { get; }
+
+    /// <summary>Where the node answered from; the IP-diversity limit groups by its subnet.</summary>
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>
+    /// A contact whose id is SHA-256 of its identity bytes (libp2p: NodeId = SHA-256(PeerId)).
+    /// </summary>
+    public static Contact FromIdentity(ReadOnlyMemory<byte> identity, IPEndPoint endPoint) =>
+        new(Key.Hash(identity.Span), identity, endPoint);
+
+    public bool Equals(Contact? other) => other is not null && Id == other.Id;
+
+    public override bool Equals(object? obj) => obj is Contact other && Equals(other);
+
+    public override int GetHashCode() => Id.GetHashCode();
+
+    public override string ToString() => $"{Id.ToShortString()}@{EndPoint}";
+}

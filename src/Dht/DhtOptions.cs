@@ -1,0 +1,98 @@
+namespace P2P.Dht;
+
+/// <summary>
+/// Kademlia parameters. Defaults follow libp2p's DHT (k = 20, β = 3, 48 h records republished every 22 h)
+/// except α, which is 3 as in the Kademlia paper (libp2p uses 10). Call <see cref="Validate"/> once.
+/// </summary>
+public sealed class DhtOptions
+{
+    /// <summary>Bucket size and replication factor.</summary>
+    public int K { get; init; } = 20;
+
+    /// <summary>Requests in flight per lookup path while converging.</summary>
+    public int Alpha { get; init; } = 3;
+
+    /// <summary>
+    /// The convergence phase ends once the β closest contacts seen have answered; then every unqueried
+    /// contact of the k closest is asked at once (go-libp2p-kad-dht's lookup with follow-up).
+    /// </summary>
+    public int Beta { get; init; } = 3;
+
+    /// <summary>
+    /// Disjoint lookup paths (S/Kademlia, Baumgart and Mies 2007, section 4.4). 1 is plain Kademlia;
+    /// with d &gt; 1 each contact is queried by one path only, so a path captured by colluders cannot
+    /// poison the others.
+    /// </summary>
+    public int DisjointPaths { get; init; } = 1;
+
+    /// <summary>Hard per-request timeout: after it the contact counts as failed.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Floor for the "slow" threshold. A request unanswered after max(this, srtt + 4·rttvar) (RFC 6298's
+    /// estimator) stops holding a lookup slot and stops blocking termination; its answer is still used
+    /// if it arrives before <see cref="RequestTimeout"/>.
+    /// </summary>
+    public TimeSpan MinSlowAfter { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Replacement-cache size per bucket (candidates that answered while the bucket was full).</summary>
+    public int ReplacementCacheSize { get; init; } = 20;
+
+    /// <summary>A full bucket pings its least-recently-seen entry only if it was silent this long.</summary>
+    public TimeSpan EvictionPingAfter { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Most contacts from one IPv4 /24 or IPv6 /48 in one bucket; null disables the limit. Loopback
+    /// addresses are never limited, so a local test swarm works with the limit on.
+    /// </summary>
+    public int? MaxPerSubnetPerBucket { get; init; }
+
+    /// <summary>Lifetime of a stored provider record.</summary>
+    public TimeSpan ProviderTtl { get; init; } = TimeSpan.FromHours(48);
+
+    /// <summary>How often a node re-announces what it provides to the k closest nodes.</summary>
+    public TimeSpan RepublishInterval { get; init; } = TimeSpan.FromHours(22);
+
+    /// <summary>A bucket not used by a lookup for this long is refreshed with a lookup of a random key in it.</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Period of the maintenance tick (expiry, refresh, republish).</summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Providers kept per key (the oldest expiring first is dropped beyond it).</summary>
+    public int MaxProvidersPerKey { get; init; } = 64;
+
+    /// <summary>Keys a single peer may hold provider records for on this node.</summary>
+    public int MaxRecordsPerPeer { get; init; } = 4096;
+
+    /// <summary>Provider records this node stores in total.</summary>
+    public int MaxRecords { get; init; } = 1 << 20;
+
+    /// <summary>Largest multihash accepted as a record key.</summary>
+    public int MaxMultihashLength { get; init; } = 128;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
+    public DhtOptions Validate()
+    {
+        Require(K is >= 1 and <= 256, nameof(K));
+        Require(Alpha is >= 1 and <= 64, nameof(Alpha));
+        Require(Beta is >= 1 and <= 256, nameof(Beta));
+        Require(DisjointPaths >= 1 && DisjointPaths <= K, nameof(DisjointPaths));
+        Require(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout));
+        Require(MinSlowAfter > TimeSpan.Zero && MinSlowAfter <= RequestTimeout, nameof(MinSlowAfter));
+        Require(ReplacementCacheSize >= 0, nameof(ReplacementCacheSize));
+        Require(MaxPerSubnetPerBucket is null or >= 1, nameof(MaxPerSubnetPerBucket));
+        Require(ProviderTtl > TimeSpan.Zero, nameof(ProviderTtl));
+        Require(RepublishInterval > TimeSpan.Zero && RepublishInterval < ProviderTtl, nameof(RepublishInterval));
+        Require(RefreshInterval > TimeSpan.Zero, nameof(RefreshInterval));
+        Require(MaintenanceInterval > TimeSpan.Zero, nameof(MaintenanceInterval));
+        Require(MaxProvidersPerKey >= 1 && MaxRecordsPerPeer >= 1 && MaxRecords >= 1, nameof(MaxRecords));
+        Require(MaxMultihashLength is >= 2 and <= 1024, nameof(MaxMultihashLength));
+        return this;
+
+        static void Require(bool ok, string name)
+        {
+            if (!ok) throw new ArgumentException($"DhtOptions.{name} is out of range", name);
+        }
+    }
+}

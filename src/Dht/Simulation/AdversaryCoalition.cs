@@ -1,0 +1,75 @@
+using System.Net;
+using P2P.Dht.Network;
+
+namespace P2P.Dht.Simulation;
+
+/// <summary>
+/// The adversarial nodes of a simulation, acting together: each answers FIND_NODE and GET_PROVIDERS with
+/// colluders (or forgeries) instead of honest contacts, never returns a provider, and acknowledges
+/// ADD_PROVIDER without storing anything. They answer pings, so they stay in honest routing tables.
+/// </summary>
+public sealed class AdversaryCoalition
+{
+    private readonly List<Contact> _members = [];
+    private readonly Random _random;
+
+    public AdversaryCoalition(AdversaryMode mode, int k, int seed)
+    {
+        Mode = mode;
+        K = k;
+        _random = new Random(seed);
+    }
+
+    public AdversaryMode Mode { get; }
+
+    /// <summary>Contacts per answer.</summary>
+    public int K { get; }
+
+    public IReadOnlyList<Contact> Members => _members;
+
+    /// <summary>Adds a member and returns the request handler it runs.</summary>
+    public IDhtRequestHandler Enlist(Contact member)
+    {
+        _members.Add(member);
+        return new Handler(this);
+    }
+
+    /// <summary>The answer to "who is close to <paramref name="target"/>".</summary>
+    internal List<Contact> Answer(Key target) => Mode == AdversaryMode.Collude ? ClosestMembers(target) : Forge(target);
+
+    private List<Contact> ClosestMembers(Key target)
+    {
+        var ranked = new List<(Key Distance, Contact Contact)>(_members.Count);
+        foreach (var m in _members) ranked.Add((m.Id.Xor(target), m));
+        ranked.Sort(static (a, b) => a.Distance.CompareTo(b.Distance));
+        var count = Math.Min(K, ranked.Count);
+        var result = new List<Contact>(count);
+        for (var i = 0; i < count; i++) result.Add(ranked[i].Contact);
+        return result;
+    }
+
+    private List<Contact> Forge(Key target)
+    {
+        var result = new List<Contact>(K);
+        for (var i = 0; i < K; i++)
+        {
+            // Ids sharing 40+ bits with the target look closer than any honest node of a realistic swarm.
+            var id = Key.RandomInBucket(target, 40 + _random.Next(200), _random);
+            var address = new IPAddress([192, 0, 2, (byte)_random.Next(1, 255)]);
+            result.Add(new Contact(id, ReadOnlyMemory<byte>.Empty, new IPEndPoint(address, 4001)));
+        }
+        return result;
+    }
+
+    private sealed class Handler(AdversaryCoalition coalition) : IDhtRequestHandler
+    {
+        public bool HandlePing(Contact sender) => true;
+
+        public IReadOnlyList<Contact> HandleFindNode(Contact sender, Key target) => coalition.Answer(target);
+
+        public ProvidersReply HandleGetProviders(Contact sender, ReadOnlyMemory<byte> multihash) =>
+            new([], coalition.Answer(Key.Hash(multihash.Span)));
+
+        public bool HandleAddProvider(Contact sender, ReadOnlyMemory<byte> multihash) => true;
+    }
+}

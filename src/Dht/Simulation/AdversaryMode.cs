@@ -1,0 +1,11 @@
+namespace P2P.Dht.Simulation;
+
+/// <summary>How adversarial nodes answer lookups.</summary>
+public enum AdversaryMode
+{
+    /// <summary>Return only fellow adversaries closest to the target (an eclipse attempt); drop records.</summary>
+    Collude,
+
+    /// <summary>Return forged contacts with ids right next to the target that route nowhere; drop records.</summary>
+    Garbage,
+}
