@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Logging;
+using P2P.Dht;
+using P2P.Node.DhtBinding;
+using P2P.Node.Security;
+using P2P.Node.Transport;
+
+namespace P2P.Node.Hosting;
+
+/// <summary>
+/// The live node's composition root: the authenticated transport, the message router, the DHT bound to the wire,
+/// and the persisted routing table. <see cref="StartAsync"/> binds and starts routing; <see cref="JoinAsync"/>
+/// bootstraps; <see cref="DisposeAsync"/> saves the table and closes everything. The DHT operations the CLI and
+/// API expose are in NodeHost.Operations.cs.
+/// </summary>
+public sealed partial class NodeHost : IAsyncDisposable
+{
+    private readonly NodeHostOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly PeerTableStore? _peerStore;
+    private Task _routerLoop = Task.CompletedTask;
+    private ITimer? _saveTimer;
+    private int _disposed;
+
+    private NodeHost(NodeIdentity identity, NodeHostOptions options, ILoggerFactory loggers)
+    {
+        _options = options;
+        _logger = loggers.CreateLogger<NodeHost>();
+        Identity = identity;
+        Transport = new LiteNetTransport(identity, options.Transport, options.Time, loggers.CreateLogger<LiteNetTransport>());
+        Connector = new PeerConnector(Transport, loggers.CreateLogger<PeerConnector>());
+        Network = new WireDhtNetwork(Transport, Connector, options.Wire, options.Time, loggers.CreateLogger<WireDhtNetwork>());
+        if (options.StateDirectory is { } state)
+            _peerStore = new PeerTableStore(Path.Join(state, PeerTableStore.FileName), _logger);
+    }
+
+    public NodeIdentity Identity { get; }
+
+    public PeerId PeerId => Identity.PeerId;
+
+    public LiteNetTransport Transport { get; }
+
+    public PeerConnector Connector { get; }
+
+    public WireDhtNetwork Network { get; }
+
+    public DhtNode Dht { get; private set; } = null!;
+
+    public MessageRouter Router { get; private set; } = null!;
+
+    /// <summary>This node's address, with its real port.</summary>
+    public PeerAddress Address => new(Transport.LocalEndPoint, PeerId);
+
+    /// <summary>
+    /// Binds the transport, starts the router and the DHT's maintenance, and seeds the table with the peers saved
+    /// last time (candidates until they answer: <see cref="JoinAsync"/> pings them).
+    /// </summary>
+    public static NodeHost Start(NodeIdentity identity, NodeHostOptions options, ILoggerFactory loggers)
+    {
+        var host = new NodeHost(identity, options, loggers);
+        try
+        {
+            host.Transport.Start(options.Listen);
+            var self = ContactMapper.ToContact(identity.PeerId, host.Transport.LocalEndPoint);
+            var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
+            host.Dht = new DhtNode(self, host.Network, options.Dht, options.Time, random, loggers.CreateLogger<DhtNode>());
+            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, host.Dht), host.Network,
+                loggers.CreateLogger<MessageRouter>());
+            host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
+            host.Dht.Start();
+            if (host._peerStore is not null)
+            {
+                host._saveTimer = options.Time.CreateTimer(static s => ((NodeHost)s!).SavePeers(), host,
+                    options.SavePeersInterval, options.SavePeersInterval);
+            }
+            return host;
+        }
+        catch
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Joins the network: pings the bootstrap peers and the peers saved last time (only those that answer enter the
+    /// table), looks up its own id and refreshes every bucket. Returns the table size.
+    /// </summary>
+    public async Task<int> JoinAsync(CancellationToken ct)
+    {
+        var seeds = new List<Contact>();
+        foreach (var address in _options.Bootstrap)
+        {
+            if (address.PeerId is { } peer && peer != PeerId)
+                seeds.Add(ContactMapper.ToContact(peer, address.EndPoint));
+        }
+        if (_peerStore is not null)
+        {
+            foreach (var saved in _peerStore.Load())
+            {
+                if (saved.Id != Dht.Self.Id && !seeds.Contains(saved))
+                    seeds.Add(saved);
+            }
+        }
+        if (seeds.Count == 0)
+        {
+            _logger.LogInformation("No bootstrap or saved peers: waiting for others to connect");
+            return Dht.TableCount;
+        }
+        var size = await Dht.BootstrapAsync(seeds, ct);
+        _logger.LogInformation("Joined the DHT through {Seeds} seeds: {Size} peers in the routing table", seeds.Count, size);
+        SavePeers();
+        return size;
+    }
+
+    /// <summary>Writes the routing table to peers.json (atomically); failures are logged, not thrown.</summary>
+    public void SavePeers()
+    {
+        if (_peerStore is null || Volatile.Read(ref _disposed) != 0 && Dht is null)
+            return;
+        try
+        {
+            var contacts = Dht.Inspect((table, _) => table.All());
+            if (contacts.Count > 0)
+                _peerStore.Save(contacts);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Could not save {Path}: {Error}", _peerStore.Path, e.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _saveTimer?.Dispose();
+        if (Dht is not null)
+            SavePeers();
+        await _stopping.CancelAsync();
+        Network.CancelAll();
+        Dht?.Dispose();
+        await _routerLoop;
+        Connector.Dispose();
+        await Transport.DisposeAsync();
+        _stopping.Dispose();
+        _logger.LogInformation("Node {PeerId} stopped", PeerId);
+    }
+}
