@@ -25,11 +25,28 @@ public sealed partial class NodeHost
         return result;
     }
 
-    /// <summary>Providers of <paramref name="cid"/> found by a GET_PROVIDERS lookup (this node included if it provides).</summary>
+    /// <summary>
+    /// Providers of <paramref name="cid"/>: the records this node stores for others first, then those a
+    /// GET_PROVIDERS lookup finds. The DHT's lookup reports only remote answers when the local store has fewer
+    /// than <paramref name="max"/>, and a node that is itself among the k closest holds the record locally.
+    /// </summary>
     public async Task<IReadOnlyList<Contact>> FindProvidersAsync(Cid cid, int max, CancellationToken ct)
     {
-        var result = await Dht.FindProvidersAsync(cid.Multihash.Bytes.ToArray(), max, ct);
-        return result.Providers;
+        var multihash = cid.Multihash.Bytes.ToArray();
+        var key = Key.Hash(multihash);
+        var now = _options.Time.GetUtcNow().UtcTicks;
+        var providers = Dht.Inspect((_, store) => store.Get(key, now, max));
+        if (providers.Count >= max)
+            return providers;
+        var result = await Dht.FindProvidersAsync(multihash, max, ct);
+        foreach (var found in result.Providers)
+        {
+            if (providers.Count == max)
+                break;
+            if (!providers.Contains(found))
+                providers.Add(found);
+        }
+        return providers;
     }
 
     /// <summary>
