@@ -20,6 +20,9 @@ public sealed partial class NodeHost : IAsyncDisposable
     private readonly PeerTableStore? _peerStore;
     private Task _routerLoop = Task.CompletedTask;
     private ITimer? _saveTimer;
+    private ITimer? _rejoinTimer;
+    /// <summary>1 while a join runs (the rejoin timer never overlaps one).</summary>
+    private int _joining;
     private int _disposed;
 
     private NodeHost(NodeIdentity identity, NodeHostOptions options, ILoggerFactory loggers)
@@ -57,6 +60,7 @@ public sealed partial class NodeHost : IAsyncDisposable
     /// </summary>
     public static NodeHost Start(NodeIdentity identity, NodeHostOptions options, ILoggerFactory loggers)
     {
+        WireWarmUp.Run(identity.PeerId);
         var host = new NodeHost(identity, options, loggers);
         try
         {
@@ -68,6 +72,8 @@ public sealed partial class NodeHost : IAsyncDisposable
                 loggers.CreateLogger<MessageRouter>());
             host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
             host.Dht.Start();
+            host._rejoinTimer = options.Time.CreateTimer(static s => ((NodeHost)s!).RejoinIfAlone(), host,
+                options.RejoinInterval, options.RejoinInterval);
             if (host._peerStore is not null)
             {
                 host._saveTimer = options.Time.CreateTimer(static s => ((NodeHost)s!).SavePeers(), host,
@@ -87,6 +93,45 @@ public sealed partial class NodeHost : IAsyncDisposable
     /// table), looks up its own id and refreshes every bucket. Returns the table size.
     /// </summary>
     public async Task<int> JoinAsync(CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref _joining, 1) == 1)
+            return Dht.TableCount;
+        try
+        {
+            return await JoinOnceAsync(ct);
+        }
+        finally
+        {
+            Volatile.Write(ref _joining, 0);
+        }
+    }
+
+    /// <summary>
+    /// A node whose table is empty (its seeds were down or slow when it started) tries to join again, so a swarm
+    /// started in any order still converges.
+    /// </summary>
+    private void RejoinIfAlone()
+    {
+        if (Volatile.Read(ref _disposed) != 0 || Dht.TableCount > 0 || Volatile.Read(ref _joining) == 1)
+            return;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await JoinAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+            catch (ObjectDisposedException)
+            {
+                // Stopped while rejoining.
+            }
+        });
+    }
+
+    private async Task<int> JoinOnceAsync(CancellationToken ct)
     {
         var seeds = new List<Contact>();
         foreach (var address in _options.Bootstrap)
@@ -135,6 +180,7 @@ public sealed partial class NodeHost : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _saveTimer?.Dispose();
+        _rejoinTimer?.Dispose();
         if (Dht is not null)
             SavePeers();
         await _stopping.CancelAsync();

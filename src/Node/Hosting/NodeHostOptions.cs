@@ -25,6 +25,9 @@ public sealed class NodeHostOptions
     /// <summary>How often the routing table is written to peers.json (it is also written at shutdown).</summary>
     public TimeSpan SavePeersInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often a node with an empty routing table tries to join again.</summary>
+    public TimeSpan RejoinInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Seed of the DHT's random choices (refresh targets); tests pass a fixed one.</summary>
     public int? RandomSeed { get; init; }
 
