@@ -25,7 +25,7 @@ node_dir() { echo "$SWARM_DIR/node$1"; }
 is_our_daemon() {
   local pid=$1
   [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "p2p.dll daemon"
+  { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q "p2p.dll daemon"
 }
 
 running_pids() {
