@@ -79,8 +79,12 @@ public sealed class DaemonCommandTests : IDisposable
         File.WriteAllBytes(file, Encoding.UTF8.GetBytes("provided by the second node"));
         var bPeer = b.Address[(b.Address.LastIndexOf('/') + 1)..];
 
-        // The second node joins in the background; once it is in the first's table, an add announces the root.
-        await WaitUntilAsync(async () => (await CliRunner.RunAsync(first, "swarm", "peers")).Stdout.Contains(bPeer, StringComparison.Ordinal));
+        // The second node joins in the background (and retries while its table is empty); once each is in the
+        // other's table, an add on the second announces the root to the first.
+        await WaitUntilAsync(async () =>
+                (await CliRunner.RunAsync(second, "dht", "table")).Stdout.StartsWith("1 peers", StringComparison.Ordinal)
+                && (await CliRunner.RunAsync(first, "dht", "table")).Stdout.Contains(bPeer, StringComparison.Ordinal),
+            () => $"first:\n{a.Output}\nsecond:\n{b.Output}");
         var cid = (await CliRunner.RunAsync(second, "add", "-Q", file)).Stdout.Trim();
         var found = await CliRunner.RunAsync(first, "dht", "findprovs", cid);
         Assert.True(found.ExitCode == 0, found.Stderr);
@@ -121,9 +125,12 @@ public sealed class DaemonCommandTests : IDisposable
         Assert.Equal(2, bad.ExitCode);
     }
 
-    private async Task WaitUntilAsync(Func<Task<bool>> condition)
+    private async Task WaitUntilAsync(Func<Task<bool>> condition, Func<string> describe)
     {
         while (!await condition())
-            Ct.ThrowIfCancellationRequested();
+        {
+            if (Ct.IsCancellationRequested)
+                Assert.Fail($"condition not met before the deadline\n{describe()}");
+        }
     }
 }
