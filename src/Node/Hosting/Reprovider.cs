@@ -9,12 +9,20 @@ namespace P2P.Node.Hosting;
 /// Announces what the repo holds (kubo's reprovider with the "all" strategy): every block at start and then every
 /// <c>interval</c>, plus the blocks of each new add as soon as they are queued. Announcements run in the background
 /// on a bounded queue with a few in parallel; a full queue drops the extra keys, which the next round covers.
-/// Each round re-reads the block store, so a block removed by gc stops being announced.
+/// Each round re-reads the block store, so a block removed by gc stops being announced. A key that reached no
+/// peer (the node was alone, or still joining) is tried again every <see cref="RetryInterval"/>, a few times.
 /// </summary>
 public sealed class Reprovider : IAsyncDisposable
 {
     private const int QueueCapacity = 65_536;
     private const int Parallelism = 8;
+    private const int MaxRetries = 5;
+
+    /// <summary>Keys remembered for a retry at most; beyond it the next full round covers them.</summary>
+    private const int MaxUnannounced = 4096;
+
+    /// <summary>Wait before announcing again a key that reached no peer.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
     private readonly NodeHost _host;
     private readonly IBlockStore _blocks;
@@ -23,6 +31,10 @@ public sealed class Reprovider : IAsyncDisposable
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _timer;
+    private readonly ITimer _retryTimer;
+
+    /// <summary>Keys that reached no peer, with the attempts made so far.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Multihash, int> _unannounced = new();
     private readonly Task[] _workers;
     private long _announced;
 
@@ -35,6 +47,7 @@ public sealed class Reprovider : IAsyncDisposable
         for (var i = 0; i < Parallelism; i++)
             _workers[i] = Task.Run(() => WorkAsync(_stopping.Token));
         _timer = time.CreateTimer(static s => ((Reprovider)s!).QueueAll(), this, TimeSpan.Zero, interval);
+        _retryTimer = time.CreateTimer(static s => ((Reprovider)s!).QueueRetries(), this, RetryInterval, RetryInterval);
     }
 
     /// <summary>Announcements completed since start.</summary>
@@ -44,8 +57,28 @@ public sealed class Reprovider : IAsyncDisposable
     public async Task<int> AnnounceNowAsync(Multihash multihash, CancellationToken ct)
     {
         var result = await _host.AnnounceOnceAsync(multihash, ct);
-        Interlocked.Increment(ref _announced);
+        Record(multihash, result.Stored);
         return result.Stored;
+    }
+
+    private void Record(Multihash key, int stored)
+    {
+        Interlocked.Increment(ref _announced);
+        if (stored > 0)
+            _unannounced.TryRemove(key, out _);
+        else if (_unannounced.Count < MaxUnannounced || _unannounced.ContainsKey(key))
+            _unannounced.AddOrUpdate(key, 1, static (_, attempts) => attempts + 1);
+    }
+
+    private void QueueRetries()
+    {
+        foreach (var (key, attempts) in _unannounced)
+        {
+            if (attempts > MaxRetries)
+                _unannounced.TryRemove(key, out _);
+            else
+                _queue.Writer.TryWrite(key);
+        }
     }
 
     /// <summary>Queues keys to announce in the background.</summary>
@@ -82,8 +115,8 @@ public sealed class Reprovider : IAsyncDisposable
             {
                 try
                 {
-                    await _host.AnnounceOnceAsync(key, ct);
-                    Interlocked.Increment(ref _announced);
+                    var result = await _host.AnnounceOnceAsync(key, ct);
+                    Record(key, result.Stored);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -100,6 +133,7 @@ public sealed class Reprovider : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _timer.DisposeAsync();
+        await _retryTimer.DisposeAsync();
         await _stopping.CancelAsync();
         _queue.Writer.TryComplete();
         await Task.WhenAll(_workers);
