@@ -94,6 +94,32 @@ public sealed class DaemonCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Daemon_RestartedWithSameRepoRejoinsWithOldIdentity()
+    {
+        var first = await InitAsync("first");
+        await using var a = await DaemonProcess.StartAsync(first, Ct);
+        var second = await InitAsync("second", a.Address);
+        string oldPeer;
+        await using (var b = await DaemonProcess.StartAsync(second, Ct))
+        {
+            oldPeer = b.Address[(b.Address.LastIndexOf('/') + 1)..];
+            await WaitUntilAsync(async () => (await CliRunner.RunAsync(first, "dht", "table")).Stdout.Contains(oldPeer, StringComparison.Ordinal), () => b.Output);
+            Assert.Equal(0, await b.StopAsync(Ct));
+        }
+        Assert.Contains(a.Address, File.ReadAllText(Path.Combine(second, "peers.json")), StringComparison.Ordinal);
+
+        // Same repo, no bootstrap list: the saved table brings it back, under its old PeerId, at a new port.
+        var config = Path.Combine(second, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace($"\"{a.Address}\"", "", StringComparison.Ordinal));
+        await using var again = await DaemonProcess.StartAsync(second, Ct);
+        Assert.EndsWith("/p2p/" + oldPeer, again.Address, StringComparison.Ordinal);
+        var newEndPoint = again.Address[..again.Address.IndexOf("/p2p/", StringComparison.Ordinal)];
+        await WaitUntilAsync(async () => (await CliRunner.RunAsync(second, "dht", "table")).Stdout.StartsWith("1 peers", StringComparison.Ordinal), () => again.Output);
+        var found = await CliRunner.RunAsync(first, "dht", "findpeer", oldPeer);
+        Assert.Equal(newEndPoint, found.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Api_RefusesForeignOrigin()
     {
         var repo = await InitAsync("a");

@@ -71,6 +71,7 @@ public sealed partial class NodeHost : IAsyncDisposable
             host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, host.Dht), host.Network,
                 loggers.CreateLogger<MessageRouter>());
             host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
+            host.Transport.PeerConnected += host.OnPeerConnected;
             host.Dht.Start();
             host._rejoinTimer = options.Time.CreateTimer(static s => ((NodeHost)s!).RejoinIfAlone(), host,
                 options.RejoinInterval, options.RejoinInterval);
@@ -158,6 +159,23 @@ public sealed partial class NodeHost : IAsyncDisposable
         return size;
     }
 
+    /// <summary>
+    /// A peer in the table that comes back from another endpoint (restarted on a new port) has just proven its
+    /// PeerId there, so its entry is moved to the new endpoint instead of failing at the old one first.
+    /// Runs on the transport's network thread; the DHT's lock is held only briefly.
+    /// </summary>
+    private void OnPeerConnected(object? sender, SecurePeerEventArgs e)
+    {
+        var contact = ContactMapper.ToContact(e.Peer.PeerId, e.Peer.RemoteEndPoint);
+        var moved = Dht.Inspect((table, _) =>
+        {
+            var closest = table.Closest(contact.Id, 1);
+            return closest.Count == 1 && closest[0].Id == contact.Id && !closest[0].EndPoint.Equals(contact.EndPoint);
+        });
+        if (moved)
+            Dht.Restore([contact]);
+    }
+
     /// <summary>Writes the routing table to peers.json (atomically); failures are logged, not thrown.</summary>
     public void SavePeers()
     {
@@ -181,6 +199,7 @@ public sealed partial class NodeHost : IAsyncDisposable
             return;
         _saveTimer?.Dispose();
         _rejoinTimer?.Dispose();
+        Transport.PeerConnected -= OnPeerConnected;
         if (Dht is not null)
             SavePeers();
         await _stopping.CancelAsync();
