@@ -54,18 +54,29 @@ public sealed class PeerConnector : IDisposable
 
     private async Task<SecurePeer?> DialAsync(PeerId peer, IPEndPoint endPoint)
     {
-        // The dial is shared, so it must not die with the first caller's token; the transport's handshake
-        // timeout bounds it.
-        var result = await _transport.ConnectAsync(endPoint, peer, CancellationToken.None);
-        _dialing.TryRemove(peer, out _);
-        if (!result.Succeeded)
+        try
         {
-            _logger.LogDebug("Dial {Peer} at {EndPoint} failed: {Error}", peer, endPoint, result.Error);
+            // The dial is shared, so it must not die with the first caller's token; the transport's handshake
+            // timeout bounds it.
+            var result = await _transport.ConnectAsync(endPoint, peer, CancellationToken.None);
+            if (!result.Succeeded)
+            {
+                _logger.LogDebug("Dial {Peer} at {EndPoint} failed: {Error}", peer, endPoint, result.Error);
+                return null;
+            }
+            var connected = result.Peer!;
+            _connected[connected.PeerId] = connected;
+            return connected;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // The transport is stopping: no connection, as for any failed dial.
             return null;
         }
-        var connected = result.Peer!;
-        _connected[connected.PeerId] = connected;
-        return connected;
+        finally
+        {
+            _dialing.TryRemove(peer, out _);
+        }
     }
 
     private void OnConnected(object? sender, SecurePeerEventArgs e) => _connected[e.Peer.PeerId] = e.Peer;

@@ -113,6 +113,10 @@ public sealed class WireDhtNetwork : IDhtNetwork
         {
             return null;
         }
+        catch (ObjectDisposedException)
+        {
+            return null; // The transport closed under the request (shutdown): no answer.
+        }
         finally
         {
             _pending.Remove(entry);

@@ -20,6 +20,9 @@ public sealed class MessageRouter
     private readonly WireDhtNetwork _network;
     private readonly ILogger _logger;
 
+    /// <summary>Messages read; written by the router loop only, read by anyone through Interlocked.</summary>
+    private long _received;
+
     public MessageRouter(ISecureTransport transport, DhtRequestServer server, WireDhtNetwork network, ILogger<MessageRouter>? logger = null)
     {
         _transport = transport;
@@ -36,8 +39,6 @@ public sealed class MessageRouter
 
     /// <summary>Messages handled so far (dropped ones included).</summary>
     public long Received => Interlocked.Read(ref _received);
-
-    private long _received;
 
     /// <summary>Runs until <paramref name="ct"/> is cancelled or the transport closes its inbound queue.</summary>
     public async Task RunAsync(CancellationToken ct)

@@ -179,7 +179,7 @@ public sealed partial class NodeHost : IAsyncDisposable
     /// <summary>Writes the routing table to peers.json (atomically); failures are logged, not thrown.</summary>
     public void SavePeers()
     {
-        if (_peerStore is null || Volatile.Read(ref _disposed) != 0 && Dht is null)
+        if (_peerStore is null || Dht is null)
             return;
         try
         {
