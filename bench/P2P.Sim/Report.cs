@@ -8,6 +8,7 @@ namespace P2P.Sim;
 internal sealed class Report
 {
     public List<double> Recall { get; } = [];
+    public List<double> HonestRecall { get; } = [];
     public List<int> Rounds { get; } = [];
     public List<double> LatencyMs { get; } = [];
     public List<int> Requests { get; } = [];
@@ -25,9 +26,10 @@ internal sealed class Report
     public double PeakWorkingSetMiB { get; set; }
     public double ManagedHeapMiB { get; set; }
 
-    public void Add(LookupResult result, double recall)
+    public void Add(LookupResult result, double recall, double honestRecall)
     {
         Recall.Add(recall);
+        HonestRecall.Add(honestRecall);
         Rounds.Add(result.Rounds);
         LatencyMs.Add(result.Elapsed.TotalMilliseconds);
         Requests.Add(result.Requests);
@@ -43,6 +45,7 @@ internal sealed class Report
         b.AppendLine("| --- | --- |");
         Row(b, $"lookups (FIND_NODE, random keys)", $"{Recall.Count}");
         Row(b, "recall of the true k closest (mean / min)", $"{Recall.DefaultIfEmpty().Average():P2} / {Recall.DefaultIfEmpty().Min():P0}");
+        Row(b, "recall of the honest nodes among the true k closest (mean)", $"{HonestRecall.DefaultIfEmpty().Average():P2}");
         Row(b, "lookups with full recall", $"{Recall.Count(r => r >= 1) / (double)Math.Max(1, Recall.Count):P1}");
         Row(b, $"rounds p50 / p95 / max (⌈log2 N⌉ = {log2})", $"{P(Rounds, 50)} / {P(Rounds, 95)} / {Rounds.DefaultIfEmpty().Max()}");
         Row(b, "latency p50 / p95 / p99 (ms)", $"{P(LatencyMs, 50):F0} / {P(LatencyMs, 95):F0} / {P(LatencyMs, 99):F0}");

@@ -62,7 +62,9 @@ internal sealed class Runner(SimSettings s)
             var result = swarm.Clock.Run(() => node.FindClosestAsync(target, CancellationToken.None));
             var truth = swarm.TrueClosest(target, s.K, honestOnly: false);
             var hits = result.Closest.Count(c => truth.Contains(c.Id));
-            report.Add(result, hits / (double)truth.Count);
+            var honest = truth.Where(id => !swarm.IsAdversary(swarm.Network.IndexOf(id))).ToHashSet();
+            var honestHits = result.Closest.Count(c => honest.Contains(c.Id));
+            report.Add(result, hits / (double)truth.Count, honest.Count == 0 ? 1 : honestHits / (double)honest.Count);
         }
 
         for (var i = 0; i < published.Count; i++)

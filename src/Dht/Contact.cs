@@ -12,6 +12,9 @@ public sealed class Contact : IEquatable<Contact>
     /// <summary>Largest identity accepted (a PeerId multihash of an inlined key is well under this).</summary>
     public const int MaxIdentityLength = 128;
 
+    /// <summary>Cached <see cref="IdMatchesIdentity"/>: 0 unknown, 1 yes, 2 no. A race only recomputes the same value.</summary>
+    private int _idMatches;
+
     public Contact(Key id, ReadOnlyMemory<byte> identity, IPEndPoint endPoint)
     {
         if (identity.Length > MaxIdentityLength)
@@ -35,6 +38,24 @@ public sealed class Contact : IEquatable<Contact>
     /// </summary>
     public static Contact FromIdentity(ReadOnlyMemory<byte> identity, IPEndPoint endPoint) =>
         new(Key.Hash(identity.Span), identity, endPoint);
+
+    /// <summary>
+    /// True when <see cref="Id"/> is SHA-256 of <see cref="Identity"/>. Computed once per instance (the
+    /// contact is immutable), so a contact shared by many replies is hashed once.
+    /// </summary>
+    public bool IdMatchesIdentity
+    {
+        get
+        {
+            var known = Volatile.Read(ref _idMatches);
+            if (known == 0)
+            {
+                known = Key.Hash(Identity.Span) == Id ? 1 : 2;
+                Volatile.Write(ref _idMatches, known);
+            }
+            return known == 1;
+        }
+    }
 
     public bool Equals(Contact? other) => other is not null && Id == other.Id;
 

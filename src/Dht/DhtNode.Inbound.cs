@@ -51,11 +51,11 @@ public sealed partial class DhtNode
         lock (_gate) return _store.Add(key, sender, NowTicks);
     }
 
-    void ILookupHost.OnRequestOutcome(Contact contact, bool answered, TimeSpan roundTrip)
+    void ILookupHost.OnRequestOutcome(Contact contact, bool answered, TimeSpan? roundTrip)
     {
         if (answered)
         {
-            _rtt.Add(roundTrip);
+            if (roundTrip is { } sample) _rtt.Add(sample);
             RecordAnswer(contact);
         }
         else
@@ -70,19 +70,10 @@ public sealed partial class DhtNode
     /// <summary>Pings <paramref name="contact"/>; it enters (or refreshes) the table if it answers, leaves it if not.</summary>
     private async Task<bool> PingAndRecordAsync(Contact contact, CancellationToken ct)
     {
-        bool ok;
-        using (var timeout = new CancellationTokenSource(Options.RequestTimeout, Time))
-        using (ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout))
-        {
-            try
-            {
-                ok = await Network.PingAsync(contact, timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                ok = false;
-            }
-        }
+        var pong = await Retransmitter.SendAsync(
+            Time, _rtt.SlowAfter, Options.RequestTimeout, Options.Retransmit,
+            async t => await Network.PingAsync(contact, t) ? contact : null, onSlow: null, ct);
+        var ok = pong is not null;
         if (ok) RecordAnswer(contact);
         else
         {

@@ -153,16 +153,10 @@ public sealed partial class DhtNode : IDhtRequestHandler, ILookupHost, IDisposab
 
     private async Task<bool> AddProviderToAsync(Contact to, byte[] multihash, CancellationToken ct)
     {
-        using var timeout = new CancellationTokenSource(Options.RequestTimeout, Time);
-        using var link = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
-        try
-        {
-            return await Network.AddProviderAsync(to, multihash, timeout.Token);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return false;
-        }
+        var ack = await Retransmitter.SendAsync(
+            Time, _rtt.SlowAfter, Options.RequestTimeout, Options.Retransmit,
+            async t => await Network.AddProviderAsync(to, multihash, t) ? to : null, onSlow: null, ct);
+        return ack is not null;
     }
 
     private List<Contact> SeedsFor(Key target)

@@ -25,6 +25,13 @@ public sealed class DhtOptions
     /// </summary>
     public int DisjointPaths { get; init; } = 1;
 
+    /// <summary>
+    /// Reject a reply that names any contact whose id is not SHA-256 of its identity bytes (S/Kademlia's
+    /// rule that ids are bound to keys, section 4.1): a liar cannot place forged ids next to a target
+    /// without grinding hashes. The whole reply then counts as garbage and its sender as failed.
+    /// </summary>
+    public bool VerifyContactIds { get; init; } = true;
+
     /// <summary>Hard per-request timeout: after it the contact counts as failed.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -34,6 +41,12 @@ public sealed class DhtOptions
     /// if it arrives before <see cref="RequestTimeout"/>.
     /// </summary>
     public TimeSpan MinSlowAfter { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Resend a request once when it passes the slow threshold unanswered (a lost datagram then costs one
+    /// threshold, not a failed contact). The second attempt gets the rest of <see cref="RequestTimeout"/>.
+    /// </summary>
+    public bool Retransmit { get; init; } = true;
 
     /// <summary>Replacement-cache size per bucket (candidates that answered while the bucket was full).</summary>
     public int ReplacementCacheSize { get; init; } = 20;

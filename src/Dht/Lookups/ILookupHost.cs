@@ -18,7 +18,8 @@ internal interface ILookupHost
 
     /// <summary>
     /// Called once per request, outside the lookup's lock, after the answer or the hard timeout: the
-    /// node updates its routing table (answered contacts enter it, failed ones leave) and its RTT estimate.
+    /// node updates its routing table (answered contacts enter it, failed ones leave) and its RTT estimate
+    /// (<paramref name="roundTrip"/> is null when the request was retransmitted).
     /// </summary>
-    void OnRequestOutcome(Contact contact, bool answered, TimeSpan roundTrip);
+    void OnRequestOutcome(Contact contact, bool answered, TimeSpan? roundTrip);
 }

@@ -12,38 +12,30 @@ internal sealed partial class IterativeLookup
         IReadOnlyList<Contact>? closer = null;
         IReadOnlyList<Contact>? providers = null;
         var answered = false;
-        using (var timeout = new CancellationTokenSource(_options.RequestTimeout, time))
-        using (ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout))
-        using (time.CreateTimer(static s => ((SlowMark)s!).Fire(), new SlowMark(this, candidate), _host.SlowAfter, Timeout.InfiniteTimeSpan))
+        var slowAfter = _host.SlowAfter;
+        var onSlow = () => MarkSlow(candidate);
+        if (_wantProviders)
         {
-            try
-            {
-                if (_wantProviders)
-                {
-                    var reply = await _host.Network.GetProvidersAsync(candidate.Contact, _multihash, timeout.Token);
-                    answered = reply is not null;
-                    closer = reply?.Closer;
-                    providers = reply?.Providers;
-                }
-                else
-                {
-                    closer = await _host.Network.FindNodeAsync(candidate.Contact, _target, timeout.Token);
-                    answered = closer is not null;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                answered = false;
-            }
-            catch (Exception)
-            {
-                // The network contract returns values for peer faults; anything else is a bug there,
-                // but it must not hang the lookup, so it counts as no answer.
-                answered = false;
-            }
+            var reply = await Retransmitter.SendAsync(
+                time, slowAfter, _options.RequestTimeout, _options.Retransmit,
+                t => CountedSend(() => _host.Network.GetProvidersAsync(candidate.Contact, _multihash, t)), onSlow, ct);
+            answered = reply is not null;
+            closer = reply?.Closer;
+            providers = reply?.Providers;
         }
+        else
+        {
+            closer = await Retransmitter.SendAsync(
+                time, slowAfter, _options.RequestTimeout, _options.Retransmit,
+                t => CountedSend(() => _host.Network.FindNodeAsync(candidate.Contact, _target, t)), onSlow, ct);
+            answered = closer is not null;
+        }
+        if (answered && _options.VerifyContactIds && (!IdsBound(closer!) || (providers is not null && !IdsBound(providers))))
+            answered = false;
+        bool retransmitted;
         lock (_gate)
         {
+            retransmitted = _options.Retransmit && candidate.Slow;
             if (answered) Merge(candidate, closer!, providers);
             else
             {
@@ -53,7 +45,15 @@ internal sealed partial class IterativeLookup
             _triggerRound = Math.Max(_triggerRound, candidate.Round);
             _wake.TrySetResult();
         }
-        _host.OnRequestOutcome(candidate.Contact, answered, time.GetElapsedTime(started));
+        // Karn's rule: the round trip of a retransmitted request is ambiguous, so it is not sampled.
+        _host.OnRequestOutcome(candidate.Contact, answered, retransmitted ? null : time.GetElapsedTime(started));
+    }
+
+    /// <summary>Counts every datagram request, retransmissions included.</summary>
+    private Task<T> CountedSend<T>(Func<Task<T>> send)
+    {
+        Interlocked.Increment(ref _sent);
+        return send();
     }
 
     /// <summary>Records an answer and adds the contacts it names. Caller holds _gate.</summary>
@@ -92,6 +92,15 @@ internal sealed partial class IterativeLookup
         if (list.Count > _candidateCap && list[^1].State == CandidateState.Heard) list.RemoveAt(list.Count - 1);
     }
 
+    /// <summary>True when every contact's id is SHA-256 of its identity (only the first k are used, so only they are checked).</summary>
+    private bool IdsBound(IReadOnlyList<Contact> contacts)
+    {
+        var limit = Math.Min(contacts.Count, _options.K);
+        for (var i = 0; i < limit; i++)
+            if (!contacts[i].IdMatchesIdentity) return false;
+        return true;
+    }
+
     private void MarkSlow(Candidate candidate)
     {
         lock (_gate)
@@ -101,11 +110,5 @@ internal sealed partial class IterativeLookup
             _triggerRound = Math.Max(_triggerRound, candidate.Round);
             _wake.TrySetResult();
         }
-    }
-
-    /// <summary>Timer state for the slow threshold of one request.</summary>
-    private sealed class SlowMark(IterativeLookup lookup, Candidate candidate)
-    {
-        public void Fire() => lookup.MarkSlow(candidate);
     }
 }

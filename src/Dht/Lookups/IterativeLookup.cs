@@ -35,7 +35,8 @@ internal sealed partial class IterativeLookup
     private readonly HashSet<Key> _providerIds = [];
     /// <summary>Signalled on every answer, failure or slow mark. Replaced each loop turn; guarded by _gate.</summary>
     private TaskCompletionSource _wake = NewWake();
-    private int _requests;
+    /// <summary>Requests sent, retransmissions included (Interlocked: counted outside _gate).</summary>
+    private int _sent;
     private int _failures;
     private int _rounds;
     /// <summary>
@@ -100,7 +101,6 @@ internal sealed partial class IterativeLookup
                 {
                     candidate.State = CandidateState.Waiting;
                     candidate.Round = _triggerRound + 1;
-                    _requests++;
                     _rounds = Math.Max(_rounds, candidate.Round);
                 }
                 _triggerRound = 0;
@@ -111,7 +111,7 @@ internal sealed partial class IterativeLookup
         lock (_gate)
         {
             return new LookupResult(
-                _target, CollectClosest(), [.. _providers], _rounds, _requests, _failures, time.GetElapsedTime(started));
+                _target, CollectClosest(), [.. _providers], _rounds, Volatile.Read(ref _sent), _failures, time.GetElapsedTime(started));
         }
     }
 

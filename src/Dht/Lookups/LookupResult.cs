@@ -34,7 +34,7 @@ public sealed class LookupResult
     /// <summary>Depth of the longest causal chain of requests sent (see the type's remarks).</summary>
     public int Rounds { get; }
 
-    /// <summary>Requests sent.</summary>
+    /// <summary>Requests sent by the time the lookup returned, retransmissions included.</summary>
     public int Requests { get; }
 
     /// <summary>Requests that failed (timeout, garbage) by the time the lookup returned.</summary>

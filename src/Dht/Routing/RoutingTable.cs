@@ -179,8 +179,9 @@ public sealed class RoutingTable
     /// <summary>Notes that a lookup for a key in bucket <paramref name="prefixLength"/> ran, deferring its refresh.</summary>
     public void MarkUsed(int prefixLength, long nowTicks)
     {
-        if (prefixLength >= Key.Bits) return;
-        GetOrCreate(Math.Min(prefixLength, Key.Bits - 1)).LastUsedTicks = nowTicks;
+        // Buckets are created only by contacts, so a lookup near our own id cannot make refresh walk
+        // hundreds of empty buckets.
+        if (prefixLength < _buckets.Count) _buckets[prefixLength].LastUsedTicks = nowTicks;
     }
 
     /// <summary>When bucket <paramref name="prefixLength"/> was last used by a lookup (0 if never).</summary>

@@ -19,6 +19,8 @@ public sealed class SimSwarm
     private readonly Random _random;
     /// <summary>Node indexes sorted by id: a prefix range is a contiguous slice.</summary>
     private readonly int[] _byId;
+    /// <summary>The ids in <see cref="_byId"/> order, contiguous so that binary searches stay in cache.</summary>
+    private readonly Key[] _sortedIds;
 
     public SimSwarm(SimSwarmOptions options)
     {
@@ -43,6 +45,7 @@ public sealed class SimSwarm
             Network.SetHandler(index, _adversary[i] ? Coalition.Enlist(contact) : node);
         }
         _byId = [.. Enumerable.Range(0, options.Nodes).OrderBy(i => _nodes[i].Self.Id)];
+        _sortedIds = Array.ConvertAll(_byId, i => _nodes[i].Self.Id);
     }
 
     public SimClock Clock { get; }
@@ -82,14 +85,17 @@ public sealed class SimSwarm
     }
 
     /// <summary>
-    /// Builds tables with the join protocol: node 0 starts alone, then nodes join in batches of
-    /// <paramref name="batch"/> at once, each bootstrapping from one random node that joined before.
+    /// Builds tables with the join protocol: node 0 starts alone, then nodes 1..<paramref name="count"/>-1
+    /// (all by default) join in batches of <paramref name="batch"/> at once, each bootstrapping from one
+    /// random node that joined before. Nodes past <paramref name="count"/> stay offline as standbys for churn.
     /// </summary>
-    public void JoinAll(int batch = 32)
+    public void JoinAll(int batch = 32, int? count = null)
     {
-        for (var start = 1; start < _nodes.Length; start += batch)
+        var joined = count ?? _nodes.Length;
+        for (var i = joined; i < _nodes.Length; i++) Network.SetAlive(i, false);
+        for (var start = 1; start < joined; start += batch)
         {
-            var end = Math.Min(_nodes.Length, start + batch);
+            var end = Math.Min(joined, start + batch);
             var joins = new List<Task<int>>();
             Clock.Run(() =>
             {
@@ -101,6 +107,14 @@ public sealed class SimSwarm
                 return Task.WhenAll(joins);
             });
         }
+    }
+
+    /// <summary>Brings node <paramref name="index"/> online and joins it through a random live honest node.</summary>
+    public Task<int> JoinAsync(int index, Random random)
+    {
+        var seed = _nodes[RandomLiveHonest(random)].Self;
+        Network.SetAlive(index, true);
+        return _nodes[index].BootstrapAsync([seed], CancellationToken.None);
     }
 
     /// <summary>Kills a random <paramref name="fraction"/> of the nodes (never those in <paramref name="spare"/>).</summary>
@@ -184,20 +198,14 @@ public sealed class SimSwarm
 
     private int LowerBound(Key key)
     {
-        int lo = 0, hi = _byId.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (_nodes[_byId[mid]].Self.Id < key) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
+        var i = Array.BinarySearch(_sortedIds, key);
+        return i >= 0 ? i : ~i;
     }
 
     private bool Contains(Key key)
     {
         var i = LowerBound(key);
-        return i < _byId.Length && _nodes[_byId[i]].Self.Id == key;
+        return i < _sortedIds.Length && _sortedIds[i] == key;
     }
 
     /// <summary>Honest nodes get addresses spread over /24s; adversaries share 16 /24s, as a Sybil farm would.</summary>
