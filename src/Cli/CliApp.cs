@@ -1,12 +1,34 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using P2P.Cli.Commands;
 using P2P.Cli.Infrastructure;
 
 namespace P2P.Cli;
 
-/// <summary>Builds the command tree and runs it. Each command lives in its own file under Commands/.</summary>
+/// <summary>
+/// Builds the command tree and runs it. Each command lives in its own file under Commands/. While a daemon runs
+/// (it holds the repo lock), the content and repo commands are sent to its API instead of opening the repo.
+/// </summary>
 internal static class CliApp
 {
+    /// <summary>Commands that go to a running daemon, by their path below the root.</summary>
+    private static readonly Dictionary<string, Func<ParseResult, DaemonClient, CancellationToken, Task<int>>> Remote = new()
+    {
+        ["add"] = RemoteContentClient.AddAsync,
+        ["cat"] = RemoteContentClient.CatAsync,
+        ["get"] = RemoteContentClient.GetAsync,
+        ["ls"] = RemoteContentClient.LsAsync,
+        ["pin add"] = RemoteRepoClient.PinAddAsync,
+        ["pin rm"] = RemoteRepoClient.PinRemoveAsync,
+        ["pin ls"] = RemoteRepoClient.PinListAsync,
+        ["block get"] = RemoteRepoClient.BlockGetAsync,
+        ["block put"] = RemoteRepoClient.BlockPutAsync,
+        ["block stat"] = RemoteRepoClient.BlockStatAsync,
+        ["repo stat"] = RemoteRepoClient.RepoStatAsync,
+        ["repo verify"] = RemoteRepoClient.RepoVerifyAsync,
+        ["repo gc"] = RemoteRepoClient.RepoGcAsync,
+    };
+
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("p2p: a content-addressed peer-to-peer chunk network (CIDs identical to kubo's)");
@@ -20,6 +42,11 @@ internal static class CliApp
         root.Subcommands.Add(PinCommand.Create());
         root.Subcommands.Add(BlockCommand.Create());
         root.Subcommands.Add(RepoCommand.Create());
+        root.Subcommands.Add(DaemonCommand.Create());
+        root.Subcommands.Add(IdCommand.Create());
+        root.Subcommands.Add(SwarmCommand.Create());
+        root.Subcommands.Add(DhtCommand.Create());
+        RouteToDaemon(root, "");
         return root;
     }
 
@@ -33,6 +60,29 @@ internal static class CliApp
                 Console.Error.WriteLine($"Error: {error.Message}");
             return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync();
+        // SIGINT/SIGTERM cancel the action's token; the daemon needs more than the default 2 s to save its table,
+        // stop the API and release the repo before the process is ended.
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
+    }
+
+    /// <summary>Wraps each routable command's action: try the daemon first, else run the offline action.</summary>
+    private static void RouteToDaemon(Command command, string prefix)
+    {
+        foreach (var sub in command.Subcommands)
+        {
+            var path = prefix.Length == 0 ? sub.Name : $"{prefix} {sub.Name}";
+            if (Remote.TryGetValue(path, out var remote) && sub.Action is AsynchronousCommandLineAction offline)
+            {
+                CommandRunner.SetAction(sub, async (parse, ct) =>
+                {
+                    // `add --only-hash` stores nothing, so it never needs the daemon.
+                    if (path == "add" && parse.GetValue<bool>("--only-hash"))
+                        return await offline.InvokeAsync(parse, ct);
+                    using var daemon = await DaemonClient.TryConnectAsync(RepoAccess.PathFor(parse), ct);
+                    return daemon is null ? await offline.InvokeAsync(parse, ct) : await remote(parse, daemon, ct);
+                });
+            }
+            RouteToDaemon(sub, path);
+        }
     }
 }

@@ -109,21 +109,27 @@ public sealed class LocalNode : IDisposable
         Blocks.Flush();
     }
 
-    /// <summary>Fetches (and so verifies) every block of a DAG, breadth first, each block once.</summary>
-    private async Task WalkAsync(Cid root, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches (and so verifies) every block of a DAG, breadth first, each block once, and returns their CIDs in
+    /// that order (the root first): what a running daemon announces after an add.
+    /// </summary>
+    public async Task<IReadOnlyList<Cid>> WalkAsync(Cid root, CancellationToken cancellationToken)
     {
         var seen = new HashSet<Multihash> { root.Multihash };
+        var order = new List<Cid>();
         var queue = new Queue<Cid>();
         queue.Enqueue(root);
         while (queue.TryDequeue(out var cid))
         {
             var block = await Getter.GetBlockAsync(cid, cancellationToken);
+            order.Add(cid);
             foreach (var link in DagPbLinkDecoder.Instance.GetLinks(cid, block))
             {
                 if (seen.Add(link.Multihash))
                     queue.Enqueue(link);
             }
         }
+        return order;
     }
 
     public void Dispose() => _repo?.Dispose();

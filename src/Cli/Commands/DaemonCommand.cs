@@ -1,0 +1,97 @@
+using System.CommandLine;
+using P2P.Cli.Infrastructure;
+using P2P.Node.Hosting;
+using P2P.Node.Storage;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Compact;
+
+namespace P2P.Cli.Commands;
+
+/// <summary>
+/// `p2p daemon`: runs the node from the repo's config until SIGINT or SIGTERM, then stops cleanly (saves the
+/// routing table, removes the api file, releases the repo lock). Logs go to the console and to a rolling
+/// compact-JSON file under the repo's logs/ folder.
+/// </summary>
+internal static class DaemonCommand
+{
+    public static Command Create()
+    {
+        var logLevel = new Option<string?>("--log-level") { Description = "trace, debug, information, warning or error (default: the config's logLevel)" };
+        logLevel.AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical", "none");
+        var listen = new Option<string?>("--listen") { Description = "UDP multiaddr to listen on, overriding the config (port 0 picks one)" };
+        var api = new Option<string?>("--api") { Description = "API address:port, overriding the config (port 0 picks one)" };
+        var command = new Command("daemon", "Run the node: join the network, serve the API, provide what the repo holds.\n\nExamples:\n  p2p daemon\n  p2p daemon --log-level debug --api 127.0.0.1:0")
+        {
+            logLevel, listen, api,
+        };
+        CommandRunner.SetAction(command, async (parse, ct) =>
+        {
+            var path = RepoAccess.PathFor(parse);
+            if (!Repo.Exists(path))
+                throw new CliException($"no p2p repo at {path}: run `p2p init`", ExitCodes.Repo);
+            var configLevel = TryReadLogLevel(path);
+            var level = ToSerilog(parse.GetValue(logLevel) ?? configLevel ?? "information");
+            await using var serilog = new LoggerConfiguration()
+                .MinimumLevel.Is(level)
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Warning)
+                .WriteTo.File(new CompactJsonFormatter(), Path.Join(path, "logs", "daemon-.clef"),
+                    rollingInterval: RollingInterval.Day, fileSizeLimitBytes: 16 * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
+                .CreateLogger();
+            using var loggers = new SerilogLoggerFactory(serilog);
+            DaemonNode daemon;
+            try
+            {
+                daemon = await DaemonNode.StartAsync(path, parse.GetValue(listen), parse.GetValue(api), loggers, ct);
+            }
+            catch (RepoException e)
+            {
+                throw new CliException(e.Message, ExitCodes.Repo);
+            }
+            await using (daemon)
+            {
+                Console.Out.WriteLine($"PeerId {daemon.Host.PeerId}");
+                Console.Out.WriteLine($"Listening on {daemon.Host.Address}");
+                Console.Out.WriteLine($"API server listening on /ip4/{daemon.Api!.EndPoint.Address}/tcp/{daemon.Api.EndPoint.Port}");
+                Console.Out.WriteLine("Daemon is ready");
+                await Console.Out.FlushAsync(CancellationToken.None);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    // SIGINT or SIGTERM: fall through to the clean shutdown.
+                }
+            }
+            Console.Out.WriteLine("Daemon stopped");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string? TryReadLogLevel(string repoPath)
+    {
+        try
+        {
+            return RepoConfig.Load(Path.Join(repoPath, Repo.ConfigFileName)).LogLevel;
+        }
+        catch (RepoException)
+        {
+            return null; // Opening the repo reports a bad config properly.
+        }
+    }
+
+    private static LogEventLevel ToSerilog(string level) => level.ToLowerInvariant() switch
+    {
+        "trace" => LogEventLevel.Verbose,
+        "debug" => LogEventLevel.Debug,
+        "warning" => LogEventLevel.Warning,
+        "error" => LogEventLevel.Error,
+        "critical" or "none" => LogEventLevel.Fatal,
+        _ => LogEventLevel.Information,
+    };
+
+}

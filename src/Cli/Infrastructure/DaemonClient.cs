@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace P2P.Cli.Infrastructure;
+
+/// <summary>
+/// Talks to a running daemon's HTTP API (kubo's RPC: POST /api/v0/…?arg=…). Found through the file <c>api</c> that
+/// the daemon writes in the repo; a file left by a daemon that died is ignored (its address does not answer), so
+/// the CLI then opens the repo itself. Errors come back as kubo's <c>{"Message"}</c> bodies and become one-line
+/// CLI errors with the exit code the HTTP status stands for.
+/// </summary>
+internal sealed class DaemonClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    private DaemonClient(Uri baseAddress)
+    {
+        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>The daemon serving <paramref name="repoPath"/>, or null when none answers.</summary>
+    public static async Task<DaemonClient?> TryConnectAsync(string repoPath, CancellationToken ct)
+    {
+        var apiFile = Path.Join(repoPath, "api");
+        if (!File.Exists(apiFile))
+            return null;
+        var uri = ParseApiFile(await File.ReadAllTextAsync(apiFile, ct));
+        if (uri is null)
+            return null;
+        var client = new DaemonClient(uri);
+        try
+        {
+            using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            probe.CancelAfter(TimeSpan.FromSeconds(3));
+            using var response = await client._http.PostAsync("api/v0/id", null, probe.Token);
+            if (response.IsSuccessStatusCode)
+                return client;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            // A stale api file: the daemon is gone.
+        }
+        client.Dispose();
+        return null;
+    }
+
+    /// <summary>The daemon for a command that needs one; fails with a clear message when none runs.</summary>
+    public static async Task<DaemonClient> RequireAsync(string repoPath, CancellationToken ct) =>
+        await TryConnectAsync(repoPath, ct)
+        ?? throw new CliException($"no daemon is running for {repoPath}: start one with `p2p daemon`");
+
+    /// <summary><c>/ip4/127.0.0.1/tcp/5001</c> (kubo's api file) to an http URI.</summary>
+    internal static Uri? ParseApiFile(string text)
+    {
+        var parts = text.Trim().Split('/');
+        if (parts.Length != 5 || parts[1] is not ("ip4" or "ip6") || parts[3] != "tcp" || !IPAddress.TryParse(parts[2], out var ip) || !ushort.TryParse(parts[4], out var port))
+            return null;
+        var host = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
+        return new Uri($"http://{host}:{port}/");
+    }
+
+    /// <summary>POSTs and parses one JSON object.</summary>
+    public async Task<JsonElement> PostJsonAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, CancellationToken ct, HttpContent? body = null)
+    {
+        using var response = await SendAsync(command, query, body, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>POSTs and yields each line of a newline-delimited JSON answer as it arrives.</summary>
+    public async IAsyncEnumerable<JsonElement> PostLinesAsync(string command, IEnumerable<KeyValuePair<string, string>>? query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, HttpContent? body = null)
+    {
+        using var response = await SendAsync(command, query, body, ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length == 0)
+                continue;
+            using var document = JsonDocument.Parse(line);
+            yield return document.RootElement.Clone();
+        }
+    }
+
+    /// <summary>POSTs and returns the response for the caller to stream (cat, block get); the caller disposes it.</summary>
+    public Task<HttpResponseMessage> PostStreamAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, CancellationToken ct) =>
+        SendAsync(command, query, null, ct);
+
+    private async Task<HttpResponseMessage> SendAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, HttpContent? body, CancellationToken ct)
+    {
+        var uri = "api/v0/" + command;
+        if (query is not null)
+        {
+            var pairs = query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}").ToList();
+            if (pairs.Count > 0)
+                uri += "?" + string.Join('&', pairs);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = body };
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"the daemon at {BaseAddress} did not answer: {e.Message}");
+        }
+        if (response.IsSuccessStatusCode)
+            return response;
+        using (response)
+        {
+            throw new CliException(await ErrorMessageAsync(response, ct), response.StatusCode switch
+            {
+                HttpStatusCode.BadRequest => ExitCodes.Usage,
+                HttpStatusCode.NotFound => ExitCodes.NotFound,
+                HttpStatusCode.UnprocessableEntity => ExitCodes.Corrupt,
+                _ => ExitCodes.Error,
+            });
+        }
+    }
+
+    private static async Task<string> ErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var text = await response.Content.ReadAsStringAsync(ct);
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.TryGetProperty("Message", out var message) && message.GetString() is { } m)
+                return m;
+        }
+        catch (JsonException)
+        {
+            // Not kubo's error body: show the status instead.
+        }
+        return $"daemon answered {(int)response.StatusCode} {response.ReasonPhrase}";
+    }
+
+    /// <summary>A raw body for add or block put.</summary>
+    public static HttpContent StreamBody(Stream stream)
+    {
+        var content = new StreamContent(stream, 1 << 16);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace P2P.Node.Hosting.Api;
+
+/// <summary>
+/// The daemon's local HTTP API: Kestrel on a loopback address, kubo's RPC paths (<c>POST /api/v0/…</c>) and JSON
+/// field names. It has no authentication, so it refuses to bind anything but loopback, and it refuses any request
+/// whose Origin header names another origin, so a web page cannot drive it from a browser (CSRF), as kubo does.
+/// </summary>
+public sealed class ApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ApiServer(WebApplication app, IPEndPoint endPoint)
+    {
+        _app = app;
+        EndPoint = endPoint;
+    }
+
+    /// <summary>The bound address, with the real port when 0 was asked.</summary>
+    public IPEndPoint EndPoint { get; }
+
+    public static async Task<ApiServer> StartAsync(IPEndPoint bind, DaemonNode daemon, ILoggerFactory loggers, CancellationToken ct)
+    {
+        if (!IPAddress.IsLoopback(bind.Address))
+            throw new ArgumentException($"the API has no authentication and binds only to loopback, not {bind.Address}", nameof(bind));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(bind);
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null; // `add` streams files of any size; blocks are capped per endpoint.
+        });
+        var app = builder.Build();
+        app.Use(RefuseForeignOrigins);
+        var api = app.MapGroup("/api/v0");
+        NetworkEndpoints.Map(api, daemon);
+        ContentEndpoints.Map(api, daemon);
+        RepoEndpoints.Map(api, daemon);
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+        return new ApiServer(app, new IPEndPoint(bind.Address, port));
+    }
+
+    /// <summary>Browsers send Origin on cross-site requests; only our own origin (or none: the CLI, curl) passes.</summary>
+    private static Task RefuseForeignOrigins(HttpContext context, RequestDelegate next)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            var own = $"{context.Request.Scheme}://{context.Request.Host}";
+            if (!string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return context.Response.WriteAsync("403 - Forbidden: cross-origin requests are refused\n");
+            }
+        }
+        return next(context);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using P2P.Node.Content;
+using P2P.Node.Content.Importing;
+using P2P.Node.Content.UnixFs;
+
+namespace P2P.Node.Hosting.Api;
+
+/// <summary>`add`, `cat`, `ls` and `files/stat` (which `get` uses to tell files from directories).</summary>
+public static class ContentEndpoints
+{
+    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    {
+        var local = daemon.Local;
+        api.MapPost("/add", (HttpContext context, CancellationToken ct) => ApiJson.Guard(() => AddAsync(context, daemon, ct)));
+        api.MapPost("/cat", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var offset = ApiJson.Long(context.Request, "offset") ?? 0;
+            var length = ApiJson.Long(context.Request, "length");
+            if (offset < 0 || length < 0)
+                throw new ArgumentException("offset and length must not be negative");
+            var cid = await local.Exporter.ResolveAsync(ApiJson.Arg(context.Request), ct);
+            // Resolve the first block before the headers go out, so a missing file is a 404 and not a cut stream.
+            await local.Exporter.StatAsync(cid, ct);
+            context.Response.ContentType = "application/octet-stream";
+            await local.Exporter.WriteFileAsync(cid, context.Response.Body, offset, length, null, ct);
+            return Results.Empty;
+        }));
+        api.MapPost("/files/stat", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var cid = await local.Exporter.ResolveAsync(ApiJson.Arg(request), ct);
+            var info = await local.Exporter.StatAsync(cid, ct);
+            return ApiJson.Ok(new
+            {
+                Hash = cid.ToString(),
+                Size = info.Size,
+                CumulativeSize = info.CumulativeSize,
+                Type = info.Type == UnixFsType.Directory ? "directory" : info.Type == UnixFsType.Symlink ? "symlink" : "file",
+            });
+        }));
+        api.MapPost("/ls", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var cid = await local.Exporter.ResolveAsync(ApiJson.Arg(request), ct);
+            var info = await local.Exporter.StatAsync(cid, ct);
+            if (info.Type != UnixFsType.Directory)
+                throw new ArgumentException($"{cid} is not a directory");
+            var links = (await local.Exporter.ListAsync(cid, resolveChildren: true, ct)).Select(e => new
+            {
+                e.Name,
+                Hash = e.Cid.ToString(),
+                Size = e.Size ?? 0,
+                Type = e.Type == UnixFsType.Directory ? 1 : 2,
+            }).ToArray();
+            return ApiJson.Ok(new { Objects = new[] { new { Hash = cid.ToString(), Links = links } } });
+        }));
+    }
+
+    /// <summary>
+    /// kubo's add: a multipart body whose parts are files (filename = URL-escaped relative path) and directories
+    /// (Content-Type application/x-directory), or a raw body holding one file. One file streams straight into the
+    /// importer; a tree is written to a scratch folder in the repo first, then imported as a directory.
+    /// </summary>
+    private static async Task<IResult> AddAsync(HttpContext context, DaemonNode daemon, CancellationToken ct)
+    {
+        var request = context.Request;
+        var options = ImportOptionsFrom(request);
+        var pin = ApiJson.Flag(request, "pin", true);
+        var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            ? HeaderUtilities.RemoveQuotes(type.Boundary).Value
+            : null;
+        if (boundary is null)
+        {
+            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, null, ct);
+            await daemon.AnnounceAddedAsync(result.Root, ct);
+            await ApiJson.WriteLineAsync(context.Response, Line(request.Query["name"].FirstOrDefault() ?? result.Root.ToString(), result.Root, result.FileSize), ct);
+            return Results.Empty;
+        }
+        var scratch = Path.Join(daemon.Local.Repo.RootPath, $"add-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var tops = await MultipartUpload.SaveAsync(new MultipartReader(boundary, request.Body), scratch, ct);
+            foreach (var top in tops)
+            {
+                var entries = await daemon.Local.AddPathAsync(Path.Join(scratch, top), recursive: true, options, pin, null, ct);
+                if (entries.Count == 0)
+                    continue;
+                await daemon.AnnounceAddedAsync(entries[^1].Cid, ct);
+                foreach (var entry in entries)
+                    await ApiJson.WriteLineAsync(context.Response, Line(entry.Path, entry.Cid, entry.Size), ct);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+                Directory.Delete(scratch, recursive: true);
+        }
+        return Results.Empty;
+    }
+
+    private static object Line(string name, Cid cid, long size) =>
+        new { Name = name, Hash = cid.ToString(), Size = size.ToString(CultureInfo.InvariantCulture) };
+
+    private static ImportOptions ImportOptionsFrom(HttpRequest request)
+    {
+        var query = request.Query;
+        var options = query["profile"].FirstOrDefault() == "unixfs-v1-2025" ? ImportOptions.UnixFsV1_2025 : new ImportOptions();
+        if (ApiJson.Long(request, "cid-version") is { } version)
+            options = options with { CidVersion = (int)version };
+        if (query["hash"].FirstOrDefault() is "blake3")
+            options = options with { HashFunction = Multicodec.Blake3, CidVersion = 1 };
+        if (query["raw-leaves"].FirstOrDefault() is { Length: > 0 })
+            options = options with { RawLeaves = ApiJson.Flag(request, "raw-leaves", false) };
+        if (query["chunker"].FirstOrDefault() is { Length: > 0 } chunker)
+        {
+            if (!chunker.StartsWith("size-", StringComparison.Ordinal) || !int.TryParse(chunker.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+                throw new ArgumentException($"unsupported chunker '{chunker}': use size-N");
+            options = options with { ChunkSize = size };
+        }
+        if (ApiJson.Long(request, "max-links") is { } links)
+            options = options with { MaxLinks = (int)links };
+        options = options with { IncludeHidden = ApiJson.Flag(request, "hidden", false) };
+        options.Validate();
+        return options;
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using P2P.Node.Content;
+using P2P.Node.Storage;
+
+namespace P2P.Node.Hosting.Api;
+
+/// <summary>`pin/*`, `block/*` and `repo/*`, with kubo's field names.</summary>
+public static class RepoEndpoints
+{
+    /// <summary>kubo's cap on one block put through the API (and the exchange's block cap).</summary>
+    private const int MaxBlockSize = 2 * 1024 * 1024;
+
+    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    {
+        var local = daemon.Local;
+        api.MapPost("/pin/add", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var recursive = ApiJson.Flag(request, "recursive", true);
+            var pinned = new List<string>();
+            foreach (var cid in ApiJson.Args(request).Select(ParseCid))
+            {
+                await local.PinAsync(cid, recursive, ct);
+                pinned.Add(cid.ToString());
+            }
+            return ApiJson.Ok(new { Pins = pinned });
+        }));
+        api.MapPost("/pin/rm", (HttpRequest request) => ApiJson.Guard(() =>
+        {
+            var removed = new List<string>();
+            foreach (var cid in ApiJson.Args(request).Select(ParseCid))
+            {
+                if (!local.Unpin(cid))
+                    return Task.FromResult(ApiError.NotFound($"{cid} is not pinned"));
+                removed.Add(cid.ToString());
+            }
+            return Task.FromResult(ApiJson.Ok(new { Pins = removed }));
+        }));
+        api.MapPost("/pin/ls", (HttpRequest request) =>
+        {
+            var wanted = request.Query["type"].FirstOrDefault() ?? "all";
+            var keys = new Dictionary<string, object>();
+            foreach (var pin in local.Pins())
+            {
+                var kind = pin.Kind == PinKind.Recursive ? "recursive" : "direct";
+                if (wanted == "all" || wanted == kind)
+                    keys[pin.Cid.ToString()] = new { Type = kind };
+            }
+            return ApiJson.Ok(new { Keys = keys });
+        });
+        api.MapPost("/block/get", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var data = await local.Getter.GetBlockAsync(ParseCid(ApiJson.Arg(context.Request)), ct);
+            return Results.Bytes(data, "application/octet-stream");
+        }));
+        api.MapPost("/block/stat", (HttpRequest request) => ApiJson.Guard(() =>
+        {
+            var cid = ParseCid(ApiJson.Arg(request));
+            var size = local.Blocks.GetSize(cid);
+            return Task.FromResult(size < 0 ? ApiError.NotFound($"block {cid} is not in the repo") : ApiJson.Ok(new { Key = cid.ToString(), Size = size }));
+        }));
+        api.MapPost("/block/put", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var data = await ReadBlockAsync(request, ct);
+            var multihash = request.Query["mhtype"].FirstOrDefault() == "blake3" ? Multihash.Blake3(data) : Multihash.Sha256(data);
+            var cid = Cid.V1(request.Query["cid-codec"].FirstOrDefault() == "dag-pb" ? Multicodec.DagPb : Multicodec.Raw, multihash);
+            local.PutBlock(cid, data);
+            return ApiJson.Ok(new { Key = cid.ToString(), Size = data.Length });
+        }));
+        api.MapPost("/repo/stat", () =>
+        {
+            var s = local.Stat();
+            return ApiJson.Ok(new { NumObjects = s.BlockCount, RepoSize = s.TotalBytes, Pins = s.PinCount, RepoPath = s.Path, Version = s.Version, SyncPolicy = s.SyncPolicy.ToString() });
+        });
+        api.MapPost("/repo/verify", (CancellationToken ct) =>
+        {
+            var result = local.Verify(ct);
+            return ApiJson.Ok(new
+            {
+                result.Checked,
+                Corrupted = result.Corrupted.Select(c => c.ToString()).ToArray(),
+                Unreadable = result.Unreadable.Select(u => u.ToString()).ToArray(),
+            });
+        });
+        api.MapPost("/repo/gc", (CancellationToken ct) =>
+        {
+            var result = local.CollectGarbage(ct);
+            return ApiJson.Ok(new { Removed = result.Removed.Select(c => c.ToString()).ToArray(), result.BytesFreed, result.Kept });
+        });
+    }
+
+    /// <summary>The block from a raw body or the first part of a multipart body, refusing more than the cap.</summary>
+    private static async Task<byte[]> ReadBlockAsync(HttpRequest request, CancellationToken ct)
+    {
+        var body = request.Body;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            body = form.Files.Count > 0 ? form.Files[0].OpenReadStream() : throw new ArgumentException("multipart body has no file");
+        }
+        var buffer = new byte[MaxBlockSize + 1];
+        var n = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+        if (n > MaxBlockSize)
+            throw new ArgumentException($"block is larger than {MaxBlockSize} bytes; use add for files");
+        return buffer[..n];
+    }
+
+    private static Cid ParseCid(string text) =>
+        Cid.TryParse(text, out var cid, out var error) ? cid! : throw new FormatException($"invalid CID '{text}': {error}");
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using P2P.Dht;
+using P2P.Node.Content;
+using P2P.Node.Hosting.Api;
+using P2P.Node.Security;
+using P2P.Node.Storage;
+using P2P.Node.Transport;
+
+namespace P2P.Node.Hosting;
+
+/// <summary>
+/// `p2p daemon`: the repo (whose lock it holds for its whole life), the live node, the reprovider and the local
+/// HTTP API. On start it writes the API's multiaddr to the file <c>api</c> in the repo and deletes it on a clean
+/// stop, as kubo does, so the CLI knows a daemon is there to talk to.
+/// </summary>
+public sealed class DaemonNode : IAsyncDisposable
+{
+    public const string ApiFileName = "api";
+
+    private readonly ILogger _logger;
+    private Task _join = Task.CompletedTask;
+    private int _disposed;
+
+    private DaemonNode(LocalNode local, NodeHost host, Reprovider reprovider, ILogger logger)
+    {
+        Local = local;
+        Host = host;
+        Reprovider = reprovider;
+        _logger = logger;
+    }
+
+    public LocalNode Local { get; }
+
+    public NodeHost Host { get; }
+
+    public Reprovider Reprovider { get; }
+
+    public ApiServer? Api { get; private set; }
+
+    public string ApiFilePath => Path.Join(Local.Repo.RootPath, ApiFileName);
+
+    /// <summary>
+    /// Opens the repo, starts the node and the API, writes the api file and starts joining the network in the
+    /// background. <paramref name="listenOverride"/> and <paramref name="apiOverride"/> replace the config's
+    /// addresses (port 0 picks a free port).
+    /// </summary>
+    public static async Task<DaemonNode> StartAsync(string repoPath, string? listenOverride, string? apiOverride,
+        ILoggerFactory loggers, CancellationToken ct)
+    {
+        var local = LocalNode.Open(repoPath);
+        NodeHost? host = null;
+        try
+        {
+            var config = local.Repo.Config;
+            var listen = PeerAddress.Parse(listenOverride ?? config.Listen).EndPoint;
+            var api = IPEndPoint.TryParse(apiOverride ?? config.Api, out var parsedApi)
+                ? parsedApi
+                : throw new FormatException($"'{apiOverride ?? config.Api}' is not an address:port such as 127.0.0.1:5001");
+            var identity = NodeIdentity.FromPrivateKey(local.Repo.ReadIdentityKey());
+            var options = new NodeHostOptions
+            {
+                Listen = listen,
+                Bootstrap = config.Bootstrap.Select(PeerAddress.Parse).ToList(),
+                StateDirectory = local.Repo.RootPath,
+                Transport = new TransportOptions { MaxPeers = config.Limits.MaxPeers },
+                Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
+            };
+            host = NodeHost.Start(identity, options, loggers);
+            var reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, TimeProvider.System, loggers.CreateLogger<Reprovider>());
+            var daemon = new DaemonNode(local, host, reprovider, loggers.CreateLogger<DaemonNode>());
+            daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct);
+            AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(
+                string.Create(CultureInfo.InvariantCulture, $"/ip4/{daemon.Api.EndPoint.Address}/tcp/{daemon.Api.EndPoint.Port}")));
+            daemon._join = daemon.JoinAsync();
+            daemon._logger.LogInformation("Daemon {PeerId} ready: udp {Listen}, API http://{Api}", host.PeerId, host.Address, daemon.Api.EndPoint);
+            return daemon;
+        }
+        catch
+        {
+            if (host is not null)
+                await host.DisposeAsync();
+            local.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After an add: announces the root before returning (so it can be found as soon as the command ends) and
+    /// queues every other block of the DAG for the background announcer.
+    /// </summary>
+    public async Task AnnounceAddedAsync(Cid root, CancellationToken ct)
+    {
+        var blocks = await Local.WalkAsync(root, ct);
+        await Reprovider.AnnounceNowAsync(root.Multihash, ct);
+        Reprovider.Enqueue(blocks.Skip(1).Select(c => c.Multihash));
+    }
+
+    private async Task JoinAsync()
+    {
+        try
+        {
+            await Host.JoinAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogWarning(e, "Joining the network failed; the node keeps listening");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _logger.LogInformation("Daemon stopping");
+        try
+        {
+            File.Delete(ApiFilePath);
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning("Could not delete {Path}: {Error}", ApiFilePath, e.Message);
+        }
+        if (Api is not null)
+            await Api.DisposeAsync();
+        await Reprovider.DisposeAsync();
+        await Host.DisposeAsync();
+        await _join.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
+        Host.Identity.Dispose();
+        Local.Dispose();
+    }
+}

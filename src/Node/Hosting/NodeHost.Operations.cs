@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging;
+using P2P.Dht;
+using P2P.Node.Content;
+using P2P.Node.DhtBinding;
+using P2P.Node.Security;
+using P2P.Node.Transport;
+
+namespace P2P.Node.Hosting;
+
+/// <summary>The DHT and swarm operations behind `p2p dht …` and `p2p swarm …`.</summary>
+public sealed partial class NodeHost
+{
+    /// <summary>Announces this node as a provider of <paramref name="cid"/>'s multihash to the k closest nodes.</summary>
+    public Task<PublishResult> ProvideAsync(Cid cid, CancellationToken ct) => Dht.ProvideAsync(cid.Multihash.Bytes.ToArray(), ct);
+
+    /// <summary>
+    /// Announces once without scheduling a republish: the <see cref="Reprovider"/> owns the schedule for blocks
+    /// held in the repo, so a block removed by gc stops being announced at the next round.
+    /// </summary>
+    public async Task<PublishResult> AnnounceOnceAsync(Multihash multihash, CancellationToken ct)
+    {
+        var key = multihash.Bytes.ToArray();
+        var result = await Dht.ProvideAsync(key, ct);
+        Dht.StopProviding(key);
+        return result;
+    }
+
+    /// <summary>
+    /// Providers of <paramref name="cid"/>: the records this node stores for others first, then those a
+    /// GET_PROVIDERS lookup finds. The DHT's lookup reports only remote answers when the local store has fewer
+    /// than <paramref name="max"/>, and a node that is itself among the k closest holds the record locally.
+    /// </summary>
+    public async Task<IReadOnlyList<Contact>> FindProvidersAsync(Cid cid, int max, CancellationToken ct)
+    {
+        var multihash = cid.Multihash.Bytes.ToArray();
+        var key = Key.Hash(multihash);
+        var now = _options.Time.GetUtcNow().UtcTicks;
+        var providers = Dht.Inspect((_, store) => store.Get(key, now, max));
+        if (providers.Count >= max)
+            return providers;
+        var result = await Dht.FindProvidersAsync(multihash, max, ct);
+        foreach (var found in result.Providers)
+        {
+            if (providers.Count == max)
+                break;
+            if (!providers.Contains(found))
+                providers.Add(found);
+        }
+        return providers;
+    }
+
+    /// <summary>
+    /// Where <paramref name="peer"/> is: a live connection, a routing-table entry, or the result of a lookup of its
+    /// DHT id (a node is among the closest to its own id). Null when not found.
+    /// </summary>
+    public async Task<Contact?> FindPeerAsync(PeerId peer, CancellationToken ct)
+    {
+        if (peer == PeerId)
+            return Dht.Self;
+        if (Connector.Find(peer) is { } connected)
+            return ContactMapper.ToContact(peer, connected.RemoteEndPoint);
+        var id = new Key(peer.NodeId);
+        var known = Dht.Inspect((table, _) => table.Closest(id, 1));
+        if (known.Count == 1 && known[0].Id == id)
+            return known[0];
+        var lookup = await Dht.FindClosestAsync(id, ct);
+        return lookup.Closest.FirstOrDefault(c => c.Id == id);
+    }
+
+    /// <summary>
+    /// Dials <paramref name="address"/> (the handshake checks its PeerId when one is given) and, when the peer
+    /// answers a DHT ping, records it in the routing table. Returns the connection or a one-line error.
+    /// </summary>
+    public async Task<ConnectResult> ConnectAsync(PeerAddress address, CancellationToken ct)
+    {
+        var result = await Transport.ConnectAsync(address.EndPoint, address.PeerId, ct);
+        if (!result.Succeeded)
+            return result;
+        var peer = result.Peer!;
+        var contact = ContactMapper.ToContact(peer.PeerId, address.EndPoint);
+        if (await Network.PingAsync(contact, ct))
+            Dht.Restore([contact]);
+        else
+            _logger.LogInformation("{Peer} connected but did not answer a DHT ping; not added to the table", peer.PeerId);
+        return result;
+    }
+
+    /// <summary>Peers connected now.</summary>
+    public IReadOnlyCollection<SecurePeer> ConnectedPeers => Connector.Connected;
+
+    /// <summary>The routing table, bucket by bucket (non-empty buckets only).</summary>
+    public IReadOnlyList<BucketSnapshot> Table() => Dht.Inspect((table, _) =>
+    {
+        var buckets = new List<BucketSnapshot>();
+        for (var cpl = 0; cpl < table.BucketCount; cpl++)
+        {
+            var contents = table.BucketContents(cpl);
+            if (contents.Count > 0)
+                buckets.Add(new BucketSnapshot(cpl, contents.ToArray()));
+        }
+        return buckets;
+    });
+}

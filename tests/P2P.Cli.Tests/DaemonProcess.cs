@@ -1,0 +1,91 @@
+using System.Diagnostics;
+
+namespace P2P.Cli.Tests;
+
+/// <summary>
+/// A `p2p daemon` child process on loopback with OS-chosen ports. Start returns once the daemon printed
+/// "Daemon is ready" (an event on its stdout, not a sleep); Stop sends SIGTERM and waits for the exit.
+/// </summary>
+public sealed class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    private DaemonProcess(Process process)
+    {
+        _process = process;
+    }
+
+    /// <summary>The daemon's multiaddr (/ip4/127.0.0.1/udp/PORT/p2p/PEERID), from its startup lines.</summary>
+    public string Address { get; private set; } = "";
+
+    public string Output => string.Join('\n', _output);
+
+    public int Pid => _process.Id;
+
+    public static async Task<DaemonProcess> StartAsync(string repo, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "p2p.dll"));
+        foreach (var a in new[] { "daemon", "--listen", "/ip4/127.0.0.1/udp/0", "--api", "127.0.0.1:0" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["P2P_PATH"] = repo;
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var daemon = new DaemonProcess(Process.Start(psi) ?? throw new InvalidOperationException("could not start p2p daemon"));
+        daemon._process.OutputDataReceived += (_, e) => daemon.OnLine(e.Data);
+        daemon._process.ErrorDataReceived += (_, e) => daemon.OnLine(e.Data);
+        daemon._process.Exited += (_, _) => daemon._ready.TrySetException(new InvalidOperationException("daemon exited during start"));
+        daemon._process.EnableRaisingEvents = true;
+        daemon._process.BeginOutputReadLine();
+        daemon._process.BeginErrorReadLine();
+        try
+        {
+            daemon.Address = await daemon._ready.Task.WaitAsync(ct);
+        }
+        catch (Exception e)
+        {
+            await daemon.DisposeAsync();
+            throw new InvalidOperationException($"daemon did not start: {e.Message}\n{daemon.Output}", e);
+        }
+        return daemon;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+            return;
+        _output.Enqueue(line);
+        if (line.StartsWith("Listening on ", StringComparison.Ordinal))
+            Address = line["Listening on ".Length..].Trim();
+        if (line == "Daemon is ready")
+            _ready.TrySetResult(Address);
+    }
+
+    /// <summary>SIGTERM, then waits for the exit; returns the exit code.</summary>
+    public async Task<int> StopAsync(CancellationToken ct)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(ct);
+        }
+        await _process.WaitForExitAsync(ct);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
