@@ -67,7 +67,12 @@ public sealed class LiteNetTransportTests : IAsyncLifetime
         var b = Create();
         using var stranger = NodeIdentity.Generate();
         var announced = 0;
-        b.PeerConnected += (_, _) => Interlocked.Increment(ref announced);
+        var firstAnnouncement = new TaskCompletionSource<SecurePeer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.PeerConnected += (_, e) =>
+        {
+            Interlocked.Increment(ref announced);
+            firstAnnouncement.TrySetResult(e.Peer);
+        };
         var result = await a.ConnectAsync(b.LocalEndPoint, stranger.PeerId, Ct);
         Assert.False(result.Succeeded);
         Assert.Contains("expected peer", result.Error, StringComparison.Ordinal);
@@ -76,7 +81,10 @@ public sealed class LiteNetTransportTests : IAsyncLifetime
         // The right expectation still works afterwards.
         var again = await a.ConnectAsync(b.LocalEndPoint, b.LocalPeerId, Ct);
         Assert.True(again.Succeeded, again.Error);
+        // b announces a only once its finish arrives; the failed attempt never reached that point.
+        Assert.Equal(a.LocalPeerId, (await firstAnnouncement.Task.WaitAsync(Ct)).PeerId);
         Assert.Equal(1, Volatile.Read(ref announced));
+        Assert.Single(b.Peers);
     }
 
     [Fact]
@@ -146,7 +154,8 @@ public sealed class LiteNetTransportTests : IAsyncLifetime
         var b = Create();
         var result = await a.ConnectAsync(b.LocalEndPoint, null, Ct);
         Assert.False(result.Succeeded);
-        Assert.Equal(1, b.GetDropCount(DropReason.BadConnectionKey));
+        // LiteNetLib retries the request a few times; each refusal is counted.
+        Assert.True(b.GetDropCount(DropReason.BadConnectionKey) >= 1);
         Assert.Empty(b.Peers);
     }
 
