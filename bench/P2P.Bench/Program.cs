@@ -7,5 +7,8 @@ if (args.Length == 2 && args[0] == "sha256")
 // "transport …" runs the console transport benchmark (TransportBench).
 if (args.Length > 0 && args[0] == "transport")
     return await TransportBench.RunAsync(args[1..]);
+// "exchange …" runs the two-process block exchange benchmark (ExchangeBench).
+if (args.Length > 0 && args[0] == "exchange")
+    return await ExchangeBench.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -49,6 +49,16 @@ public sealed class TransportOptions
     /// <summary>Milliseconds of silence before LiteNetLib declares a peer gone.</summary>
     public int DisconnectTimeoutMilliseconds { get; set; } = 10_000;
 
+    /// <summary>
+    /// Carry large messages on a TCP stream bound to the session, beside LiteNetLib (docs/TRANSPORT.md: LiteNetLib
+    /// tops out at a few hundred MB/s on an idle machine and far less under CPU contention; TCP's reliability runs
+    /// in the kernel). The listener uses the UDP port's number on TCP.
+    /// </summary>
+    public bool BulkTransport { get; set; } = true;
+
+    /// <summary>Messages of at least this many bytes use the bulk stream when one is bound.</summary>
+    public int BulkThreshold { get; set; } = 16 * 1024;
+
     internal void Validate()
     {
         if (ChannelCount is < 1 or > 64)
