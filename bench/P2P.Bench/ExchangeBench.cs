@@ -97,15 +97,17 @@ public static class ExchangeBench
             using var stop = new CancellationTokenSource();
             var pump = exchange.RunAsync(stop.Token);
             var gcBefore = GC.CollectionCount(2);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             long bytes;
             await using (var session = exchange.OpenSession(root!))
                 bytes = await new UnixFsExporter(session, readAhead).WriteFileAsync(root!, Stream.Null);
             var seconds = clock.Elapsed.TotalSeconds;
             var rss = Process.GetCurrentProcess().PeakWorkingSet64;
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             Console.WriteLine(
                 $"exchange providers={providerCount} size={mib} MiB cap={uploadMBps} MB/s store={storeKind} readAhead={readAhead}: " +
-                $"{bytes / seconds / 1e6:F1} MB/s ({seconds:F2} s), peak RSS {rss / 1e6:F0} MB, gen2 GCs {GC.CollectionCount(2) - gcBefore}, " +
+                $"{bytes / seconds / 1e6:F1} MB/s ({seconds:F2} s), fetcher CPU {cpu:F2} s, peak RSS {rss / 1e6:F0} MB, gen2 GCs {GC.CollectionCount(2) - gcBefore}, " +
                 $"duplicates {exchange.Counters.DuplicateBlocks}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
             foreach (var stats in exchange.GetPeerStatistics().OrderBy(s => s.EndPoint?.Port))
                 Console.WriteLine($"  provider {stats.EndPoint}: {stats.BytesReceived / 1e6:F1} MB in {stats.BlocksReceived} blocks ({100.0 * stats.BytesReceived / bytes:F1} %), window {stats.Window}, estimated {stats.BandwidthBytesPerSecond / 1e6:F0} MB/s");
@@ -125,18 +127,20 @@ public static class ExchangeBench
         }
     }
 
-    /// <summary>Knobs for comparing configurations: P2P_BULK (0 = LiteNetLib only), P2P_BULK_THRESHOLD (bytes).</summary>
+    /// <summary>Knobs for comparing configurations: P2P_BULK (0 = LiteNetLib only), P2P_BULK_FIRST_CHANNEL (0 puts control messages on TCP too).</summary>
     private static TransportOptions TransportOptionsFromEnvironment() => new()
     {
         BulkTransport = Environment.GetEnvironmentVariable("P2P_BULK") != "0",
-        BulkThreshold = int.TryParse(Environment.GetEnvironmentVariable("P2P_BULK_THRESHOLD"), CultureInfo.InvariantCulture, out var t) ? t : 16 * 1024,
+        BulkFirstChannel = int.TryParse(Environment.GetEnvironmentVariable("P2P_BULK_FIRST_CHANNEL"), CultureInfo.InvariantCulture, out var c) ? c : 1,
     };
 
-    /// <summary>P2P_WINDOW sets the largest per-peer window, P2P_VERIFY the verification workers.</summary>
+    /// <summary>P2P_WINDOW sets the largest per-peer window, P2P_VERIFY the verification workers, P2P_SLACK_MS the window slack.</summary>
     private static ExchangeOptions ExchangeOptionsFromEnvironment() => new()
     {
         MaxInFlightPerPeer = int.TryParse(Environment.GetEnvironmentVariable("P2P_WINDOW"), CultureInfo.InvariantCulture, out var w) ? w : 32,
         VerifyParallelism = int.TryParse(Environment.GetEnvironmentVariable("P2P_VERIFY"), CultureInfo.InvariantCulture, out var v) ? v : 2,
+        WindowSlack = int.TryParse(Environment.GetEnvironmentVariable("P2P_SLACK_MS"), CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(ms) : new ExchangeOptions().WindowSlack,
     };
 
     /// <summary>The bench file: <paramref name="mib"/> MiB from a seeded generator, imported with kubo's v1 defaults.</summary>

@@ -11,6 +11,9 @@ public sealed partial class BlockExchange
     /// <summary>The block from the store, verified; null when the store lacks it.</summary>
     private byte[]? ReadLocal(Cid cid)
     {
+        // Has first: a flatfs miss through Get costs a caught FileNotFoundException, a stat does not.
+        if (!_store.Has(cid))
+            return null;
         var data = _store.Get(cid);
         if (data is null)
             return null;

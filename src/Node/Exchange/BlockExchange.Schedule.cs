@@ -129,9 +129,11 @@ public sealed partial class BlockExchange
     }
 
     /// <summary>
-    /// BitTorrent's endgame, applied only once every want has a peer: a request that has waited more than twice
-    /// as long as its peer should need is also sent to an idle peer; the first copy to arrive wins, the other is
-    /// cancelled. Peers with spare window are otherwise unused, so this costs no throughput.
+    /// BitTorrent's endgame, applied only once every want has a peer: a request is also sent to a peer with a
+    /// free window when it would arrive there in less than half the time it still needs where it waits (its place
+    /// in that peer's queue over the peer's rate), or when it is overdue (twice the expected time plus the
+    /// endgame delay, a stall in the making). The first copy to arrive wins; the other is cancelled, usually
+    /// while still queued at the slower peer, so little upload is wasted.
     /// </summary>
     private void EndgameLocked(Plan plan, long now)
     {
@@ -143,12 +145,19 @@ public sealed partial class BlockExchange
             if (!first.InFlight.TryGetValue(want.Cid.Multihash, out var sentAt))
                 continue;
             var waited = _time.GetElapsedTime(sentAt, now).TotalSeconds;
-            var expected = first.ExpectedSeconds(first.InFlight.Count);
-            if (waited < 2 * expected + _options.EndgameDelay.TotalSeconds)
+            var ahead = 0;
+            foreach (var other in first.InFlight.Values)
+            {
+                if (other < sentAt)
+                    ahead++;
+            }
+            var remaining = first.ExpectedSeconds(ahead + 1) - waited;
+            var overdue = waited >= 2 * first.ExpectedSeconds(first.InFlight.Count) + _options.EndgameDelay.TotalSeconds;
+            var alternative = ChoosePeerLocked(want);
+            if (alternative is null)
                 continue;
-            var other = ChoosePeerLocked(want);
-            if (other is not null)
-                AssignLocked(plan, want, other, now);
+            if (overdue || alternative.ExpectedSeconds(alternative.InFlight.Count + 1) < remaining / 2)
+                AssignLocked(plan, want, alternative, now);
         }
     }
 

@@ -17,9 +17,10 @@ public sealed class ExchangeOptions
 
     /// <summary>
     /// Latency allowance added to a peer's measured round trip when sizing its window (bandwidth × (RTT + slack)):
-    /// covers scheduling jitter and GC pauses, which on loopback dwarf the network RTT.
+    /// covers scheduling jitter and GC pauses, which on loopback dwarf the network RTT. Measured on a loaded 2-core
+    /// machine (docs/EXCHANGE.md): 50 ms left peers capped at 10 MB/s idle between requests; 200 ms keeps them busy.
     /// </summary>
-    public TimeSpan WindowSlack { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan WindowSlack { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Want-blocks from one peer that we queue for serving; more are dropped and counted.</summary>
     public int MaxServeQueuePerPeer { get; set; } = 128;

@@ -8,8 +8,8 @@ using P2P.Node.Security;
 namespace P2P.Node.Transport;
 
 /// <summary>
-/// The bulk path: a TCP stream per connection, on the same port number as the UDP socket, for messages of at least
-/// <see cref="TransportOptions.BulkThreshold"/> bytes. The side that dialled the LiteNetLib connection dials TCP once
+/// The bulk path: a TCP stream per connection, on the same port number as the UDP socket, carrying the channels
+/// from <see cref="TransportOptions.BulkFirstChannel"/> up. The side that dialled the LiteNetLib connection dials TCP once
 /// the handshake is done and proves the stream belongs to the session with a sealed bind record:
 /// <c>"p2pbulk1" ‖ dialler PeerId ‖ record(sealed "bind" ‖ listener PeerId)</c>. Until a stream is bound (or when
 /// it breaks) every message goes over LiteNetLib, so the bulk path is an accelerator, never a dependency.
@@ -19,6 +19,9 @@ public sealed partial class LiteNetTransport
     private static readonly byte[] BulkMagic = "p2pbulk1"u8.ToArray();
     private static readonly byte[] BindLabel = "bind"u8.ToArray();
     private const int MaxBindRecord = 256;
+
+    /// <summary>Oversized records up to this length are read past; longer ones close the stream.</summary>
+    private const int MaxSkippableRecord = 64 * 1024 * 1024;
 
     private TcpListener? _bulkListener;
 
@@ -189,6 +192,21 @@ public sealed partial class LiteNetTransport
         await AttachBulkAsync(peer, bulk);
     }
 
+    /// <summary>
+    /// A channel moves to the bulk stream only once everything it sent over LiteNetLib has been acknowledged (its
+    /// reliable queue is empty): LiteNetLib hands a message to the receiver before acking it, so nothing sent over
+    /// UDP can arrive after what follows on TCP. Once moved, the channel stays (until the stream breaks).
+    /// </summary>
+    private static bool BulkReady(SecurePeer peer, byte channel)
+    {
+        if (peer.UsesBulk(channel))
+            return true;
+        if (peer.NetPeer.GetPacketsCountInReliableQueue(channel, ordered: true) != 0)
+            return false;
+        peer.MoveToBulk(channel);
+        return true;
+    }
+
     /// <summary>Makes the stream the peer's bulk path and reads records from it until it closes.</summary>
     private async Task AttachBulkAsync(SecurePeer peer, BulkStream bulk)
     {
@@ -208,10 +226,17 @@ public sealed partial class LiteNetTransport
         {
             while (await bulk.ReadHeaderAsync(header, _bulkStop.Token) is { } record)
             {
-                if (record.Length < 0 || record.Length > maxFrame || record.Channel >= _options.ChannelCount)
+                if (record.Length < 0 || record.Length > MaxSkippableRecord || record.Channel >= _options.ChannelCount)
                 {
-                    _drops.Count(DropReason.Oversized, peer.RemoteEndPoint, $"bulk record of {record.Length} bytes on channel {record.Channel}");
+                    _drops.Count(DropReason.MalformedFrame, peer.RemoteEndPoint, $"bulk record of {record.Length} bytes on channel {record.Channel}");
                     break;
+                }
+                if (record.Length > maxFrame)
+                {
+                    // Larger than we accept but within reason (a peer configured with a bigger limit): skip it, as the UDP path would.
+                    _drops.Count(DropReason.Oversized, peer.RemoteEndPoint, $"{record.Length}-byte bulk record");
+                    await SkipAsync(bulk, record.Length);
+                    continue;
                 }
                 var frame = ArrayPool<byte>.Shared.Rent(record.Length);
                 try
@@ -236,6 +261,24 @@ public sealed partial class LiteNetTransport
             if (ReferenceEquals(peer.Bulk, bulk))
                 peer.Bulk = null;
             await bulk.DisposeAsync();
+        }
+    }
+
+    private async Task SkipAsync(BulkStream bulk, int length)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (length > 0)
+            {
+                var n = Math.Min(length, scratch.Length);
+                await bulk.Stream.ReadExactlyAsync(scratch.AsMemory(0, n), _bulkStop.Token);
+                length -= n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

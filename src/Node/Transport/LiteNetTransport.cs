@@ -151,7 +151,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
             throw new ArgumentOutOfRangeException(nameof(channel), channel, $"the transport has {_options.ChannelCount} channels");
         if (message.Length > _options.MaxMessageSize)
             throw new ArgumentException($"message of {message.Length} bytes exceeds the limit of {_options.MaxMessageSize}", nameof(message));
-        if (message.Length >= _options.BulkThreshold && peer.Bulk is { IsOpen: true } bulk
+        if (channel >= _options.BulkFirstChannel && peer.Bulk is { IsOpen: true } bulk && BulkReady(peer, channel)
             && await bulk.SendAsync(peer.Session, message, channel, ct))
             return true;
         // LiteNetLib's reliable queue is unbounded (MEASURED.md pitfall 6): wait while this channel is backed up.

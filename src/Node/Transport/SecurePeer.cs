@@ -46,6 +46,13 @@ public sealed class SecurePeer
     /// <summary>Completes when a bulk stream is first bound to this session (tests and diagnostics).</summary>
     internal TaskCompletionSource BulkBound { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Bit c set: channel c has moved to the bulk stream (and must stay there to keep its order).</summary>
+    private long _bulkChannels;
+
+    internal bool UsesBulk(byte channel) => (Interlocked.Read(ref _bulkChannels) & (1L << channel)) != 0;
+
+    internal void MoveToBulk(byte channel) => Interlocked.Or(ref _bulkChannels, 1L << channel);
+
     /// <summary>True when large messages currently travel on the TCP bulk path.</summary>
     public bool HasBulkPath => Bulk is { IsOpen: true };
 

@@ -56,8 +56,12 @@ public sealed class TransportOptions
     /// </summary>
     public bool BulkTransport { get; set; } = true;
 
-    /// <summary>Messages of at least this many bytes use the bulk stream when one is bound.</summary>
-    public int BulkThreshold { get; set; } = 16 * 1024;
+    /// <summary>
+    /// Channels from this one up move to the bulk stream once it is bound (and the channel's UDP queue has drained,
+    /// so each channel stays in order); lower channels always use LiteNetLib, for small latency-sensitive messages
+    /// that should not queue behind blocks in one TCP stream.
+    /// </summary>
+    public int BulkFirstChannel { get; set; } = 1;
 
     internal void Validate()
     {
