@@ -22,7 +22,6 @@ public sealed partial class BlockExchange
             await SendControlAsync(peer, new HaveMessage { Cids = have });
         if (dontHave.Count > 0 && message.SendDontHave)
             await SendControlAsync(peer, new DontHaveMessage { Cids = dontHave });
-        _ = ct;
     }
 
     private async ValueTask OnWantBlockAsync(PeerState peer, WantBlockMessage message, CancellationToken ct)
@@ -56,7 +55,6 @@ public sealed partial class BlockExchange
             _ = Task.Run(() => ServeLoopAsync(peer), CancellationToken.None);
         if (dontHave.Count > 0 && message.SendDontHave)
             await SendControlAsync(peer, new DontHaveMessage { Cids = dontHave });
-        _ = ct;
     }
 
     private void OnCancel(PeerState peer, CancelMessage message)
