@@ -117,6 +117,11 @@ public sealed partial class BlockExchange
             {
                 _logger.LogWarning("Could not store a fetched block: {Error}", ex.Message);
             }
+            catch (Exception ex)
+            {
+                // A bug must not stop verification for every later block; the want stays open and is retried.
+                _logger.LogError(ex, "Handling a block from {PeerId} failed", peer.PeerId);
+            }
         }
     }
 

@@ -22,25 +22,38 @@ public sealed partial class BlockExchange
         while (await reader.WaitToReadAsync(_stopping.Token))
         {
             reader.TryRead(out _);
-            Plan plan;
-            lock (_gate)
-                plan = PlanLocked(_time.GetTimestamp());
-            foreach (var (want, asked) in plan.Failed)
+            try
             {
-                want.Completion.TrySetException(new BlockNotFoundException(want.Cid,
-                    $"no peer could provide block {want.Cid} within {_options.NotFoundTimeout.TotalSeconds:0.#} s"));
-                SendCancels(want.Cid, asked, null);
+                await RunPlanAsync();
             }
-            foreach (var session in plan.Searches)
-                _ = SearchAsync(session, FirstLackingCid(session) ?? session.Root, []);
-            foreach (var (peer, cids) in plan.WantBlocks)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Interlocked.Add(ref _blocksRequested, cids.Count);
-                for (var i = 0; i < cids.Count; i += WireLimits.MaxCidsPerList)
-                {
-                    var batch = cids.GetRange(i, Math.Min(WireLimits.MaxCidsPerList, cids.Count - i));
-                    await SendControlAsync(peer, new WantBlockMessage { Cids = batch, SendDontHave = true });
-                }
+                // Keep scheduling: a failure here would otherwise leave every fetch waiting forever.
+                _logger.LogError(ex, "Exchange scheduling round failed");
+            }
+        }
+    }
+
+    private async Task RunPlanAsync()
+    {
+        Plan plan;
+        lock (_gate)
+            plan = PlanLocked(_time.GetTimestamp());
+        foreach (var (want, asked) in plan.Failed)
+        {
+            want.Completion.TrySetException(new BlockNotFoundException(want.Cid,
+                $"no peer could provide block {want.Cid} within {_options.NotFoundTimeout.TotalSeconds:0.#} s"));
+            SendCancels(want.Cid, asked, null);
+        }
+        foreach (var session in plan.Searches)
+            _ = SearchAsync(session, FirstLackingCid(session) ?? session.Root, []);
+        foreach (var (peer, cids) in plan.WantBlocks)
+        {
+            Interlocked.Add(ref _blocksRequested, cids.Count);
+            for (var i = 0; i < cids.Count; i += WireLimits.MaxCidsPerList)
+            {
+                var batch = cids.GetRange(i, Math.Min(WireLimits.MaxCidsPerList, cids.Count - i));
+                await SendControlAsync(peer, new WantBlockMessage { Cids = batch, SendDontHave = true });
             }
         }
     }

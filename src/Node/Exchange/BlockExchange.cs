@@ -126,7 +126,7 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
         switch (message)
         {
             case BlockMessage block:
-                return _received.Writer.WriteAsync((peer, block), ct);
+                return _received.Writer.TryWrite((peer, block)) ? ValueTask.CompletedTask : QueueBlockAsync(peer, block, ct);
             case WantBlockMessage wantBlock:
                 return OnWantBlockAsync(peer, wantBlock, ct);
             case WantHaveMessage wantHave:
@@ -142,6 +142,18 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
                 return ValueTask.CompletedTask;
             default:
                 return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Waits for room in the verification queue; a block arriving during shutdown is dropped.</summary>
+    private async ValueTask QueueBlockAsync(PeerState peer, BlockMessage block, CancellationToken ct)
+    {
+        try
+        {
+            await _received.Writer.WriteAsync((peer, block), ct);
+        }
+        catch (ChannelClosedException)
+        {
         }
     }
 

@@ -1,10 +1,13 @@
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Content;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
+using P2P.Node.Security;
 using P2P.Node.Storage;
 using P2P.Node.Tests.Content;
+using P2P.Node.Transport;
 
 namespace P2P.Node.Tests.Exchange;
 
@@ -216,5 +219,45 @@ public sealed class BlockExchangeTests : IAsyncLifetime
 
         Assert.Equal(data, await FetchAsync(fetcher, root));
         Assert.True(seed.StatsOf(fetcher)!.BytesSent >= data.Length);
+    }
+
+    [Fact]
+    public async Task Fetch_ProviderStalls_IsScoredDownAndAnotherServes()
+    {
+        using var silentId = NodeIdentity.Generate();
+        // Connected and authenticated, but nothing reads its messages: every request to it stalls.
+        await using var silent = new LiteNetTransport(silentId);
+        silent.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        var seed = Node();
+        var (root, _, _) = await ImportAsync(seed.Store, 2 * ChunkSize);
+        var finder = new StaticProviderFinder([new ProviderAddress(silent.LocalPeerId, silent.LocalEndPoint)]);
+        var time = new FakeTimeProvider();
+        var fetcher = Node(finder: finder, time: time, options: new ExchangeOptions
+        {
+            StallTimeout = TimeSpan.FromSeconds(5),
+            ProviderSearchInterval = TimeSpan.FromSeconds(1),
+            // Virtual time runs far ahead of the real dial to the seed; only the stall should fire here.
+            NotFoundTimeout = TimeSpan.FromDays(1),
+        });
+        await using var session = fetcher.Exchange.OpenSession(root);
+
+        var get = session.GetBlockAsync(root, Ct).AsTask();
+        while (fetcher.Exchange.GetPeerStatistics().FirstOrDefault(p => p.PeerId == silent.LocalPeerId) is not { InFlight: > 0 })
+        {
+            Ct.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+        finder.Add(seed.Address);
+        while (!get.IsCompleted)
+        {
+            Ct.ThrowIfCancellationRequested();
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Yield();
+        }
+
+        Assert.True(root.Multihash.Matches(await get));
+        var stalled = fetcher.Exchange.GetPeerStatistics().Single(p => p.PeerId == silent.LocalPeerId);
+        Assert.True(stalled.Score < 0);
+        Assert.Equal(0, stalled.InFlight);
     }
 }
