@@ -154,10 +154,9 @@ public sealed partial class BlockExchange
                 Interlocked.Increment(ref peer.DuplicateBlocks);
                 return;
             }
-            if (peer.InFlight.TryGetValue(want.Cid.Multihash, out var sentAt))
+            if (peer.InFlight.Remove(want.Cid.Multihash, out var request))
             {
-                peer.InFlight.Remove(want.Cid.Multihash);
-                peer.Bandwidth.OnDelivered(now, sentAt, block.Data.Length, peer.InFlight.Count > 0, _time);
+                peer.Bandwidth.OnDelivered(now, request.SentAt, block.Data.Length, peer.InFlight.Count > 0, _time);
             }
             peer.LastProgress = now;
             peer.Score = Math.Min(peer.Score + 1, 100);

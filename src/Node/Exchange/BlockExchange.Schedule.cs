@@ -110,7 +110,7 @@ public sealed partial class BlockExchange
             peer.Bandwidth.OnBusy(now);
             peer.LastProgress = now;
         }
-        peer.InFlight[want.Cid.Multihash] = now;
+        peer.InFlight[want.Cid.Multihash] = (now, peer.NextSequence++);
         if (!plan.WantBlocks.TryGetValue(peer, out var list))
             plan.WantBlocks[peer] = list = [];
         list.Add(want.Cid.Bytes.ToArray());
@@ -155,13 +155,13 @@ public sealed partial class BlockExchange
             if (want.Asked.Count == 0 || want.Asked.Count >= _options.EndgameMaxPeersPerBlock)
                 continue;
             var first = want.Asked[0];
-            if (!first.InFlight.TryGetValue(want.Cid.Multihash, out var sentAt))
+            if (!first.InFlight.TryGetValue(want.Cid.Multihash, out var request))
                 continue;
-            var waited = _time.GetElapsedTime(sentAt, now).TotalSeconds;
+            var waited = _time.GetElapsedTime(request.SentAt, now).TotalSeconds;
             var ahead = 0;
             foreach (var other in first.InFlight.Values)
             {
-                if (other < sentAt)
+                if (other.Sequence < request.Sequence)
                     ahead++;
             }
             var remaining = first.ExpectedSeconds(ahead + 1) - waited;

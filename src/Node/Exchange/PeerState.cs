@@ -17,8 +17,11 @@ internal sealed class PeerState(SecurePeer peer)
 
     // ---- fetch side, guarded by BlockExchange._gate ----
 
-    /// <summary>Want-blocks outstanding at this peer, with the timestamp each was sent.</summary>
-    public Dictionary<Multihash, long> InFlight { get; } = [];
+    /// <summary>Want-blocks outstanding at this peer: when each was sent and its place in the order they were sent.</summary>
+    public Dictionary<Multihash, (long SentAt, long Sequence)> InFlight { get; } = [];
+
+    /// <summary>Sequence number of the next request (a batch shares one timestamp, so time alone cannot order it).</summary>
+    public long NextSequence { get; set; }
 
     public BandwidthEstimator Bandwidth { get; } = new();
 
