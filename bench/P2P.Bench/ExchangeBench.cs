@@ -90,29 +90,17 @@ public static class ExchangeBench
         IBlockStore store = storeKind == "mem" ? new MemoryBlockStore() : new FlatFsBlockStore(directory, SyncPolicy.None);
         try
         {
-            using var id = NodeIdentity.Generate();
-            await using var transport = new LiteNetTransport(id, TransportOptionsFromEnvironment());
-            transport.Start(new IPEndPoint(IPAddress.Loopback, 0));
-            await using var exchange = new BlockExchange(transport, store, new FixedFinder(providers), ExchangeOptionsFromEnvironment());
-            using var stop = new CancellationTokenSource();
-            var pump = exchange.RunAsync(stop.Token);
-            var gcBefore = GC.CollectionCount(2);
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            long bytes;
-            await using (var session = exchange.OpenSession(root!))
-                bytes = await new UnixFsExporter(session, readAhead).WriteFileAsync(root!, Stream.Null);
-            var seconds = clock.Elapsed.TotalSeconds;
-            var rss = Process.GetCurrentProcess().PeakWorkingSet64;
-            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-            Console.WriteLine(
-                $"exchange providers={providerCount} size={mib} MiB cap={uploadMBps} MB/s store={storeKind} readAhead={readAhead}: " +
-                $"{bytes / seconds / 1e6:F1} MB/s ({seconds:F2} s), fetcher CPU {cpu:F2} s, peak RSS {rss / 1e6:F0} MB, gen2 GCs {GC.CollectionCount(2) - gcBefore}, " +
-                $"duplicates {exchange.Counters.DuplicateBlocks}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-            foreach (var stats in exchange.GetPeerStatistics().OrderBy(s => s.EndPoint?.Port))
-                Console.WriteLine($"  provider {stats.EndPoint}: {stats.BytesReceived / 1e6:F1} MB in {stats.BlocksReceived} blocks ({100.0 * stats.BytesReceived / bytes:F1} %), window {stats.Window}, estimated {stats.BandwidthBytesPerSecond / 1e6:F0} MB/s");
-            await stop.CancelAsync();
-            await pump;
+            if (Environment.GetEnvironmentVariable("P2P_WARM") == "1")
+            {
+                // A daemon is warm: fetch once into a throwaway store so the JIT and pools are ready, then measure.
+                var warmDirectory = directory + "-warm";
+                IBlockStore warm = storeKind == "mem" ? new MemoryBlockStore() : new FlatFsBlockStore(warmDirectory, SyncPolicy.None);
+                await FetchOnceAsync(warm, providers, root!, readAhead, null);
+                if (Directory.Exists(warmDirectory))
+                    Directory.Delete(warmDirectory, recursive: true);
+            }
+            await FetchOnceAsync(store, providers, root!, readAhead,
+                $"exchange providers={providerCount} size={mib} MiB cap={uploadMBps} MB/s store={storeKind} readAhead={readAhead} warm={Environment.GetEnvironmentVariable("P2P_WARM") == "1"}");
         }
         finally
         {
@@ -125,6 +113,40 @@ public static class ExchangeBench
             if (Directory.Exists(directory))
                 Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>One timed fetch of the whole file into <paramref name="store"/>; prints the figures when <paramref name="label"/> is set.</summary>
+    private static async Task FetchOnceAsync(IBlockStore store, List<ProviderAddress> providers, Cid root, int readAhead, string? label)
+    {
+        using var id = NodeIdentity.Generate();
+        await using var transport = new LiteNetTransport(id, TransportOptionsFromEnvironment());
+        transport.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var exchange = new BlockExchange(transport, store, new FixedFinder(providers), ExchangeOptionsFromEnvironment());
+        using var stop = new CancellationTokenSource();
+        var pump = exchange.RunAsync(stop.Token);
+        var gcBefore = GC.CollectionCount(2);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        long bytes;
+        await using (var session = exchange.OpenSession(root))
+            bytes = await new UnixFsExporter(session, readAhead).WriteFileAsync(root, Stream.Null);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var rss = Process.GetCurrentProcess().PeakWorkingSet64;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        if (label is null)
+        {
+            await stop.CancelAsync();
+            await pump;
+            return;
+        }
+        Console.WriteLine(
+            $"{label}: " +
+            $"{bytes / seconds / 1e6:F1} MB/s ({seconds:F2} s), fetcher CPU {cpu:F2} s, peak RSS {rss / 1e6:F0} MB, gen2 GCs {GC.CollectionCount(2) - gcBefore}, " +
+            $"duplicates {exchange.Counters.DuplicateBlocks}, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        foreach (var stats in exchange.GetPeerStatistics().OrderBy(s => s.EndPoint?.Port))
+            Console.WriteLine($"  provider {stats.EndPoint}: {stats.BytesReceived / 1e6:F1} MB in {stats.BlocksReceived} blocks ({100.0 * stats.BytesReceived / bytes:F1} %), window {stats.Window}, estimated {stats.BandwidthBytesPerSecond / 1e6:F0} MB/s");
+        await stop.CancelAsync();
+        await pump;
     }
 
     /// <summary>Knobs for comparing configurations: P2P_BULK (0 = LiteNetLib only), P2P_BULK_FIRST_CHANNEL (0 puts control messages on TCP too).</summary>
