@@ -17,6 +17,7 @@ namespace P2P.Bench;
 /// the same seeded pseudo-random file (256 KiB chunks, CIDv1), then fetches it with a session and the UnixFS exporter,
 /// every block verified, and prints MB/s, the bytes each provider served and the fetcher's peak RSS.
 /// store is <c>mem</c> or <c>flatfs</c> (a temp directory, no fsync; the default, so RSS reflects a real fetch).
+/// P2P_WARM=1 measures a second fetch after a throwaway first one (a warm process, as a running daemon is).
 /// </summary>
 public static class ExchangeBench
 {
