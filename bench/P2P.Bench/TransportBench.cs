@@ -30,7 +30,7 @@ public static class TransportBench
                 var suite = args.Length > 2 ? Enum.Parse<CipherSuite>(args[2], ignoreCase: true) : CipherSuite.Aegis128L;
                 var mib = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 256;
                 var mbps = mode == "inproc" ? await InProcessAsync(channels, suite, mib) : await TwoProcessAsync(channels, suite, mib);
-                Console.WriteLine($"{mode} channels={channels} suite={suite} size={mib} MiB: {mbps:F1} MB/s");
+                Console.WriteLine($"{mode} channels={channels} suite={suite} size={mib} MiB bulk={Environment.GetEnvironmentVariable("P2P_BULK") != "0"}: {mbps:F1} MB/s, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
                 return 0;
             default:
                 Console.Error.WriteLine("usage: transport inproc|twoproc [channels] [suite] [MiB] | serve channels count");
@@ -38,12 +38,20 @@ public static class TransportBench
         }
     }
 
+    /// <summary>P2P_BULK=0 measures LiteNetLib alone (no TCP bulk stream).</summary>
+    private static TransportOptions Options(int channels, CipherSuite suite) => new()
+    {
+        ChannelCount = channels,
+        CipherSuites = suite,
+        BulkTransport = Environment.GetEnvironmentVariable("P2P_BULK") != "0",
+    };
+
     private static async Task<double> InProcessAsync(int channels, CipherSuite suite, int mib)
     {
         using var senderId = NodeIdentity.Generate();
         using var receiverId = NodeIdentity.Generate();
-        await using var sender = new LiteNetTransport(senderId, new TransportOptions { ChannelCount = channels, CipherSuites = suite });
-        await using var receiver = new LiteNetTransport(receiverId, new TransportOptions { ChannelCount = channels, CipherSuites = suite });
+        await using var sender = new LiteNetTransport(senderId, Options(channels, suite));
+        await using var receiver = new LiteNetTransport(receiverId, Options(channels, suite));
         sender.Start(new IPEndPoint(IPAddress.Loopback, 0));
         receiver.Start(new IPEndPoint(IPAddress.Loopback, 0));
         var count = mib * 1024 * 1024 / MessageSize;
@@ -63,7 +71,7 @@ public static class TransportBench
         var line = await child.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("receiver exited");
         var parts = line.Split(' ');
         using var senderId = NodeIdentity.Generate();
-        await using var sender = new LiteNetTransport(senderId, new TransportOptions { ChannelCount = channels, CipherSuites = suite });
+        await using var sender = new LiteNetTransport(senderId, Options(channels, suite));
         sender.Start(new IPEndPoint(IPAddress.Loopback, 0));
         var result = await SendAsync(sender, IPEndPoint.Parse(parts[1]), PeerId.Parse(parts[0]), channels, count, null);
         await child.WaitForExitAsync();
@@ -73,7 +81,7 @@ public static class TransportBench
     private static async Task ServeAsync(int channels, int count)
     {
         using var id = NodeIdentity.Generate();
-        await using var receiver = new LiteNetTransport(id, new TransportOptions { ChannelCount = channels });
+        await using var receiver = new LiteNetTransport(id, Options(channels, CipherSuite.None));
         receiver.Start(new IPEndPoint(IPAddress.Loopback, 0));
         Console.WriteLine($"{id.PeerId} {receiver.LocalEndPoint}");
         await ReceiveAsync(receiver, count);

@@ -150,6 +150,7 @@ public sealed partial class LiteNetTransport
         pending.Dispose();
         _logger.LogDebug("Connected to {PeerId} at {EndPoint} ({Suite})", secure.PeerId, secure.RemoteEndPoint, secure.Suite);
         PeerConnected?.Invoke(this, new SecurePeerEventArgs(secure));
+        _ = Task.Run(() => DialBulkAsync(secure), CancellationToken.None);
         pending.Completion.TrySetResult(ConnectResult.Success(secure));
     }
 
@@ -192,6 +193,7 @@ public sealed partial class LiteNetTransport
         pending.Dispose();
         _logger.LogDebug("Accepted {PeerId} from {EndPoint} ({Suite})", secure.PeerId, secure.RemoteEndPoint, secure.Suite);
         PeerConnected?.Invoke(this, new SecurePeerEventArgs(secure));
+        OnInboundSession(secure);
         foreach (var (channel, frame) in early)
             OpenAndDeliver(secure, frame.AsSpan(1), channel);
     }

@@ -91,6 +91,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
         if (!_net.Start(bind.Address, IPAddress.IPv6Any, bind.Port))
             throw new InvalidOperationException($"could not bind UDP {bind}");
         LocalEndPoint = new IPEndPoint(bind.Address, _net.LocalPort);
+        StartBulk();
         _logger.LogInformation("Transport {PeerId} listening on udp {EndPoint}", LocalPeerId, LocalEndPoint);
     }
 
@@ -150,6 +151,9 @@ public sealed partial class LiteNetTransport : ISecureTransport
             throw new ArgumentOutOfRangeException(nameof(channel), channel, $"the transport has {_options.ChannelCount} channels");
         if (message.Length > _options.MaxMessageSize)
             throw new ArgumentException($"message of {message.Length} bytes exceeds the limit of {_options.MaxMessageSize}", nameof(message));
+        if (channel >= _options.BulkFirstChannel && peer.Bulk is { IsOpen: true } bulk && BulkReady(peer, channel)
+            && await bulk.SendAsync(peer.Session, message, channel, ct))
+            return true;
         // LiteNetLib's reliable queue is unbounded (MEASURED.md pitfall 6): wait while this channel is backed up.
         while (peer.IsConnected && peer.NetPeer.GetPacketsCountInReliableQueue(channel, ordered: true) > _options.SendQueuePackets)
             await Task.Delay(TimeSpan.FromMilliseconds(1), _time, ct);
@@ -224,6 +228,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         // Stop joins LiteNetLib's threads; run it off the caller's context.
+        await StopBulkAsync();
         await Task.Run(() => _net.Stop(sendDisconnectMessages: true));
         _inbound.Writer.TryComplete();
         // Session keys are not disposed here or on disconnect: a send on another thread may still be sealing;

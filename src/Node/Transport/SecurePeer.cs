@@ -8,6 +8,7 @@ namespace P2P.Node.Transport;
 public sealed class SecurePeer
 {
     private volatile bool _connected = true;
+    private BulkStream? _bulk;
 
     internal SecurePeer(NetPeer netPeer, SecureSession session, bool outbound)
     {
@@ -35,7 +36,32 @@ public sealed class SecurePeer
 
     internal SecureSession Session { get; }
 
-    internal void MarkDisconnected() => _connected = false;
+    /// <summary>The TCP stream bound to this session for large messages, when one is up (see LiteNetTransport.Bulk.cs).</summary>
+    internal BulkStream? Bulk
+    {
+        get => Volatile.Read(ref _bulk);
+        set => Volatile.Write(ref _bulk, value);
+    }
+
+    /// <summary>Completes when a bulk stream is first bound to this session (tests and diagnostics).</summary>
+    internal TaskCompletionSource BulkBound { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Bit c set: channel c has moved to the bulk stream (and must stay there to keep its order).</summary>
+    private long _bulkChannels;
+
+    internal bool UsesBulk(byte channel) => (Interlocked.Read(ref _bulkChannels) & (1L << channel)) != 0;
+
+    internal void MoveToBulk(byte channel) => Interlocked.Or(ref _bulkChannels, 1L << channel);
+
+    /// <summary>True when large messages currently travel on the TCP bulk path.</summary>
+    public bool HasBulkPath => Bulk is { IsOpen: true };
+
+    internal void MarkDisconnected()
+    {
+        _connected = false;
+        if (Interlocked.Exchange(ref _bulk, null) is { } bulk)
+            bulk.Close();
+    }
 
     public override string ToString() => $"{PeerId}@{RemoteEndPoint}";
 }

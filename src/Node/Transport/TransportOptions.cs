@@ -49,6 +49,20 @@ public sealed class TransportOptions
     /// <summary>Milliseconds of silence before LiteNetLib declares a peer gone.</summary>
     public int DisconnectTimeoutMilliseconds { get; set; } = 10_000;
 
+    /// <summary>
+    /// Carry large messages on a TCP stream bound to the session, beside LiteNetLib (docs/TRANSPORT.md: LiteNetLib
+    /// tops out at a few hundred MB/s on an idle machine and far less under CPU contention; TCP's reliability runs
+    /// in the kernel). The listener uses the UDP port's number on TCP.
+    /// </summary>
+    public bool BulkTransport { get; set; } = true;
+
+    /// <summary>
+    /// Channels from this one up move to the bulk stream once it is bound (and the channel's UDP queue has drained,
+    /// so each channel stays in order); lower channels always use LiteNetLib, for small latency-sensitive messages
+    /// that should not queue behind blocks in one TCP stream.
+    /// </summary>
+    public int BulkFirstChannel { get; set; } = 1;
+
     internal void Validate()
     {
         if (ChannelCount is < 1 or > 64)

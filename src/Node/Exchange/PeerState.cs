@@ -1,0 +1,81 @@
+using P2P.Node.Content;
+using P2P.Node.Security;
+using P2P.Node.Transport;
+
+namespace P2P.Node.Exchange;
+
+/// <summary>
+/// What the exchange knows about one remote peer. Fetch-side fields are guarded by the exchange's gate lock;
+/// serve-side fields by <see cref="ServeLock"/>; counters are updated with Interlocked and read racily for statistics.
+/// </summary>
+internal sealed class PeerState(SecurePeer peer)
+{
+    /// <summary>The live connection; replaced (under the gate) when the peer reconnects.</summary>
+    public SecurePeer Peer { get; set; } = peer;
+
+    public PeerId PeerId { get; } = peer.PeerId;
+
+    // ---- fetch side, guarded by BlockExchange._gate ----
+
+    /// <summary>Want-blocks outstanding at this peer: when each was sent and its place in the order they were sent.</summary>
+    public Dictionary<Multihash, (long SentAt, long Sequence)> InFlight { get; } = [];
+
+    /// <summary>Sequence number of the next request (a batch shares one timestamp, so time alone cannot order it).</summary>
+    public long NextSequence { get; set; }
+
+    public BandwidthEstimator Bandwidth { get; } = new();
+
+    /// <summary>Last time the peer answered anything we asked (a block or a don't-have), or was first asked.</summary>
+    public long LastProgress { get; set; }
+
+    public int Score { get; set; }
+
+    /// <summary>Dropped for good: sent a wrong block or fell below the drop score.</summary>
+    public bool Dropped { get; set; }
+
+    // ---- serve side, guarded by ServeLock ----
+
+    public Lock ServeLock { get; } = new();
+
+    /// <summary>Blocks this peer asked us for, in request order; cancels remove them.</summary>
+    public LinkedList<Cid> ServeQueue { get; } = new();
+
+    public Dictionary<Multihash, LinkedListNode<Cid>> ServeIndex { get; } = [];
+
+    /// <summary>True while a serve worker drains <see cref="ServeQueue"/>.</summary>
+    public bool Serving { get; set; }
+
+    /// <summary>Round-robin cursor over the bulk channels for this peer's blocks.</summary>
+    public int NextChannel { get; set; }
+
+    // ---- counters (Interlocked) ----
+
+    public long BytesReceived;
+    public long BlocksReceived;
+    public long BytesSent;
+    public long BlocksSent;
+    public long DuplicateBlocks;
+    public long CorruptBlocks;
+
+    public bool Usable => !Dropped && Peer.IsConnected;
+
+    /// <summary>
+    /// Requests to keep outstanding: measured bandwidth × (RTT + slack) in blocks, clamped to the configured range
+    /// (BitTorrent's request pipelining; Bitswap sizes by a fixed count).
+    /// </summary>
+    public int Window(ExchangeOptions options)
+    {
+        if (!Bandwidth.HasSample)
+            return Math.Clamp(options.InitialInFlightPerPeer, options.MinInFlightPerPeer, options.MaxInFlightPerPeer);
+        var rtt = Bandwidth.MinLatencySeconds + options.WindowSlack.TotalSeconds;
+        var blocks = Bandwidth.BytesPerSecond * rtt / Math.Max(1.0, Bandwidth.AverageBlockSize);
+        return (int)Math.Clamp(Math.Ceiling(blocks) + 1, options.MinInFlightPerPeer, options.MaxInFlightPerPeer);
+    }
+
+    /// <summary>Seconds until a request sent now would arrive, from the queue ahead of it and the measured rate.</summary>
+    public double ExpectedSeconds(int queued)
+    {
+        var rate = Bandwidth.HasSample ? Bandwidth.BytesPerSecond : BandwidthEstimator.OptimisticBytesPerSecond;
+        return queued * Math.Max(1.0, Bandwidth.AverageBlockSize) / rate + Bandwidth.MinLatencySeconds;
+    }
+}

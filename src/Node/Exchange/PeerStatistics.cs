@@ -1,0 +1,23 @@
+using System.Net;
+using P2P.Node.Security;
+
+namespace P2P.Node.Exchange;
+
+/// <summary>
+/// A snapshot of what the exchange did with one peer, for progress output and the "bytes each provider served"
+/// table. Received counts only verified blocks we asked for; <see cref="Score"/> falls on stalls and bad blocks.
+/// </summary>
+public sealed record PeerStatistics(
+    PeerId PeerId,
+    IPEndPoint? EndPoint,
+    long BytesReceived,
+    long BlocksReceived,
+    long BytesSent,
+    long BlocksSent,
+    long DuplicateBlocks,
+    long CorruptBlocks,
+    int InFlight,
+    int Window,
+    double BandwidthBytesPerSecond,
+    int Score,
+    bool Dropped);

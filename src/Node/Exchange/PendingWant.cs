@@ -1,0 +1,27 @@
+using P2P.Node.Content;
+
+namespace P2P.Node.Exchange;
+
+/// <summary>A block someone is waiting for. Guarded by the exchange gate, except <see cref="Completion"/>.</summary>
+internal sealed class PendingWant(Cid cid, ExchangeSession session, long createdAt)
+{
+    public Cid Cid { get; } = cid;
+
+    /// <summary>The session whose peers are asked (the first that wanted the block).</summary>
+    public ExchangeSession Session { get; } = session;
+
+    public TaskCompletionSource<byte[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Peers asked and not yet answered; more than one only in the endgame.</summary>
+    public List<PeerState> Asked { get; } = [];
+
+    /// <summary>Peers that said they lack it, stalled on it or sent a wrong block: never asked again for it.</summary>
+    public HashSet<PeerState> Refused { get; } = [];
+
+    public int Waiters { get; set; }
+
+    /// <summary>Since when no peer could be asked; -1 while some peer has it outstanding.</summary>
+    public long UnassignableSince { get; set; } = createdAt;
+
+    public bool Done { get; set; }
+}
