@@ -42,6 +42,7 @@ internal static class CliApp
         root.Subcommands.Add(PinCommand.Create());
         root.Subcommands.Add(BlockCommand.Create());
         root.Subcommands.Add(RepoCommand.Create());
+        root.Subcommands.Add(DagCommand.Create());
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(IdCommand.Create());
         root.Subcommands.Add(SwarmCommand.Create());
