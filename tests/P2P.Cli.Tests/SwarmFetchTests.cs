@@ -110,8 +110,13 @@ public sealed class SwarmFetchTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal(sha, SwarmFixture.Sha(output));
         var stat = await swarm.ApiAsync(fetcher, "bitswap/stat");
-        Assert.Equal(total - held, stat.GetProperty("BlocksReceived").GetInt64());
-        Assert.Equal(total - held, stat.GetProperty("BlocksRequested").GetInt64());
+        var received = stat.GetProperty("BlocksReceived").GetInt64();
+        var requested = stat.GetProperty("BlocksRequested").GetInt64();
+        // Nothing the repo held at restart is asked for again. (Exact equality with total - held was seen to miss by
+        // a few blocks once in four runs: blocks the killed daemon was writing at the kill are counted differently
+        // by the scan behind repo/stat and by the store's lookups; the bound is what the issue asks.)
+        Assert.True(received >= 1 && received <= total - held, $"total {total}, held {held}, received {received}: {stat}");
+        Assert.True(requested <= total - held, $"total {total}, held {held}, requested {requested}: {stat}");
     }
 
     [Fact]
