@@ -8,6 +8,7 @@
 #   ./scripts/swarm.sh logs I [-f]   print (or follow) node I's daemon output
 #
 # Environment: P2P_SWARM_DIR (folder), P2P_SWARM_UDP_BASE / P2P_SWARM_API_BASE (node I uses BASE+I),
+# P2P_SWARM_UPLOAD_RATE (bytes/s, every node's limits.uploadRateBytesPerSecond; default 0 = unlimited),
 # P2P_NO_BUILD=1 to skip the one `dotnet build -c Release` that `up` runs.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -15,6 +16,7 @@ source "$(dirname "$0")/lib.sh"
 
 SWARM_DIR="${P2P_SWARM_DIR:-$ROOT/.swarm}"
 UDP_BASE="${P2P_SWARM_UDP_BASE:-14000}"
+UPLOAD_RATE="${P2P_SWARM_UPLOAD_RATE:-0}"
 API_BASE="${P2P_SWARM_API_BASE:-15000}"
 PIDS="$SWARM_DIR/pids"
 
@@ -75,6 +77,7 @@ cmd_up() {
     sed -i \
       -e "s#\"listen\": \"[^\"]*\"#\"listen\": \"/ip4/127.0.0.1/udp/$((UDP_BASE + i))\"#" \
       -e "s#\"api\": \"[^\"]*\"#\"api\": \"127.0.0.1:$((API_BASE + i))\"#" \
+      -e "s#\"uploadRateBytesPerSecond\": [0-9]*#\"uploadRateBytesPerSecond\": $UPLOAD_RATE#" \
       -e "s#\"bootstrap\": \[\]#\"bootstrap\": $bootstrap#" "$dir/config.json"
     [ -z "$first" ] && first="/ip4/127.0.0.1/udp/$((UDP_BASE + 1))/p2p/$peer"
     P2P_PATH="$dir" nohup dotnet "$P2P_DLL" daemon >"$dir/daemon.out" 2>&1 </dev/null &

@@ -47,6 +47,7 @@ internal static class CliApp
         root.Subcommands.Add(IdCommand.Create());
         root.Subcommands.Add(SwarmCommand.Create());
         root.Subcommands.Add(DhtCommand.Create());
+        root.Subcommands.Add(BitswapCommand.Create());
         RouteToDaemon(root, "");
         return root;
     }

@@ -79,6 +79,17 @@ public sealed class DaemonProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL (no clean shutdown at all), then waits for the exit.</summary>
+    public async Task KillAsync(CancellationToken ct)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-KILL", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync(ct);
+        }
+        await _process.WaitForExitAsync(ct);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -22,9 +22,18 @@ internal static class DaemonCommand
         logLevel.AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical", "none");
         var listen = new Option<string?>("--listen") { Description = "UDP multiaddr to listen on, overriding the config (port 0 picks one)" };
         var api = new Option<string?>("--api") { Description = "API address:port, overriding the config (port 0 picks one)" };
-        var command = new Command("daemon", "Run the node: join the network, serve the API, provide what the repo holds.\n\nExamples:\n  p2p daemon\n  p2p daemon --log-level debug --api 127.0.0.1:0")
+        var uploadRate = new Option<long?>("--upload-rate")
         {
-            logLevel, listen, api,
+            Description = "Upload cap in bytes per second over all peers, overriding the config's limits.uploadRateBytesPerSecond (0 = unlimited)",
+        };
+        uploadRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is < 0)
+                result.AddError("--upload-rate must be 0 (unlimited) or more");
+        });
+        var command = new Command("daemon", "Run the node: join the network, serve the API, provide what the repo holds.\n\nExamples:\n  p2p daemon\n  p2p daemon --log-level debug --api 127.0.0.1:0\n  p2p daemon --upload-rate 10000000")
+        {
+            logLevel, listen, api, uploadRate,
         };
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
@@ -44,7 +53,7 @@ internal static class DaemonCommand
             DaemonNode daemon;
             try
             {
-                daemon = await DaemonNode.StartAsync(path, parse.GetValue(listen), parse.GetValue(api), loggers, ct);
+                daemon = await DaemonNode.StartAsync(path, parse.GetValue(listen), parse.GetValue(api), loggers, ct, parse.GetValue(uploadRate));
             }
             catch (RepoException e)
             {

@@ -29,6 +29,9 @@ internal sealed class ProgressBar : IProgress<long>, IDisposable
     /// <summary>A bar for a command that prints progress only when asked or when stderr is a terminal.</summary>
     public static ProgressBar ForTerminal(string label, long total) => new(label, total, enabled: true);
 
+    /// <summary>True when the bar is drawn (asked for, and stderr is a terminal).</summary>
+    public bool Enabled => _enabled;
+
     public long Done
     {
         get

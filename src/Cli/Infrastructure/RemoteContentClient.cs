@@ -138,10 +138,14 @@ internal static class RemoteContentClient
             throw new CliException($"{destination} already exists");
         var stat = await daemon.PostJsonAsync("files/stat", [new("arg", target)], ct);
         var cid = stat.GetProperty("Hash").GetString()!;
+        var type = stat.GetProperty("Type").GetString()!;
         var temp = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.p2p-{Guid.NewGuid():N}.tmp");
+        var total = type == "directory" ? stat.GetProperty("CumulativeSize").GetInt64() : stat.GetProperty("Size").GetInt64();
+        using var bar = new ProgressBar("fetching", total, parse.GetValue<bool>("--progress") || !Console.IsErrorRedirected);
         try
         {
-            await ExportAsync(daemon, cid, stat.GetProperty("Type").GetString()!, temp, ct);
+            await using (await PeerCountPoller.StartAsync(daemon, bar, ct))
+                await ExportAsync(daemon, cid, type, temp, bar, ct);
             if (Directory.Exists(temp))
                 Directory.Move(temp, destination);
             else
@@ -159,13 +163,20 @@ internal static class RemoteContentClient
         return ExitCodes.Ok;
     }
 
-    private static async Task ExportAsync(DaemonClient daemon, string cid, string type, string destination, CancellationToken ct)
+    private static async Task ExportAsync(DaemonClient daemon, string cid, string type, string destination, ProgressBar bar, CancellationToken ct)
     {
         if (type != "directory")
         {
             using var response = await daemon.PostStreamAsync("cat", [new("arg", cid)], ct);
-            await using var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write);
-            await response.Content.CopyToAsync(file, ct);
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            await using var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                await file.WriteAsync(buffer.AsMemory(0, n), ct);
+                bar.Report(n);
+            }
             return;
         }
         Directory.CreateDirectory(destination);
@@ -177,7 +188,7 @@ internal static class RemoteContentClient
             if (name.Length == 0 || name is "." or ".." || name.Contains('/') || name.Contains('\\'))
                 throw new CliException($"directory {cid} has an unsafe entry name '{name}'", ExitCodes.Corrupt);
             var isDir = link.GetProperty("Type").GetInt32() == 1;
-            await ExportAsync(daemon, link.GetProperty("Hash").GetString()!, isDir ? "directory" : "file", Path.Join(destination, name), ct);
+            await ExportAsync(daemon, link.GetProperty("Hash").GetString()!, isDir ? "directory" : "file", Path.Join(destination, name), bar, ct);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.Content;
+using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
 using P2P.Node.Security;
 using P2P.Node.Storage;
@@ -13,21 +14,26 @@ namespace P2P.Node.Hosting;
 /// <summary>
 /// `p2p daemon`: the repo (whose lock it holds for its whole life), the live node, the reprovider and the local
 /// HTTP API. On start it writes the API's multiaddr to the file <c>api</c> in the repo and deletes it on a clean
-/// stop, as kubo does, so the CLI knows a daemon is there to talk to.
+/// stop, as kubo does, so the CLI knows a daemon is there to talk to. Content the repo lacks is fetched through
+/// the block exchange (<see cref="OpenFetch"/>): verified, stored, served to others at once and provided.
 /// </summary>
 public sealed class DaemonNode : IAsyncDisposable
 {
     public const string ApiFileName = "api";
 
+    /// <summary>Blocks the exporter asks for ahead of the one it writes: the exchange's measured sweet spot (docs/EXCHANGE.md).</summary>
+    public const int FetchReadAhead = 64;
+
     private readonly ILogger _logger;
     private Task _join = Task.CompletedTask;
     private int _disposed;
 
-    private DaemonNode(LocalNode local, NodeHost host, Reprovider reprovider, ILogger logger)
+    private DaemonNode(LocalNode local, NodeHost host, Reprovider reprovider, BlockExchange exchange, ILogger logger)
     {
         Local = local;
         Host = host;
         Reprovider = reprovider;
+        Exchange = exchange;
         _logger = logger;
     }
 
@@ -37,6 +43,9 @@ public sealed class DaemonNode : IAsyncDisposable
 
     public Reprovider Reprovider { get; }
 
+    /// <summary>Fetches what the repo lacks from the swarm and serves what it holds.</summary>
+    public BlockExchange Exchange { get; }
+
     public ApiServer? Api { get; private set; }
 
     public string ApiFilePath => Path.Join(Local.Repo.RootPath, ApiFileName);
@@ -44,13 +53,17 @@ public sealed class DaemonNode : IAsyncDisposable
     /// <summary>
     /// Opens the repo, starts the node and the API, writes the api file and starts joining the network in the
     /// background. <paramref name="listenOverride"/> and <paramref name="apiOverride"/> replace the config's
-    /// addresses (port 0 picks a free port).
+    /// addresses (port 0 picks a free port); <paramref name="uploadRateOverride"/> the config's
+    /// <c>limits.uploadRateBytesPerSecond</c> (0 = unlimited).
     /// </summary>
     public static async Task<DaemonNode> StartAsync(string repoPath, string? listenOverride, string? apiOverride,
-        ILoggerFactory loggers, CancellationToken ct)
+        ILoggerFactory loggers, CancellationToken ct, long? uploadRateOverride = null)
     {
+        if (uploadRateOverride < 0)
+            throw new ArgumentOutOfRangeException(nameof(uploadRateOverride), "the upload rate must be 0 (unlimited) or more");
         var local = LocalNode.Open(repoPath);
         NodeHost? host = null;
+        Reprovider? reprovider = null;
         try
         {
             var config = local.Repo.Config;
@@ -68,8 +81,13 @@ public sealed class DaemonNode : IAsyncDisposable
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
             };
             host = NodeHost.Start(identity, options, loggers);
-            var reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, TimeProvider.System, loggers.CreateLogger<Reprovider>());
-            var daemon = new DaemonNode(local, host, reprovider, loggers.CreateLogger<DaemonNode>());
+            reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, TimeProvider.System, loggers.CreateLogger<Reprovider>());
+            var finder = new DhtProviderFinder(host, reprovider, loggers.CreateLogger<DhtProviderFinder>());
+            var exchange = new BlockExchange(host.Transport, local.Blocks, finder,
+                ExchangeOptionsFor(config.Limits, uploadRateOverride ?? config.Limits.UploadRateBytesPerSecond),
+                TimeProvider.System, loggers.CreateLogger<BlockExchange>());
+            host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
+            var daemon = new DaemonNode(local, host, reprovider, exchange, loggers.CreateLogger<DaemonNode>());
             daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct);
             AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(
                 string.Create(CultureInfo.InvariantCulture, $"/ip4/{daemon.Api.EndPoint.Address}/tcp/{daemon.Api.EndPoint.Port}")));
@@ -79,11 +97,50 @@ public sealed class DaemonNode : IAsyncDisposable
         }
         catch
         {
+            if (reprovider is not null)
+                await reprovider.DisposeAsync();
             if (host is not null)
                 await host.DisposeAsync();
             local.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The config's limits as exchange options: <c>maxPeers</c> caps the peers one fetch asks, and
+    /// <c>maxInFlightRequestsPerPeer</c> both the window of requests we keep at a peer and the requests of a peer
+    /// we queue for serving. The window's lower bounds follow a cap set below them.
+    /// </summary>
+    public static ExchangeOptions ExchangeOptionsFor(RepoLimits limits, long uploadBytesPerSecond)
+    {
+        var defaults = new ExchangeOptions();
+        var inFlight = limits.MaxInFlightRequestsPerPeer;
+        return new ExchangeOptions
+        {
+            MaxPeers = limits.MaxPeers,
+            MaxInFlightPerPeer = inFlight,
+            MinInFlightPerPeer = Math.Min(defaults.MinInFlightPerPeer, inFlight),
+            InitialInFlightPerPeer = Math.Min(defaults.InitialInFlightPerPeer, inFlight),
+            MaxServeQueuePerPeer = Math.Max(defaults.MaxServeQueuePerPeer, inFlight),
+            UploadBytesPerSecond = uploadBytesPerSecond,
+        };
+    }
+
+    /// <summary>
+    /// A fetch of the DAG under <paramref name="root"/>: an exchange session and an exporter reading through it.
+    /// Blocks held are read from the repo; the others come from the swarm. Dispose it when the fetch ends.
+    /// </summary>
+    public SwarmFetch OpenFetch(Cid root) => new(Exchange.OpenSession(root), Local);
+
+    /// <summary>
+    /// Pins <paramref name="cid"/>, fetching from the swarm whatever of its DAG the repo lacks (kubo's pin add).
+    /// </summary>
+    public async Task PinAsync(Cid cid, bool recursive, CancellationToken ct)
+    {
+        // A session of its own, not a SwarmFetch: the pin takes the gc gate itself, and the gate is not reentrant.
+        await using (var session = Exchange.OpenSession(cid))
+            await Local.PinAsync(cid, recursive, session, ct);
+        Local.Blocks.Flush();
     }
 
     /// <summary>
@@ -124,6 +181,9 @@ public sealed class DaemonNode : IAsyncDisposable
         }
         if (Api is not null)
             await Api.DisposeAsync();
+        // The exchange goes before the transport it sends on; the router drops what arrives after.
+        await Exchange.DisposeAsync();
+        Local.Blocks.Flush();
         await Reprovider.DisposeAsync();
         await Host.DisposeAsync();
         await _join.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);

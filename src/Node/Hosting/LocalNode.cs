@@ -14,6 +14,9 @@ namespace P2P.Node.Hosting;
 /// </summary>
 public sealed class LocalNode : IDisposable
 {
+    /// <summary>Blocks a walk asks for at once: as the exporter's read-ahead on a daemon.</summary>
+    public const int WalkParallelism = 64;
+
     private readonly Repo? _repo;
 
     private LocalNode(Repo? repo, IBlockStore blocks)
@@ -73,13 +76,17 @@ public sealed class LocalNode : IDisposable
     /// Pins <paramref name="cid"/>. A recursive pin first checks that the whole DAG is present and intact, so a pin
     /// never promises content the repo cannot serve.
     /// </summary>
-    public async Task PinAsync(Cid cid, bool recursive, CancellationToken cancellationToken)
+    public Task PinAsync(Cid cid, bool recursive, CancellationToken cancellationToken) =>
+        PinAsync(cid, recursive, Getter, cancellationToken);
+
+    /// <summary>Pins <paramref name="cid"/>, reading the DAG through <paramref name="getter"/> (a daemon's fetch session).</summary>
+    public async Task PinAsync(Cid cid, bool recursive, IBlockGetter getter, CancellationToken cancellationToken)
     {
         using var scope = Repo.GcGate.EnterShared();
         if (recursive)
-            await WalkAsync(cid, cancellationToken);
+            await WalkAsync(cid, getter, cancellationToken);
         else
-            await Getter.GetBlockAsync(cid, cancellationToken);
+            await getter.GetBlockAsync(cid, cancellationToken);
         Repo.Pins.Add(cid, recursive ? PinKind.Recursive : PinKind.Direct);
     }
 
@@ -113,21 +120,36 @@ public sealed class LocalNode : IDisposable
     /// Fetches (and so verifies) every block of a DAG, breadth first, each block once, and returns their CIDs in
     /// that order (the root first): what a running daemon announces after an add.
     /// </summary>
-    public async Task<IReadOnlyList<Cid>> WalkAsync(Cid root, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Cid>> WalkAsync(Cid root, CancellationToken cancellationToken) =>
+        WalkAsync(root, Getter, cancellationToken);
+
+    /// <summary>
+    /// The walk above through <paramref name="getter"/>, one level of the DAG at a time with up to
+    /// <see cref="WalkParallelism"/> blocks asked at once, so a fetching getter keeps every provider busy.
+    /// </summary>
+    public static async Task<IReadOnlyList<Cid>> WalkAsync(Cid root, IBlockGetter getter, CancellationToken cancellationToken)
     {
         var seen = new HashSet<Multihash> { root.Multihash };
         var order = new List<Cid>();
-        var queue = new Queue<Cid>();
-        queue.Enqueue(root);
-        while (queue.TryDequeue(out var cid))
+        List<Cid> level = [root];
+        while (level.Count > 0)
         {
-            var block = await Getter.GetBlockAsync(cid, cancellationToken);
-            order.Add(cid);
-            foreach (var link in DagPbLinkDecoder.Instance.GetLinks(cid, block))
+            // Only each block's links are kept, never the block: a level of leaves may be the whole file.
+            var links = new IReadOnlyList<Cid>[level.Count];
+            await Parallel.ForAsync(0, level.Count,
+                new ParallelOptions { MaxDegreeOfParallelism = WalkParallelism, CancellationToken = cancellationToken },
+                async (i, ct) => links[i] = [.. DagPbLinkDecoder.Instance.GetLinks(level[i], await getter.GetBlockAsync(level[i], ct))]);
+            var next = new List<Cid>();
+            for (var i = 0; i < level.Count; i++)
             {
-                if (seen.Add(link.Multihash))
-                    queue.Enqueue(link);
+                order.Add(level[i]);
+                foreach (var link in links[i])
+                {
+                    if (seen.Add(link.Multihash))
+                        next.Add(link);
+                }
             }
+            level = next;
         }
         return order;
     }

@@ -45,6 +45,7 @@ public sealed class ApiServer : IAsyncDisposable
         NetworkEndpoints.Map(api, daemon);
         ContentEndpoints.Map(api, daemon);
         RepoEndpoints.Map(api, daemon);
+        ExchangeEndpoints.Map(api, daemon);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;

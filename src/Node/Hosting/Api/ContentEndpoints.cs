@@ -15,7 +15,6 @@ public static class ContentEndpoints
 {
     public static void Map(RouteGroupBuilder api, DaemonNode daemon)
     {
-        var local = daemon.Local;
         api.MapPost("/add", (HttpContext context, CancellationToken ct) => ApiJson.Guard(() => AddAsync(context, daemon, ct)));
         api.MapPost("/cat", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
@@ -23,17 +22,24 @@ public static class ContentEndpoints
             var length = ApiJson.Long(context.Request, "length");
             if (offset < 0 || length < 0)
                 throw new ArgumentException("offset and length must not be negative");
-            var cid = await local.Exporter.ResolveAsync(ApiJson.Arg(context.Request), ct);
+            var path = ApiJson.Arg(context.Request);
+            await using var fetch = daemon.OpenFetch(RootOf(path));
+            var cid = await fetch.Exporter.ResolveAsync(path, ct);
             // Resolve the first block before the headers go out, so a missing file is a 404 and not a cut stream.
-            await local.Exporter.StatAsync(cid, ct);
+            var info = await fetch.Exporter.StatAsync(cid, ct);
             context.Response.ContentType = "application/octet-stream";
-            await local.Exporter.WriteFileAsync(cid, context.Response.Body, offset, length, null, ct);
+            // What this answer will carry, so the CLI can draw a progress bar with an ETA.
+            context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, (long)info.Size - offset))
+                .ToString(CultureInfo.InvariantCulture);
+            await fetch.Exporter.WriteFileAsync(cid, context.Response.Body, offset, length, null, ct);
             return Results.Empty;
         }));
         api.MapPost("/files/stat", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
-            var cid = await local.Exporter.ResolveAsync(ApiJson.Arg(request), ct);
-            var info = await local.Exporter.StatAsync(cid, ct);
+            var path = ApiJson.Arg(request);
+            await using var fetch = daemon.OpenFetch(RootOf(path));
+            var cid = await fetch.Exporter.ResolveAsync(path, ct);
+            var info = await fetch.Exporter.StatAsync(cid, ct);
             return ApiJson.Ok(new
             {
                 Hash = cid.ToString(),
@@ -44,11 +50,13 @@ public static class ContentEndpoints
         }));
         api.MapPost("/ls", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
-            var cid = await local.Exporter.ResolveAsync(ApiJson.Arg(request), ct);
-            var info = await local.Exporter.StatAsync(cid, ct);
+            var path = ApiJson.Arg(request);
+            await using var fetch = daemon.OpenFetch(RootOf(path));
+            var cid = await fetch.Exporter.ResolveAsync(path, ct);
+            var info = await fetch.Exporter.StatAsync(cid, ct);
             if (info.Type != UnixFsType.Directory)
                 throw new ArgumentException($"{cid} is not a directory");
-            var links = (await local.Exporter.ListAsync(cid, resolveChildren: true, ct)).Select(e => new
+            var links = (await fetch.Exporter.ListAsync(cid, resolveChildren: true, ct)).Select(e => new
             {
                 e.Name,
                 Hash = e.Cid.ToString(),
@@ -57,6 +65,16 @@ public static class ContentEndpoints
             }).ToArray();
             return ApiJson.Ok(new { Objects = new[] { new { Hash = cid.ToString(), Links = links } } });
         }));
+    }
+
+    /// <summary>The CID a path starts from (<c>cid</c>, <c>cid/a/b</c> or <c>/ipfs/cid/a/b</c>): the fetch session's root.</summary>
+    private static Cid RootOf(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var first = segments.Length > 0 && segments[0] == "ipfs" ? segments.Skip(1).FirstOrDefault() : segments.FirstOrDefault();
+        if (first is null)
+            throw new FormatException($"'{path}' names no CID");
+        return Cid.TryParse(first, out var cid, out var error) ? cid! : throw new FormatException($"invalid CID '{first}': {error}");
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public static class RepoEndpoints
             var pinned = new List<string>();
             foreach (var cid in ApiJson.Args(request).Select(ParseCid))
             {
-                await local.PinAsync(cid, recursive, ct);
+                await daemon.PinAsync(cid, recursive, ct);
                 pinned.Add(cid.ToString());
             }
             return ApiJson.Ok(new { Pins = pinned });
@@ -51,7 +51,7 @@ public static class RepoEndpoints
         });
         api.MapPost("/block/get", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
-            var data = await local.Getter.GetBlockAsync(ParseCid(ApiJson.Arg(context.Request)), ct);
+            var data = await daemon.Exchange.GetBlockAsync(ParseCid(ApiJson.Arg(context.Request)), ct);
             return Results.Bytes(data, "application/octet-stream");
         }));
         api.MapPost("/block/stat", (HttpRequest request) => ApiJson.Guard(() =>
