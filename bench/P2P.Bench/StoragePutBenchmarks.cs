@@ -2,11 +2,12 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using P2P.Node.Content;
 using P2P.Node.Storage;
+using P2P.Node.Storage.Pack;
 
 namespace P2P.Bench;
 
 /// <summary>
-/// Put throughput of the flatfs block store: 1 GiB of distinct blocks per invocation into a fresh directory,
+/// Put throughput of the pack and flatfs block stores: 1 GiB of distinct blocks per invocation into a fresh directory,
 /// from 1 or 2 writer threads, under each sync policy, Flush included. Throughput = 1 GiB / Mean.
 /// The store does not verify, so CIDs are hashes of the block index and 64 random buffers are reused as data:
 /// the run measures the store, not SHA-256.
@@ -21,7 +22,10 @@ public class StoragePutBenchmarks
     private byte[][] _buffers = [];
     private Cid[] _cids = [];
     private string _directory = "";
-    private FlatFsBlockStore? _store;
+    private IBlockStore? _store;
+
+    [Params("pack", "flatfs")]
+    public string Store { get; set; } = "pack";
 
     [Params(SyncPolicy.None, SyncPolicy.Batch, SyncPolicy.Always)]
     public SyncPolicy Policy { get; set; }
@@ -50,12 +54,16 @@ public class StoragePutBenchmarks
     [IterationSetup]
     public void CreateStore()
     {
-        _directory = Path.Join(Path.GetTempPath(), "p2p-bench-flatfs-" + Guid.NewGuid().ToString("n"));
-        _store = new FlatFsBlockStore(_directory, Policy);
+        _directory = Path.Join(Path.GetTempPath(), $"p2p-bench-{Store}-" + Guid.NewGuid().ToString("n"));
+        _store = Store == "pack" ? new PackBlockStore(_directory, Policy) : new FlatFsBlockStore(_directory, Policy);
     }
 
     [IterationCleanup]
-    public void DeleteStore() => Directory.Delete(_directory, recursive: true);
+    public void DeleteStore()
+    {
+        (_store as IDisposable)?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     [Benchmark]
     public void PutOneGiB()

@@ -170,13 +170,30 @@ public sealed class OfflineCommandsTests : IDisposable
         Assert.Single(r.StderrLines);
     }
 
-    [Fact]
-    public async Task CorruptedBlock_CatFailsAndVerifyNamesIt()
+    [Theory]
+    [InlineData("pack")]
+    [InlineData("flatfs")]
+    public async Task CorruptedBlock_CatFailsAndVerifyNamesIt(string blockStore)
     {
         await InitAsync();
-        var cid = (await CliRunner.RunAsync(_repo, "add", "-q", WriteFile("c.txt", Encoding.UTF8.GetBytes("hello world")))).Stdout.Trim();
-        var block = Directory.EnumerateFiles(Path.Combine(_repo, "blocks"), "*.data", SearchOption.AllDirectories).Single();
-        File.WriteAllText(block, "tampered");
+        UseBlockStore(blockStore);
+        var content = Encoding.UTF8.GetBytes("hello world");
+        var cid = (await CliRunner.RunAsync(_repo, "add", "-q", WriteFile("c.txt", content))).Stdout.Trim();
+        // Overwrite the block's bytes where they sit: its own file (flatfs) or its span in a segment (pack).
+        var tampered = Encoding.UTF8.GetBytes("tampered!!!");
+        var found = 0;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_repo, "blocks"), "*", SearchOption.AllDirectories)
+                     .Where(f => f.EndsWith(".data", StringComparison.Ordinal) || f.EndsWith(".dat", StringComparison.Ordinal)))
+        {
+            var bytes = File.ReadAllBytes(file);
+            var at = bytes.AsSpan().IndexOf(content);
+            if (at < 0)
+                continue;
+            tampered.CopyTo(bytes, at);
+            File.WriteAllBytes(file, bytes);
+            found++;
+        }
+        Assert.Equal(1, found);
         var cat = await CliRunner.RunAsync(_repo, "cat", cid);
         Assert.Equal(5, cat.ExitCode);
         Assert.Single(cat.StderrLines);
@@ -185,21 +202,40 @@ public sealed class OfflineCommandsTests : IDisposable
         Assert.Contains(cid, verify.Stdout + verify.Stderr);
     }
 
-    [Fact]
-    public async Task Get_MissingBlock_LeavesNoOutputFile()
+    [Theory]
+    [InlineData("pack")]
+    [InlineData("flatfs")]
+    public async Task Get_MissingBlock_LeavesNoOutputFile(string blockStore)
     {
         await InitAsync();
+        UseBlockStore(blockStore);
         var content = RandomBytes(3 * 262144, seed: 3);
         var cid = (await CliRunner.RunAsync(_repo, "add", "-q", WriteFile("m.bin", content))).Stdout.Trim();
-        // Remove one leaf so the export fails midway.
-        var leaf = Directory.EnumerateFiles(Path.Combine(_repo, "blocks"), "*.data", SearchOption.AllDirectories)
-            .First(f => new FileInfo(f).Length == 262144);
-        File.Delete(leaf);
+        // Remove one leaf so the export fails midway (through the store, which works for either layout).
+        using (var repo = P2P.Node.Storage.Repo.Open(_repo))
+        {
+            var leaf = repo.Blocks.EnumerateMultihashes()
+                .Select(m => P2P.Node.Content.Cid.V1(P2P.Node.Content.Multicodec.Raw, m))
+                .First(c => repo.Blocks.GetSize(c) == 262144);
+            Assert.True(repo.Blocks.Delete(leaf));
+        }
         var output = _dir.Combine("partial.bin");
         var get = await CliRunner.RunAsync(_repo, "get", cid, "-o", output);
         Assert.Equal(4, get.ExitCode);
         Assert.False(File.Exists(output));
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_dir.Path), p => Path.GetFileName(p).Contains("partial", StringComparison.Ordinal));
+    }
+
+    /// <summary>Re-creates the empty repo's blocks/ with the given layout (init made the default one).</summary>
+    private void UseBlockStore(string blockStore)
+    {
+        var configPath = Path.Combine(_repo, "config.json");
+        var config = File.ReadAllText(configPath);
+        Assert.Contains("\"blockStore\": \"pack\"", config, StringComparison.Ordinal);
+        File.WriteAllText(configPath, config.Replace("\"blockStore\": \"pack\"", $"\"blockStore\": \"{blockStore}\"", StringComparison.Ordinal));
+        var blocks = Path.Combine(_repo, "blocks");
+        Directory.Delete(blocks, recursive: true);
+        Directory.CreateDirectory(blocks);
     }
 
     [Fact]

@@ -1,11 +1,20 @@
 using System.Collections.Concurrent;
 using P2P.Node.Content;
+using P2P.Node.Storage.Pack;
 
 namespace P2P.Node.Storage;
 
-/// <summary>Re-hashes every block file of a flatfs store in parallel (reads and SHA-256 both scale with cores).</summary>
+/// <summary>Re-hashes every block of a repo's store in parallel (reads and SHA-256 both scale with cores).</summary>
 internal static class BlockVerifier
 {
+    /// <summary>Dispatches on the store kind: flatfs checks files, pack checks records (<see cref="PackVerifier"/>).</summary>
+    public static VerifyResult Verify(IBlockStore store, CancellationToken cancellationToken) => store switch
+    {
+        FlatFsBlockStore flatfs => Verify(flatfs, cancellationToken),
+        PackBlockStore pack => PackVerifier.Verify(pack, cancellationToken),
+        _ => throw new ArgumentException($"repo verify does not know block store {store.GetType().Name}", nameof(store)),
+    };
+
     public static VerifyResult Verify(FlatFsBlockStore store, CancellationToken cancellationToken)
     {
         var corrupted = new ConcurrentBag<Cid>();

@@ -1,3 +1,4 @@
+using P2P.Node.Storage.Pack;
 namespace P2P.Node.Storage;
 
 /// <summary>
@@ -24,7 +25,7 @@ public sealed class Repo : IDisposable
     private readonly FileStream _lock;
     private int _disposed;
 
-    private Repo(string path, FileStream repoLock, RepoConfig config, FlatFsBlockStore blocks, PinStore pins)
+    private Repo(string path, FileStream repoLock, RepoConfig config, IBlockStore blocks, PinStore pins)
     {
         RootPath = path;
         _lock = repoLock;
@@ -38,7 +39,8 @@ public sealed class Repo : IDisposable
     /// <summary>The config as loaded; change it with <see cref="SaveConfig"/>.</summary>
     public RepoConfig Config { get; private set; }
 
-    public FlatFsBlockStore Blocks { get; }
+    /// <summary>A <see cref="PackBlockStore"/> or a <see cref="FlatFsBlockStore"/>, per the layout of blocks/.</summary>
+    public IBlockStore Blocks { get; }
 
     public PinStore Pins { get; }
 
@@ -82,7 +84,7 @@ public sealed class Repo : IDisposable
         {
             config.Save(Path.Join(path, ConfigFileName));
             IdentityKeyFile.Create(Path.Join(path, IdentityFileName));
-            var blocks = new FlatFsBlockStore(Path.Join(path, BlocksDirectoryName), config.SyncPolicy);
+            var blocks = OpenBlockStore(Path.Join(path, BlocksDirectoryName), config.BlockStore, config.SyncPolicy);
             AtomicFile.Write(Path.Join(path, VersionFileName), System.Text.Encoding.ASCII.GetBytes($"{CurrentVersion}\n"));
             return new Repo(path, repoLock, config, blocks, PinStore.Open(Path.Join(path, PinsFileName)));
         }
@@ -105,8 +107,9 @@ public sealed class Repo : IDisposable
             CheckVersion(path);
             var config = RepoConfig.Load(Path.Join(path, ConfigFileName));
             AtomicFile.RemoveTemporaryFiles(path);
-            var blocks = new FlatFsBlockStore(Path.Join(path, BlocksDirectoryName), config.SyncPolicy);
-            blocks.RemoveTemporaryFiles();
+            var blocksDirectory = Path.Join(path, BlocksDirectoryName);
+            var blocks = OpenBlockStore(blocksDirectory, DetectBlockStore(blocksDirectory) ?? config.BlockStore, config.SyncPolicy);
+            (blocks as FlatFsBlockStore)?.RemoveTemporaryFiles();
             var pins = PinStore.Open(Path.Join(path, PinsFileName));
             return new Repo(path, repoLock, config, blocks, pins);
         }
@@ -130,28 +133,62 @@ public sealed class Repo : IDisposable
     public RepoStat Stat()
     {
         long count = 0, bytes = 0;
-        foreach (var (path, multihash) in Blocks.EnumerateBlockFiles())
+        if (Blocks is PackBlockStore pack)
         {
-            if (multihash is null)
-                continue;
-            var info = new FileInfo(path);
-            if (!info.Exists)
-                continue;
-            count++;
-            bytes += info.Length;
+            (count, bytes, _) = pack.Stat();
         }
-        return new RepoStat(RootPath, CurrentVersion, count, bytes, Pins.Count, Blocks.SyncPolicy);
+        else if (Blocks is FlatFsBlockStore flatfs)
+        {
+            foreach (var (path, multihash) in flatfs.EnumerateBlockFiles())
+            {
+                if (multihash is null)
+                    continue;
+                var info = new FileInfo(path);
+                if (!info.Exists)
+                    continue;
+                count++;
+                bytes += info.Length;
+            }
+        }
+        var policy = Blocks switch
+        {
+            PackBlockStore p => p.SyncPolicy,
+            FlatFsBlockStore f => f.SyncPolicy,
+            _ => Config.SyncPolicy,
+        };
+        return new RepoStat(RootPath, CurrentVersion, count, bytes, Pins.Count, policy);
     }
 
     /// <summary>`repo gc`: removes every block not reachable from a pin. Waits for running adds to finish.</summary>
     public GcResult CollectGarbage(ILinkDecoder links, CancellationToken cancellationToken = default)
     {
         using (GcGate.EnterExclusive())
-            return GarbageCollector.Collect(Blocks, Pins.List(), links, cancellationToken);
+        {
+            var result = GarbageCollector.Collect(Blocks, Pins.List(), links, cancellationToken);
+            // Deletes in a pack only append tombstones; compaction is what gives the space back.
+            (Blocks as PackBlockStore)?.Compact(PackBlockStore.DefaultGarbageThreshold, cancellationToken);
+            return result;
+        }
     }
 
     /// <summary>`repo verify`: re-hashes every block in parallel.</summary>
     public VerifyResult Verify(CancellationToken cancellationToken = default) => BlockVerifier.Verify(Blocks, cancellationToken);
+
+    /// <summary>The layout an existing blocks/ directory has ("flatfs" or "pack"), or null if it has neither marker yet.</summary>
+    public static string? DetectBlockStore(string blocksDirectory)
+    {
+        if (File.Exists(Path.Join(blocksDirectory, PackBlockStore.FormatFileName)))
+            return RepoConfig.PackBlockStore;
+        if (File.Exists(Path.Join(blocksDirectory, "SHARDING")))
+            return RepoConfig.FlatFsBlockStore;
+        return null;
+    }
+
+    private static IBlockStore OpenBlockStore(string directory, string kind, SyncPolicy syncPolicy) => kind switch
+    {
+        RepoConfig.FlatFsBlockStore => new FlatFsBlockStore(directory, syncPolicy),
+        _ => new PackBlockStore(directory, syncPolicy),
+    };
 
     /// <summary>Makes blocks durable per the sync policy, marks the block store cleanly closed, then releases the lock.</summary>
     public void Dispose()
@@ -160,7 +197,7 @@ public sealed class Repo : IDisposable
             return;
         try
         {
-            Blocks.Dispose();
+            (Blocks as IDisposable)?.Dispose();
         }
         finally
         {

@@ -12,6 +12,12 @@ public sealed class RepoConfig
 {
     public const string DefaultListen = "/ip4/127.0.0.1/udp/4001";
 
+    /// <summary><see cref="BlockStore"/> value for append-only pack files (<see cref="Pack.PackBlockStore"/>), the default.</summary>
+    public const string PackBlockStore = "pack";
+
+    /// <summary><see cref="BlockStore"/> value for kubo-style one file per block (<see cref="FlatFsBlockStore"/>).</summary>
+    public const string FlatFsBlockStore = "flatfs";
+
     /// <summary>A config is a few hundred bytes; anything near this is not one, and is not read into memory.</summary>
     public const int MaxFileBytes = 1 << 20;
 
@@ -34,6 +40,12 @@ public sealed class RepoConfig
 
     /// <summary>The HTTP gateway's address:port.</summary>
     public string Gateway { get; set; } = "127.0.0.1:8080";
+
+    /// <summary>
+    /// How blocks are laid out in blocks/: "pack" (the default) or "flatfs". Read by `init`; an existing repo
+    /// keeps the layout it was created with (its blocks/ directory says which), whatever this field says.
+    /// </summary>
+    public string BlockStore { get; set; } = PackBlockStore;
 
     /// <summary>When block writes are fsynced; see <see cref="Storage.SyncPolicy"/>.</summary>
     public SyncPolicy SyncPolicy { get; set; } = SyncPolicy.Batch;
@@ -68,6 +80,8 @@ public sealed class RepoConfig
             errors.Add($"api {apiError}");
         if (AddressSyntax.CheckEndpoint(Gateway) is { } gatewayError)
             errors.Add($"gateway {gatewayError}");
+        if (BlockStore is not (PackBlockStore or FlatFsBlockStore))
+            errors.Add($"blockStore must be {PackBlockStore} or {FlatFsBlockStore}");
         if (!Enum.IsDefined(SyncPolicy))
             errors.Add("syncPolicy must be none, batch or always");
         if (Limits is null)

@@ -139,8 +139,8 @@ public class RepoTests
     {
         using var dir = new TempDirectory();
         var path = dir.Join("repo");
-        Repo.Init(path).Dispose();
-        // What a crash mid-put leaves: the dirty marker and a temp file beside its block.
+        Repo.Init(path, new RepoConfig { BlockStore = RepoConfig.FlatFsBlockStore }).Dispose();
+        // What a crash mid-put leaves (flatfs): the dirty marker and a temp file beside its block.
         File.WriteAllText(Path.Join(path, "blocks", ".dirty"), "");
         Directory.CreateDirectory(Path.Join(path, "blocks", "YZ"));
         var blockTemp = Path.Join(path, "blocks", "YZ", "CIQXYZA.3.tmp");
@@ -186,12 +186,12 @@ public class RepoTests
     public void Verify_CorruptedAndUnreadableFiles_Named()
     {
         using var dir = new TempDirectory();
-        using var repo = Repo.Init(dir.Join("repo"));
+        using var repo = Repo.Init(dir.Join("repo"), new RepoConfig { BlockStore = RepoConfig.FlatFsBlockStore });
         var good = TestBlocks.Raw(1);
         var bad = TestBlocks.Raw(2);
         repo.Blocks.Put(good.Cid, good.Data);
         repo.Blocks.Put(bad.Cid, bad.Data);
-        var badPath = repo.Blocks.PathOf(bad.Cid.Multihash);
+        var badPath = ((FlatFsBlockStore)repo.Blocks).PathOf(bad.Cid.Multihash);
         var flipped = File.ReadAllBytes(badPath);
         flipped[10] ^= 1;
         File.WriteAllBytes(badPath, flipped);
