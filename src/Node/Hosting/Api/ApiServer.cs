@@ -54,6 +54,7 @@ public sealed class ApiServer : IAsyncDisposable
         RepoEndpoints.Map(api, daemon);
         ExchangeEndpoints.Map(api, daemon);
         DagEndpoints.Map(api, daemon);
+        GetEndpoint.Map(api, daemon);
         StatsEndpoints.Map(api, daemon);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
