@@ -27,6 +27,8 @@ internal static class CliApp
         ["repo stat"] = RemoteRepoClient.RepoStatAsync,
         ["repo verify"] = RemoteRepoClient.RepoVerifyAsync,
         ["repo gc"] = RemoteRepoClient.RepoGcAsync,
+        ["dag export"] = RemoteDagClient.ExportAsync,
+        ["dag import"] = RemoteDagClient.ImportAsync,
     };
 
     public static RootCommand BuildRoot()
@@ -48,6 +50,7 @@ internal static class CliApp
         root.Subcommands.Add(SwarmCommand.Create());
         root.Subcommands.Add(DhtCommand.Create());
         root.Subcommands.Add(BitswapCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
         RouteToDaemon(root, "");
         return root;
     }

@@ -14,13 +14,16 @@ internal sealed class DaemonClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    private DaemonClient(Uri baseAddress)
+    private DaemonClient(Uri baseAddress, string? token)
     {
         _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
         {
             BaseAddress = baseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        // The daemon requires its token whenever the repo holds one (always when it listens beyond loopback).
+        if (token is not null)
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     public Uri BaseAddress => _http.BaseAddress!;
@@ -34,7 +37,16 @@ internal sealed class DaemonClient : IDisposable
         var uri = ParseApiFile(await File.ReadAllTextAsync(apiFile, ct));
         if (uri is null)
             return null;
-        var client = new DaemonClient(uri);
+        string? token;
+        try
+        {
+            token = P2P.Node.Hosting.Api.ApiToken.TryRead(repoPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot read the API token: {e.Message}");
+        }
+        var client = new DaemonClient(uri, token);
         try
         {
             using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -91,8 +103,9 @@ internal sealed class DaemonClient : IDisposable
     }
 
     /// <summary>POSTs and returns the response for the caller to stream (cat, block get); the caller disposes it.</summary>
-    public Task<HttpResponseMessage> PostStreamAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, CancellationToken ct) =>
-        SendAsync(command, query, null, ct);
+    public Task<HttpResponseMessage> PostStreamAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, CancellationToken ct,
+        HttpContent? body = null) =>
+        SendAsync(command, query, body, ct);
 
     private async Task<HttpResponseMessage> SendAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, HttpContent? body, CancellationToken ct)
     {

@@ -5,6 +5,8 @@ using P2P.Dht;
 using P2P.Node.Content;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
+using P2P.Node.Hosting.Gateway;
+using P2P.Node.Hosting.Metrics;
 using P2P.Node.Security;
 using P2P.Node.Storage;
 using P2P.Node.Transport;
@@ -21,6 +23,9 @@ public sealed class DaemonNode : IAsyncDisposable
 {
     public const string ApiFileName = "api";
 
+    /// <summary>Holds the gateway's multiaddr while it runs, as <see cref="ApiFileName"/> does the API's.</summary>
+    public const string GatewayFileName = "gateway";
+
     /// <summary>Blocks the exporter asks for ahead of the one it writes: the exchange's measured sweet spot (docs/EXCHANGE.md).</summary>
     public const int FetchReadAhead = 64;
 
@@ -35,6 +40,12 @@ public sealed class DaemonNode : IAsyncDisposable
         Reprovider = reprovider;
         Exchange = exchange;
         _logger = logger;
+        RepoSize = new RepoSizeGauge(local.Stat, TimeProvider.System);
+        Bandwidth = new BandwidthMeter(() =>
+        {
+            var counters = exchange.Counters;
+            return (counters.BytesFetched, counters.BytesServed);
+        }, TimeProvider.System);
     }
 
     public LocalNode Local { get; }
@@ -48,16 +59,27 @@ public sealed class DaemonNode : IAsyncDisposable
 
     public ApiServer? Api { get; private set; }
 
+    /// <summary>The HTTP gateway, or null when its address could not be bound (the daemon runs on without it).</summary>
+    public GatewayServer? Gateway { get; private set; }
+
+    /// <summary>The repo's size for the metrics endpoint, measured at most every few seconds.</summary>
+    public RepoSizeGauge RepoSize { get; }
+
+    /// <summary>Block bytes in and out, totals and rates (`stats/bw`).</summary>
+    public BandwidthMeter Bandwidth { get; }
+
     public string ApiFilePath => Path.Join(Local.Repo.RootPath, ApiFileName);
+
+    public string GatewayFilePath => Path.Join(Local.Repo.RootPath, GatewayFileName);
 
     /// <summary>
     /// Opens the repo, starts the node and the API, writes the api file and starts joining the network in the
     /// background. <paramref name="listenOverride"/> and <paramref name="apiOverride"/> replace the config's
     /// addresses (port 0 picks a free port); <paramref name="uploadRateOverride"/> the config's
-    /// <c>limits.uploadRateBytesPerSecond</c> (0 = unlimited).
+    /// <c>limits.uploadRateBytesPerSecond</c> (0 = unlimited), <paramref name="gatewayOverride"/> the gateway's address.
     /// </summary>
     public static async Task<DaemonNode> StartAsync(string repoPath, string? listenOverride, string? apiOverride,
-        ILoggerFactory loggers, CancellationToken ct, long? uploadRateOverride = null)
+        ILoggerFactory loggers, CancellationToken ct, long? uploadRateOverride = null, string? gatewayOverride = null)
     {
         if (uploadRateOverride < 0)
             throw new ArgumentOutOfRangeException(nameof(uploadRateOverride), "the upload rate must be 0 (unlimited) or more");
@@ -71,6 +93,12 @@ public sealed class DaemonNode : IAsyncDisposable
             var api = IPEndPoint.TryParse(apiOverride ?? config.Api, out var parsedApi)
                 ? parsedApi
                 : throw new FormatException($"'{apiOverride ?? config.Api}' is not an address:port such as 127.0.0.1:5001");
+            var gateway = IPEndPoint.TryParse(gatewayOverride ?? config.Gateway, out var parsedGateway)
+                ? parsedGateway
+                : throw new FormatException($"'{gatewayOverride ?? config.Gateway}' is not an address:port such as 127.0.0.1:8080");
+            // Beyond loopback the API needs a token; once a token exists it is required on loopback as well.
+            var token = IPAddress.IsLoopback(api.Address) ? ApiToken.TryRead(local.Repo.RootPath) : ApiToken.ReadOrCreate(local.Repo.RootPath);
+            ApiServer.CheckBind(api, token);
             var identity = NodeIdentity.FromPrivateKey(local.Repo.ReadIdentityKey());
             var options = new NodeHostOptions
             {
@@ -88,9 +116,9 @@ public sealed class DaemonNode : IAsyncDisposable
                 TimeProvider.System, loggers.CreateLogger<BlockExchange>());
             host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
             var daemon = new DaemonNode(local, host, reprovider, exchange, loggers.CreateLogger<DaemonNode>());
-            daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct);
-            AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(
-                string.Create(CultureInfo.InvariantCulture, $"/ip4/{daemon.Api.EndPoint.Address}/tcp/{daemon.Api.EndPoint.Port}")));
+            daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token);
+            AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(Multiaddr(daemon.Api.EndPoint)));
+            await daemon.StartGatewayAsync(gateway, config.GatewayTimeout, loggers, ct);
             daemon._join = daemon.JoinAsync();
             daemon._logger.LogInformation("Daemon {PeerId} ready: udp {Listen}, API http://{Api}", host.PeerId, host.Address, daemon.Api.EndPoint);
             return daemon;
@@ -105,6 +133,28 @@ public sealed class DaemonNode : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Starts the gateway and writes its address to the <c>gateway</c> file. A gateway whose address is taken (the
+    /// default 8080 when several daemons share a machine) is logged and skipped: the node and its API work without it.
+    /// </summary>
+    private async Task StartGatewayAsync(IPEndPoint bind, TimeSpan resolveTimeout, ILoggerFactory loggers, CancellationToken ct)
+    {
+        try
+        {
+            Gateway = await GatewayServer.StartAsync(bind, this, resolveTimeout, loggers, ct);
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning("Gateway not started: cannot listen on {Address}: {Error}", bind, e.Message);
+            return;
+        }
+        AtomicFile.Write(GatewayFilePath, System.Text.Encoding.ASCII.GetBytes(Multiaddr(Gateway.EndPoint)));
+        _logger.LogInformation("Gateway listening on http://{Address}", Gateway.EndPoint);
+    }
+
+    private static string Multiaddr(IPEndPoint endPoint) => string.Create(CultureInfo.InvariantCulture,
+        $"/{(endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ip6" : "ip4")}/{endPoint.Address}/tcp/{endPoint.Port}");
 
     /// <summary>
     /// The config's limits as exchange options: <c>maxPeers</c> caps the peers one fetch asks, and
@@ -171,16 +221,22 @@ public sealed class DaemonNode : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _logger.LogInformation("Daemon stopping");
-        try
+        foreach (var path in new[] { ApiFilePath, GatewayFilePath })
         {
-            File.Delete(ApiFilePath);
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException e)
+            {
+                _logger.LogWarning("Could not delete {Path}: {Error}", path, e.Message);
+            }
         }
-        catch (IOException e)
-        {
-            _logger.LogWarning("Could not delete {Path}: {Error}", ApiFilePath, e.Message);
-        }
+        if (Gateway is not null)
+            await Gateway.DisposeAsync();
         if (Api is not null)
             await Api.DisposeAsync();
+        Bandwidth.Dispose();
         // The exchange goes before the transport it sends on; the router drops what arrives after.
         await Exchange.DisposeAsync();
         Local.Blocks.Flush();

@@ -30,7 +30,10 @@ public sealed partial class NodeHost
     /// GET_PROVIDERS lookup finds. The DHT's lookup reports only remote answers when the local store has fewer
     /// than <paramref name="max"/>, and a node that is itself among the k closest holds the record locally.
     /// </summary>
-    public async Task<IReadOnlyList<Contact>> FindProvidersAsync(Cid cid, int max, CancellationToken ct)
+    public Task<IReadOnlyList<Contact>> FindProvidersAsync(Cid cid, int max, CancellationToken ct) =>
+        Metrics.ProviderLookups.TimeAsync(() => FindProvidersCoreAsync(cid, max, ct));
+
+    private async Task<IReadOnlyList<Contact>> FindProvidersCoreAsync(Cid cid, int max, CancellationToken ct)
     {
         var multihash = cid.Multihash.Bytes.ToArray();
         var key = Key.Hash(multihash);

@@ -51,6 +51,9 @@ public sealed partial class NodeHost : IAsyncDisposable
 
     public MessageRouter Router { get; private set; } = null!;
 
+    /// <summary>Counters this node keeps for the metrics endpoint (lookup latency, gateway totals).</summary>
+    public Metrics.NodeMetrics Metrics { get; } = new();
+
     /// <summary>This node's address, with its real port.</summary>
     public PeerAddress Address => new(Transport.LocalEndPoint, PeerId);
 

@@ -35,11 +35,20 @@ public sealed class RepoConfig
     /// <summary>Peers contacted at start, as <c>/ip4/…/udp/…/p2p/&lt;PeerId&gt;</c>.</summary>
     public List<string> Bootstrap { get; set; } = [];
 
-    /// <summary>The HTTP API's address:port (loopback: the API is not authenticated).</summary>
+    /// <summary>
+    /// The HTTP API's address:port. Loopback by default; any other address makes the daemon require the access
+    /// token in the repo's <c>api.token</c> file (created on first start, mode 0600) on every request.
+    /// </summary>
     public string Api { get; set; } = "127.0.0.1:5001";
 
     /// <summary>The HTTP gateway's address:port.</summary>
     public string Gateway { get; set; } = "127.0.0.1:8080";
+
+    /// <summary>
+    /// How long the gateway waits for the first block of a path before answering 404 (kubo waits for the client;
+    /// a bound keeps a request for content nobody has from holding a connection for the exchange's whole timeout).
+    /// </summary>
+    public TimeSpan GatewayTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How blocks are laid out in blocks/: "pack" (the default) or "flatfs". Read by `init`; an existing repo
@@ -80,6 +89,8 @@ public sealed class RepoConfig
             errors.Add($"api {apiError}");
         if (AddressSyntax.CheckEndpoint(Gateway) is { } gatewayError)
             errors.Add($"gateway {gatewayError}");
+        if (GatewayTimeout < TimeSpan.FromMilliseconds(100) || GatewayTimeout > TimeSpan.FromMinutes(10))
+            errors.Add("gatewayTimeout must be between 00:00:00.1 and 00:10:00");
         if (BlockStore is not (PackBlockStore or FlatFsBlockStore))
             errors.Add($"blockStore must be {PackBlockStore} or {FlatFsBlockStore}");
         if (!Enum.IsDefined(SyncPolicy))

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace P2P.Node.Hosting.Api;
 
 /// <summary>
-/// The daemon's local HTTP API: Kestrel on a loopback address, kubo's RPC paths (<c>POST /api/v0/…</c>) and JSON
-/// field names. It has no authentication, so it refuses to bind anything but loopback, and it refuses any request
-/// whose Origin header names another origin, so a web page cannot drive it from a browser (CSRF), as kubo does.
+/// The daemon's local HTTP API: Kestrel, kubo's RPC paths (<c>POST /api/v0/…</c>) and JSON field names, and the
+/// Prometheus metrics at <c>GET /debug/metrics/prometheus</c>. It refuses any request whose Origin header names
+/// another origin, so a web page cannot drive it from a browser (CSRF), as kubo does. With an access token every
+/// request must carry it (<see cref="ApiToken"/>); without one the API binds only to loopback.
 /// </summary>
 public sealed class ApiServer : IAsyncDisposable
 {
@@ -27,10 +28,13 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>The bound address, with the real port when 0 was asked.</summary>
     public IPEndPoint EndPoint { get; }
 
-    public static async Task<ApiServer> StartAsync(IPEndPoint bind, DaemonNode daemon, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>
+    /// Starts the API on <paramref name="bind"/>. A non-loopback address needs <paramref name="token"/>, and with a
+    /// token a request without <c>Authorization: Bearer &lt;token&gt;</c> gets 401.
+    /// </summary>
+    public static async Task<ApiServer> StartAsync(IPEndPoint bind, DaemonNode daemon, ILoggerFactory loggers, CancellationToken ct, string? token = null)
     {
-        if (!IPAddress.IsLoopback(bind.Address))
-            throw new ArgumentException($"the API has no authentication and binds only to loopback, not {bind.Address}", nameof(bind));
+        CheckBind(bind, token);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(k =>
@@ -41,15 +45,37 @@ public sealed class ApiServer : IAsyncDisposable
         });
         var app = builder.Build();
         app.Use(RefuseForeignOrigins);
+        if (token is not null)
+            app.Use((context, next) => RequireToken(context, next, token));
+        Metrics.MetricsEndpoint.Map(app, daemon);
         var api = app.MapGroup("/api/v0");
         NetworkEndpoints.Map(api, daemon);
         ContentEndpoints.Map(api, daemon);
         RepoEndpoints.Map(api, daemon);
         ExchangeEndpoints.Map(api, daemon);
+        DagEndpoints.Map(api, daemon);
+        GetEndpoint.Map(api, daemon);
+        StatsEndpoints.Map(api, daemon);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         return new ApiServer(app, new IPEndPoint(bind.Address, port));
+    }
+
+    /// <summary>Refuses a bind that would expose an unauthenticated API beyond this machine.</summary>
+    public static void CheckBind(IPEndPoint bind, string? token)
+    {
+        if (!IPAddress.IsLoopback(bind.Address) && token is null)
+            throw new ArgumentException($"the API binds to {bind.Address}, beyond loopback, only with an access token ({ApiToken.FileName})", nameof(bind));
+    }
+
+    private static Task RequireToken(HttpContext context, RequestDelegate next, string token)
+    {
+        if (ApiToken.Matches(context.Request.Headers.Authorization.FirstOrDefault(), token))
+            return next(context);
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return context.Response.WriteAsync("401 - Unauthorized: this API needs its access token (Authorization: Bearer)\n");
     }
 
     /// <summary>Browsers send Origin on cross-site requests; only our own origin (or none: the CLI, curl) passes.</summary>

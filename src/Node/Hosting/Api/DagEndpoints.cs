@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using P2P.Node.Content;
+using P2P.Node.Content.Car;
+using P2P.Node.Exchange;
+using P2P.Node.Storage;
+
+namespace P2P.Node.Hosting.Api;
+
+/// <summary>
+/// `dag/export` (the DAG as a CARv1 stream, fetched from the swarm as needed) and `dag/import` (CARs in the body,
+/// every block verified, roots pinned), with kubo's output lines.
+/// </summary>
+public static class DagEndpoints
+{
+    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    {
+        api.MapPost("/dag/export", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var root = ParseCid(ApiJson.Arg(context.Request));
+            await using var fetch = daemon.OpenFetch(root);
+            // The root first, before the headers go out, so content nobody has is a 404 and not an empty CAR.
+            await fetch.Session.GetBlockAsync(root, ct);
+            context.Response.ContentType = "application/vnd.ipld.car";
+            await using var buffered = new BufferedStream(context.Response.Body, 1 << 18);
+            try
+            {
+                await new CarExporter(fetch.Session).ExportAsync(root, buffered, ct);
+            }
+            catch (Exception e) when (e is BlockNotFoundException or CorruptBlockException or InvalidDataException)
+            {
+                // Headers and part of the CAR are out: only a cut connection tells the client it is incomplete.
+                context.Abort();
+            }
+            return Results.Empty;
+        }));
+        api.MapPost("/dag/import", (HttpContext context, CancellationToken ct) => ApiJson.Guard(() => ImportAsync(context, daemon, ct)));
+    }
+
+    private static async Task<IResult> ImportAsync(HttpContext context, DaemonNode daemon, CancellationToken ct)
+    {
+        var request = context.Request;
+        var pinRoots = ApiJson.Flag(request, "pin-roots", true);
+        var stats = ApiJson.Flag(request, "stats", false);
+        var local = daemon.Local;
+        // Held from the first put to the last pin, so a concurrent gc cannot take the blocks in between.
+        using var gate = local.Repo.GcGate.EnterShared();
+        var roots = new List<Cid>();
+        var blocks = 0;
+        long bytes = 0;
+        foreach (var body in await BodiesAsync(request, ct))
+        {
+            var result = await CarImporter.ImportAsync(body, local.Blocks, cancellationToken: ct);
+            roots.AddRange(result.Roots.Where(r => !roots.Contains(r)));
+            blocks += result.Blocks;
+            bytes += result.Bytes;
+        }
+        local.Blocks.Flush();
+        if (pinRoots)
+        {
+            foreach (var root in roots)
+            {
+                string? error = null;
+                try
+                {
+                    // LocalNode.PinAsync would enter the gc gate a second time; the walk under the scope held is the same check.
+                    await local.WalkAsync(root, ct);
+                    local.Repo.Pins.Add(root, PinKind.Recursive);
+                }
+                catch (Exception e) when (e is BlockNotFoundException or CorruptBlockException or InvalidDataException)
+                {
+                    error = e.Message;
+                }
+                await ApiJson.WriteLineAsync(context.Response,
+                    new { Root = new { Cid = new Dictionary<string, string> { ["/"] = root.ToString() }, PinErrorMsg = error ?? "" } }, ct);
+            }
+        }
+        if (stats)
+            await ApiJson.WriteLineAsync(context.Response, new { Stats = new { BlockCount = blocks, BlockBytesCount = bytes } }, ct);
+        if (!context.Response.HasStarted)
+            context.Response.ContentType = "application/x-ndjson";
+        return Results.Empty;
+    }
+
+    /// <summary>The CAR streams of a request: each file part of a multipart body (kubo's CLI sends that), or the raw body.</summary>
+    private static async Task<IReadOnlyList<Stream>> BodiesAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return [request.Body];
+        // Parts of a multipart body can only be read in order; each is copied to a temp file so the next can be reached.
+        var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(type.Boundary).Value!, request.Body);
+        var bodies = new List<Stream>();
+        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        {
+            var temp = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16,
+                FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            request.HttpContext.Response.RegisterForDisposeAsync(temp);
+            await section.Body.CopyToAsync(temp, ct);
+            temp.Position = 0;
+            bodies.Add(temp);
+        }
+        return bodies.Count > 0 ? bodies : throw new ArgumentException("multipart body has no CAR file");
+    }
+
+    private static Cid ParseCid(string text) =>
+        Cid.TryParse(text, out var cid, out var error) ? cid! : throw new FormatException($"invalid CID '{text}': {error}");
+}
