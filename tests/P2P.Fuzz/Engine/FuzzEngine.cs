@@ -132,7 +132,7 @@ public sealed partial class FuzzEngine
     private bool Crash(string kind, byte[] input, string description)
     {
         // One report per distinct first stack line, so a shallow bug does not flood the folder.
-        var key = kind + ":" + FirstLines().Match(description).Value;
+        var key = kind + ":" + Normalise(FirstLines().Match(description).Value);
         if (!_crashKeys.Add(key))
             return false;
         var path = Save(_options.CrashDirectory, kind + "-", input);

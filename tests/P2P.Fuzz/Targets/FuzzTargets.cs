@@ -10,7 +10,7 @@ public static class FuzzTargets
 {
     public static IReadOnlyList<string> Names { get; } =
     [
-        "wire", "handshake-hello", "handshake-reply", "handshake-finish", "session-open", "peerid", "peer-address",
+        "wire", "dht-binding", "handshake-hello", "handshake-reply", "handshake-finish", "session-open", "peerid", "peer-address",
         "cid-bytes", "cid-text", "multibase", "multihash", "varint", "dagpb", "unixfs-data", "unixfs-node", "repo-config",
     ];
 
@@ -18,6 +18,7 @@ public static class FuzzTargets
     public static IFuzzTarget Create(string name) => name switch
     {
         "wire" => new WireTarget(),
+        "dht-binding" => new DhtBindingTarget(),
         "handshake-hello" => new HandshakeHelloTarget(),
         "handshake-reply" => new HandshakeReplyTarget(),
         "handshake-finish" => new HandshakeFinishTarget(),

@@ -3,7 +3,10 @@ using P2P.Node.Content;
 
 namespace P2P.Fuzz.Targets;
 
-/// <summary>Multibase.TryDecode: decoded bytes re-encode (base32 lower-case, base58btc) and decode back to themselves.</summary>
+/// <summary>
+/// Multibase.TryDecode: accepted text is the one canonical spelling of its bytes, and the bytes re-encode in
+/// every base and decode back to themselves.
+/// </summary>
 public sealed class MultibaseTarget : IFuzzTarget
 {
     public string Name => "multibase";
@@ -22,6 +25,11 @@ public sealed class MultibaseTarget : IFuzzTarget
                 throw new FuzzInvariantException("Multibase.TryDecode failed without an error");
             return "rejected: " + error;
         }
+        // Each byte string has exactly one encoding per base (base32 is case-insensitive): accepting another
+        // spelling would give one CID several texts, and other implementations refuse such strings.
+        var canonical = Multibase.Encode(char.ToLowerInvariant(text[0]), bytes);
+        if (!string.Equals(canonical, text, StringComparison.OrdinalIgnoreCase) || (text[0] == 'z' && canonical != text))
+            throw new FuzzInvariantException($"'{text}' decodes to {bytes.Length} bytes whose encoding is '{canonical}'");
         foreach (var prefix in new[] { Multibase.Base32Prefix, Multibase.Base58BtcPrefix })
         {
             var encoded = Multibase.Encode(prefix, bytes);
