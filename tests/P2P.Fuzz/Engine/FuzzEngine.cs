@@ -44,6 +44,8 @@ public sealed partial class FuzzEngine
             if (ExecuteOne(seed, coverage) || _corpus.Count == 0)
                 _corpus.Add(seed);
         }
+        if (_corpus.Count == 0)
+            _corpus.Add([]);
         var lastReport = clock.Elapsed;
         while (!Done(executions, clock.Elapsed))
         {

@@ -30,8 +30,8 @@ public sealed class UnixFsNodeTarget : IFuzzTarget
         var cid = Cid.V1(codec, Multihash.Sha256(block));
         try
         {
-            var node = Decode(cid, block);
-            return "ok " + codec;
+            _ = Decode(cid, block);
+            return "ok " + Multicodec.Name(codec);
         }
         catch (InvalidDataException e)
         {
