@@ -14,6 +14,9 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // An instrumented P2P.Node.dll writes to the trace map from its first branch, target constructors included.
+        if (!CoverageMap.EnsureInstalled())
+            throw new InvalidOperationException("no trace buffer");
         try
         {
             return args.FirstOrDefault() switch

@@ -15,14 +15,24 @@ internal sealed unsafe class CoverageMap : IDisposable
 {
     public const int Size = 1 << 16;
 
-    private readonly byte* _map;
+    /// <summary>
+    /// The one trace buffer of the process. Instrumented code writes to it on every branch, including code run
+    /// outside a fuzzing loop (a target's constructor, a replay), so it is installed once and never freed.
+    /// </summary>
+    private static readonly IntPtr TraceBuffer = Install();
+
+    private readonly byte* _map = (byte*)TraceBuffer;
     private readonly byte[] _seen = new byte[Size];
 
-    public CoverageMap()
+    /// <summary>Points SharpFuzz's trace at our buffer (once); call before any instrumented code can run.</summary>
+    public static bool EnsureInstalled() => TraceBuffer != IntPtr.Zero;
+
+    private static IntPtr Install()
     {
-        _map = (byte*)NativeMemory.AllocZeroed(Size);
-        Trace.SharedMem = _map;
+        var map = (byte*)NativeMemory.AllocZeroed(Size);
+        Trace.SharedMem = map;
         Trace.PrevLocation = 0;
+        return (IntPtr)map;
     }
 
     /// <summary>Distinct edges seen so far.</summary>
@@ -76,12 +86,8 @@ internal sealed unsafe class CoverageMap : IDisposable
         _ => 128,
     };
 
-    public void Dispose()
-    {
-        if (Trace.SharedMem == _map)
-            Trace.SharedMem = null;
-        NativeMemory.Free(_map);
-    }
+    /// <summary>Leaves the buffer installed (see <see cref="TraceBuffer"/>); only clears it for whoever runs next.</summary>
+    public void Dispose() => Reset();
 
     /// <summary>Count of set bits, for reporting.</summary>
     public int Features()

@@ -127,8 +127,9 @@ public sealed partial class FuzzEngine
         if (bytes > _options.AllocationBudget)
             return Crash("alloc", input, $"one execution of {input.Length} bytes allocated {bytes} bytes (budget {_options.AllocationBudget})");
         var newOutcome = _outcomes.Add(Normalise(outcome));
+        // With instrumentation only edges count: outcome labels carry too much of the input to be a fair signal.
         var newEdges = coverage is not null && coverage.Collect();
-        return newEdges || newOutcome;
+        return coverage is { Active: true } ? newEdges : newOutcome;
     }
 
     private bool Crash(string kind, byte[] input, string description)
@@ -164,12 +165,17 @@ public sealed partial class FuzzEngine
     }, null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
 
     /// <summary>Outcome labels with numbers and quoted input text folded away, so each is a class of behaviour.</summary>
-    public static string Normalise(string outcome) => Digits().Replace(Quoted().Replace(outcome, "'…'"), "#");
+    public static string Normalise(string outcome)
+    {
+        var folded = Digits().Replace(Quoted().Replace(outcome, "…"), "#");
+        return folded.Length <= 80 ? folded : folded[..80];
+    }
 
-    [GeneratedRegex("[0-9]+")]
+    [GeneratedRegex("0x[0-9a-fA-F]+|[0-9]+")]
     private static partial Regex Digits();
 
-    [GeneratedRegex("'[^']*'")]
+    /// <summary>Single- or double-quoted text and parenthesised asides (JSON paths, field names) come from the input.</summary>
+    [GeneratedRegex("""'[^']*'|"[^"]*"|\([^)]*\)|Path: \S*""")]
     private static partial Regex Quoted();
 
     [GeneratedRegex(@"^[^\n]*\n?[^\n]*")]
