@@ -71,6 +71,10 @@ public static class Multibase
 
     public static byte[]? TryDecodeBase32(ReadOnlySpan<char> text)
     {
+        // A final group of 1, 3 or 6 characters cannot come from any byte count (RFC 4648 §6): it would spell
+        // the same bytes as the string without its last character, so refuse it as other decoders do.
+        if ((text.Length % 8) is 1 or 3 or 6)
+            return null;
         var output = new byte[text.Length * 5 / 8];
         int buffer = 0, bits = 0, o = 0;
         foreach (var c in text)
