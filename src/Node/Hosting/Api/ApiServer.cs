@@ -46,6 +46,7 @@ public sealed class ApiServer : IAsyncDisposable
         ContentEndpoints.Map(api, daemon);
         RepoEndpoints.Map(api, daemon);
         ExchangeEndpoints.Map(api, daemon);
+        WebUi.WebUiEndpoints.Map(app, daemon);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
