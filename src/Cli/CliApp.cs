@@ -29,9 +29,16 @@ internal static class CliApp
         ["repo gc"] = RemoteRepoClient.RepoGcAsync,
     };
 
+    /// <summary>The exit codes are part of the interface (scripts test them), so the top-level help lists them.</summary>
+    private const string RootDescription = """
+        p2p: a content-addressed peer-to-peer chunk network (CIDs identical to kubo's).
+        Commands that print data take --enc json: one JSON object per line, kubo's field names.
+        Exit codes: 0 ok, 1 error, 2 usage, 3 repo missing/locked/invalid, 4 not found, 5 corrupt data, 130 interrupted.
+        """;
+
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("p2p: a content-addressed peer-to-peer chunk network (CIDs identical to kubo's)");
+        var root = new RootCommand(RootDescription);
         root.Options.Add(GlobalOptions.Repo);
         root.Options.Add(GlobalOptions.Encoding);
         root.Subcommands.Add(InitCommand.Create());
@@ -48,6 +55,7 @@ internal static class CliApp
         root.Subcommands.Add(SwarmCommand.Create());
         root.Subcommands.Add(DhtCommand.Create());
         root.Subcommands.Add(BitswapCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         RouteToDaemon(root, "");
         return root;
     }
