@@ -59,6 +59,8 @@ public sealed class DashboardTests : IDisposable
         var file = _dir.Combine("dashboard-upload.txt");
         await File.WriteAllTextAsync(file, content, Ct);
 
+        await AssertServedSafelyAsync(apiPort);
+
         using var driver = BrowserSession.Start(_dir.Combine("chromium-profile"));
         var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(60));
         try
@@ -129,6 +131,20 @@ public sealed class DashboardTests : IDisposable
             File.WriteAllText(path, File.ReadAllText(path).Replace("\"bootstrap\": []", $"\"bootstrap\": [{list}]", StringComparison.Ordinal));
         }
         return repo;
+    }
+
+    /// <summary>The page's headers, an unknown asset, and the config answer, over plain HTTP.</summary>
+    private async Task AssertServedSafelyAsync(string apiPort)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+        using var page = await http.GetAsync(new Uri("/webui", UriKind.Relative), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.StartsWith("default-src 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        using var missing = await http.GetAsync(new Uri("/webui/secret.txt", UriKind.Relative), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        using var config = await http.PostAsync(new Uri("/webui/config", UriKind.Relative), null, Ct);
+        Assert.Contains("\"Gateway\"", await config.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     private static string PeerIdOf(DaemonProcess daemon) => daemon.Address[(daemon.Address.LastIndexOf('/') + 1)..];

@@ -11,13 +11,14 @@ namespace P2P.Cli.Commands;
 internal static class CompletionCommand
 {
     // COMP_LINE and COMP_POINT are the whole line and the cursor offset; p2p answers one suggestion per line, already
-    // narrowed to the word under the cursor. -o default falls back to file names when p2p has nothing to offer.
+    // narrowed to the word under the cursor. The Windows-style help aliases (/?, /h) are left out. -o default falls
+    // back to file names when p2p has nothing to offer.
     private const string Bash = """
         # p2p bash completion: add `source <(p2p completion bash)` to ~/.bashrc
         _p2p_complete() {
             local IFS=$'\n'
             local word="${COMP_WORDS[COMP_CWORD]}"
-            COMPREPLY=( $(compgen -W "$(p2p "[suggest:${COMP_POINT}]" "${COMP_LINE}" 2>/dev/null)" -- "${word}") )
+            COMPREPLY=( $(compgen -W "$(p2p "[suggest:${COMP_POINT}]" "${COMP_LINE}" 2>/dev/null | grep -v '^/')" -- "${word}") )
         }
         complete -o default -F _p2p_complete p2p
         """;
@@ -27,7 +28,7 @@ internal static class CompletionCommand
         # p2p zsh completion: add `source <(p2p completion zsh)` to ~/.zshrc (after compinit)
         _p2p() {
             local -a suggestions
-            suggestions=(${(f)"$(p2p "[suggest:${CURSOR}]" "${BUFFER}" 2>/dev/null)"})
+            suggestions=(${(f)"$(p2p "[suggest:${CURSOR}]" "${BUFFER}" 2>/dev/null | grep -v '^/')"})
             compadd -a suggestions
             _files
         }
