@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using P2P.Cli.Commands;
 using P2P.Cli.Infrastructure;
@@ -57,13 +58,15 @@ internal static class CliApp
         root.Subcommands.Add(BitswapCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
         RouteToDaemon(root, "");
+        RootHelpAction.Install(root);
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args)
     {
         var parse = BuildRoot().Parse(args);
-        if (parse.Errors.Count > 0)
+        // `p2p add --help` parses with an error (the path is missing) but must still print the help.
+        if (parse.Errors.Count > 0 && parse.Action is not (HelpAction or RootHelpAction))
         {
             // One line per problem and the usage exit code, rather than the full help text.
             foreach (var error in parse.Errors)

@@ -29,7 +29,21 @@ public sealed class CliSurfaceTests : IDisposable
         var r = await CliRunner.RunAsync(_dir.Combine("repo"), "--help");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("4 not found", r.Stdout, StringComparison.Ordinal);
-        Assert.Contains("completion", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("completion <shell>", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--enc <json|text>", r.Stdout, StringComparison.Ordinal);
+        // One line per command: the examples stay in each command's own help.
+        Assert.DoesNotContain("Examples:", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_OfACommandWithARequiredArgumentStillPrints()
+    {
+        var r = await CliRunner.RunAsync(_dir.Combine("repo"), "add", "--help");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("Examples:", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--cid-version", r.Stdout, StringComparison.Ordinal);
+        var missing = await CliRunner.RunAsync(_dir.Combine("repo"), "add");
+        Assert.Equal(2, missing.ExitCode);
     }
 
     [Fact]
