@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using P2P.Cli.Commands;
 using P2P.Cli.Infrastructure;
@@ -31,9 +32,16 @@ internal static class CliApp
         ["dag import"] = RemoteDagClient.ImportAsync,
     };
 
+    /// <summary>The exit codes are part of the interface (scripts test them), so the top-level help lists them.</summary>
+    private const string RootDescription = """
+        p2p: a content-addressed peer-to-peer chunk network (CIDs identical to kubo's).
+        Commands that print data take --enc json: one JSON object per line, kubo's field names.
+        Exit codes: 0 ok, 1 error, 2 usage, 3 repo missing/locked/invalid, 4 not found, 5 corrupt data, 130 interrupted.
+        """;
+
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("p2p: a content-addressed peer-to-peer chunk network (CIDs identical to kubo's)");
+        var root = new RootCommand(RootDescription);
         root.Options.Add(GlobalOptions.Repo);
         root.Options.Add(GlobalOptions.Encoding);
         root.Subcommands.Add(InitCommand.Create());
@@ -51,14 +59,17 @@ internal static class CliApp
         root.Subcommands.Add(DhtCommand.Create());
         root.Subcommands.Add(BitswapCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
         RouteToDaemon(root, "");
+        RootHelpAction.Install(root);
         return root;
     }
 
     public static async Task<int> RunAsync(string[] args)
     {
         var parse = BuildRoot().Parse(args);
-        if (parse.Errors.Count > 0)
+        // `p2p add --help` parses with an error (the path is missing) but must still print the help.
+        if (parse.Errors.Count > 0 && parse.Action is not (HelpAction or RootHelpAction))
         {
             // One line per problem and the usage exit code, rather than the full help text.
             foreach (var error in parse.Errors)

@@ -56,6 +56,7 @@ public sealed class ApiServer : IAsyncDisposable
         DagEndpoints.Map(api, daemon);
         GetEndpoint.Map(api, daemon);
         StatsEndpoints.Map(api, daemon);
+        WebUi.WebUiEndpoints.Map(app, daemon);
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;

@@ -1,0 +1,43 @@
+using OpenQA.Selenium.Chrome;
+
+namespace P2P.WebUi.Tests;
+
+/// <summary>
+/// Headless Debian Chromium driven through Debian's chromedriver (both installed by .ci/run). Paths can be
+/// overridden with P2P_CHROMIUM and P2P_CHROMEDRIVER. The flags keep the browser off the network: no background
+/// fetches, component updates, sync or QUIC probes, and a fresh profile each run.
+/// </summary>
+public static class BrowserSession
+{
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("P2P_CHROMIUM") ?? "/usr/bin/chromium";
+
+    public static string DriverPath => Environment.GetEnvironmentVariable("P2P_CHROMEDRIVER") ?? "/usr/bin/chromedriver";
+
+    /// <summary>Set to 1 on a machine without Chromium to skip the browser tests; CI never sets it.</summary>
+    public static bool SkipRequested => Environment.GetEnvironmentVariable("P2P_SKIP_BROWSER") == "1";
+
+    /// <summary>Null when both executables exist, else the one-line reason the test cannot run.</summary>
+    public static string? MissingReason()
+    {
+        foreach (var path in new[] { ChromiumPath, DriverPath })
+        {
+            if (!File.Exists(path))
+                return $"{path} not found: install Debian's chromium and chromium-driver (as .ci/run does: apt-get install -y chromium chromium-driver), or set P2P_SKIP_BROWSER=1 to skip the browser tests";
+        }
+        return null;
+    }
+
+    public static ChromeDriver Start(string profileDirectory)
+    {
+        var options = new ChromeOptions { BinaryLocation = ChromiumPath };
+        options.AddArguments(
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-default-apps", "--disable-extensions", "--disable-dev-shm-usage",
+            "--window-size=1400,1600", $"--user-data-dir={profileDirectory}");
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
+        service.HideCommandPromptWindow = true;
+        service.SuppressInitialDiagnosticInformation = true;
+        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+}
