@@ -28,7 +28,7 @@ internal static class GetCommand
             using var node = NodeAccess.Open(parse);
             var cid = await node.Exporter.ResolveAsync(target, ct);
             var info = await node.Exporter.StatAsync(cid, ct);
-            var temp = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.p2p-{Guid.NewGuid():N}.tmp");
+            var temp = TempOutput.For(destination);
             using var bar = new ProgressBar("fetching", info.CumulativeSize, parse.GetValue(progress) || !Console.IsErrorRedirected);
             try
             {

@@ -139,7 +139,7 @@ internal static class RemoteContentClient
         var stat = await daemon.PostJsonAsync("files/stat", [new("arg", target)], ct);
         var cid = stat.GetProperty("Hash").GetString()!;
         var type = stat.GetProperty("Type").GetString()!;
-        var temp = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.p2p-{Guid.NewGuid():N}.tmp");
+        var temp = TempOutput.For(destination);
         var total = type == "directory" ? stat.GetProperty("CumulativeSize").GetInt64() : stat.GetProperty("Size").GetInt64();
         using var bar = new ProgressBar("fetching", total, parse.GetValue<bool>("--progress") || !Console.IsErrorRedirected);
         try

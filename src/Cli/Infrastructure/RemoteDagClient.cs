@@ -21,7 +21,7 @@ internal static class RemoteDagClient
         }
         var destination = Path.GetFullPath(path);
         // Beside the target, renamed when complete: a cut stream leaves no partial CAR under the asked name.
-        var temp = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.p2p-{Guid.NewGuid():N}.tmp");
+        var temp = TempOutput.For(destination);
         try
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
