@@ -22,6 +22,8 @@ public sealed partial class PackBlockStore
         lock (_writeLock)
         {
             ThrowIfDisposed();
+            Drain(); // the scans below read the files, and only published records are in the index
+            ThrowIfFaulted();
             var candidates = _segments.Values
                 .Where(s => s.GarbageBytes > 0 && s.GarbageBytes >= garbageThreshold * s.Length)
                 .OrderBy(static s => s.Id)
@@ -61,7 +63,7 @@ public sealed partial class PackBlockStore
             var bytes = GC.AllocateUninitializedArray<byte>(record.RecordSize);
             if (PackScanner.ReadFully(old.Handle, bytes, record.Offset) != bytes.Length)
                 throw new InvalidDataException($"segment {old.Path} ends inside the record at offset {record.Offset}");
-            var location = Append(bytes, record.KeyLength, record.DataLength, $"a compacted record of {old.Path}");
+            var location = AppendRecord(bytes, record.KeyLength, record.DataLength);
             written.Add(_active!);
             if (!record.Tombstone)
             {
@@ -71,6 +73,8 @@ public sealed partial class PackBlockStore
             copied += bytes.Length;
         }, out _);
         // Records past a damaged header cannot be read; whatever the index still places there is lost with the file.
+        Drain();
+        ThrowIfFaulted();
         foreach (var segment in written)
         {
             Posix.FsyncFile(segment.Handle, segment.Path);
