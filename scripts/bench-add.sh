@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures `p2p add` of a large file against single-core SHA256.HashData over the same bytes, in one run:
 # once with the store's default sync policy (batch: every block durable when add returns), once with
-# `none` (page cache only), and once with --only-hash (no store). Prints time, MB/s, ratio and peak RSS.
+# `none` (no fsync), and once with --only-hash (no store). Prints time, MB/s, ratio, CPU seconds (user + system,
+# which a loaded machine inflates less than wall time) and peak RSS.
 # Usage: ./scripts/bench-add.sh [MiB=1024] [extra add options...]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,10 +24,10 @@ run() { # label, sync policy (or "-" for --only-hash)
   p2p init >/dev/null
   if [ "$policy" = "-" ]; then flags=(--only-hash); else
     sed -i "s/\"syncPolicy\": \"[a-z]*\"/\"syncPolicy\": \"$policy\"/" "$P2P_PATH/config.json"; fi
-  /usr/bin/time -f '%e %M' -o "$work/time" dotnet "$P2P_DLL" add -q "${flags[@]}" "$@" "$work/data" >"$work/cid"
-  read -r secs rss_kb <"$work/time"
-  awk -v l="$label" -v b="$bytes" -v s="$secs" -v base="$base" -v rss="$rss_kb" -v cid="$(cat "$work/cid")" \
-    'BEGIN { r = b / s / 1e6; printf "add %-22s %6.2f s %7.1f MB/s  ratio %.2f  peak RSS %d MB  %s\n", l, s, r, r / base, rss / 1024, cid }'
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" dotnet "$P2P_DLL" add -q "${flags[@]}" "$@" "$work/data" >"$work/cid"
+  read -r secs rss_kb user sys <"$work/time"
+  awk -v l="$label" -v b="$bytes" -v s="$secs" -v base="$base" -v rss="$rss_kb" -v cid="$(cat "$work/cid")" -v user="$user" -v sys="$sys" \
+    'BEGIN { r = b / s / 1e6; printf "add %-22s %6.2f s %7.1f MB/s  ratio %.2f  cpu %5.2f s  peak RSS %d MB  %s\n", l, s, r, r / base, user + sys, rss / 1024, cid }'
 }
 run "sync=batch (default)" batch "$@"
 run "sync=none" none "$@"

@@ -38,8 +38,6 @@ public sealed partial class PackBlockStore
             }
             foreach (var (_, location) in _index)
                 _segments[location.Segment].LiveBytes += location.RecordSize;
-            foreach (var (_, segment) in _segments)
-                segment.PublishedLength = segment.Length;
             if (_segments.Keys.DefaultIfEmpty(0).Max() is var last and > 0 && _segments[last].Length < SegmentSize)
                 _active = _segments[last];
         }

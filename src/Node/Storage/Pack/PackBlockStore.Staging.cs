@@ -10,10 +10,11 @@ namespace P2P.Node.Storage.Pack;
 /// descriptor (CPU does it). Whichever is free takes the next buffer, so the store uses the disk and spare CPU
 /// together: on the 2-core VM of docs/BENCHMARKS.md, a buffered write of new data costs 1.5 s of kernel CPU per
 /// GiB and a direct one 0.13 s, while the disk alone takes ~1.2-1.5 s per GiB.
-/// A put block is readable from its buffer (<see cref="_pending"/>) until its stage is written, then from the
-/// file; stages are published in order, so a segment's published prefix only grows. A write failure (a full
-/// disk) is reported to the next Put, Delete or Flush, after which the store has cut back to its last
-/// published record and goes on.
+/// A put block is readable from its buffer (<see cref="_pending"/>) until every byte of it is written, then
+/// from the file. Buffers complete in any order (a slow direct write must not hold up the others), so a record
+/// that starts in one buffer and ends in the next is published when both are written, and its first buffer is
+/// reused only then. A write failure (a full disk) is reported to the next Put, Delete or Flush, after which
+/// the store has cut each segment back to before the first record the failure touched, and goes on.
 /// </summary>
 public sealed partial class PackBlockStore
 {
@@ -41,7 +42,6 @@ public sealed partial class PackBlockStore
     private PackStage? _stage;
     private long _stageUses;
     private long _handedSequence;
-    private PackStage? _lastHanded;
     private readonly byte[] _tail = new byte[PackStage.Alignment];
     private int _tailLength;
     private PackSegment? _tailSegment;
@@ -49,13 +49,15 @@ public sealed partial class PackBlockStore
     private Task? _tailAfter;
     private readonly List<PackStagedEntry> _carried = [];
 
-    // Under _publishLock: stages written out of order wait here to be published in order.
+    // Under _publishLock: stages handed off and not yet reused, by sequence; how many are not yet written;
+    // the first unreported failure and, per segment, where the failures force a cut.
     private readonly Lock _publishLock = new();
-    private readonly SortedDictionary<long, PackStage> _completed = [];
-    private long _nextPublish = 1;
-    private PackStage? _heldStage;
+    private readonly Dictionary<long, PackStage> _handed = [];
+    private readonly HashSet<long> _failed = [];
+    private readonly ManualResetEventSlim _allWritten = new(initialState: true);
+    private int _outstanding;
     private Exception? _fault;
-    private long _failedFrom = long.MaxValue;
+    private readonly Dictionary<PackSegment, long> _cuts = [];
 
     /// <summary>Reserves <paramref name="size"/> bytes at the end of the active segment; returns the buffer and offset to copy the record to. Caller holds the write lock.</summary>
     private (PackStage Stage, int At) Reserve(int size)
@@ -64,7 +66,11 @@ public sealed partial class PackBlockStore
             MarkDirty();
         var segment = _active;
         if (segment is null || (segment.Length > 0 && segment.Length + size > SegmentSize))
+        {
+            // A segment is whole on disk before the next starts, so a crash can leave a gap only in the last one.
+            Drain();
             segment = Roll();
+        }
         if (_stage is { } current && !ReferenceEquals(current.Segment, segment))
             HandOff(current, padded: true);
         var stage = _stage ??= StartStage(segment, size);
@@ -167,26 +173,33 @@ public sealed partial class PackBlockStore
         }
         stage.Segment.Unsynced = true;
         stage.Sequence = ++_handedSequence;
-        _lastHanded = stage;
+        lock (_publishLock)
+        {
+            _handed[stage.Sequence] = stage;
+            _outstanding++;
+            _allWritten.Reset();
+        }
         _handOffsSinceArmed++;
         EnsureWriters().Add(stage);
     }
 
     /// <summary>
-    /// Writes out the buffer being filled and waits until every buffer handed off is published, then cuts the
-    /// zero padding of the last page so the file ends at its last record. Caller holds the write lock.
+    /// Writes out the buffer being filled and waits until every buffer handed off is written, then cuts the
+    /// zero padding of the last page so each file ends at its last record. Caller holds the write lock.
     /// </summary>
     private void Drain()
     {
         if (_stage is { } stage)
             HandOff(stage, padded: true);
-        if (_lastHanded is not { } last)
-            return;
-        last.Published.Task.Wait();
+        _allWritten.Wait();
+        lock (_publishLock)
+        {
+            if (_fault is not null)
+                return; // ThrowIfFaulted cuts instead
+        }
         foreach (var (_, segment) in _segments)
         {
-            if (segment.Length == segment.PublishedLength && segment.Length % PackStage.Alignment != 0
-                && RandomAccess.GetLength(segment.Handle) > segment.Length)
+            if (segment.Length % PackStage.Alignment != 0 && RandomAccess.GetLength(segment.Handle) > segment.Length)
                 TryTruncate(segment, segment.Length);
         }
     }
@@ -246,57 +259,73 @@ public sealed partial class PackBlockStore
             Posix.StartWriteback(segment.Handle, stage.FileOffset, stage.WriteLength);
     }
 
-    /// <summary>Publishes written stages in order: their blocks move from memory to the index.</summary>
+    /// <summary>
+    /// Publishes what a written stage completes: its own records, the records it shares with the previous stage
+    /// if that one is written too, and those it shares with the next one if that is already written. Then
+    /// reuses each buffer no pending record still reads from.
+    /// </summary>
     private void Complete(PackStage stage)
     {
         List<PackStage> recycle = [];
         lock (_publishLock)
         {
-            _completed.Add(stage.Sequence, stage);
-            while (_completed.Remove(_nextPublish, out var next))
-            {
-                _nextPublish++;
-                Publish(next);
-                if (_heldStage is { } held)
-                    recycle.Add(held);
-                _heldStage = null;
-                if (next.CarriesIntoNext)
-                    _heldStage = next;
-                else
-                    recycle.Add(next);
-                next.Published.TrySetResult();
-            }
+            stage.Done = true;
+            if (stage.Error is { } error)
+                RecordFault(stage, error);
+            _handed.TryGetValue(stage.Sequence - 1, out var previous);
+            _handed.TryGetValue(stage.Sequence + 1, out var next);
+            var previousWritten = previous is null ? !_failed.Contains(stage.Sequence - 1) : previous.Done && previous.Error is null;
+            Publish(stage, spanning: previousWritten);
+            if (stage.CarriesIntoNext && next is { Done: true })
+                Publish(next, spanning: true, own: false);
+            if (!stage.CarriesIntoNext || next is { Done: true })
+                recycle.Add(stage);
+            if (previous is { Done: true, CarriesIntoNext: true })
+                recycle.Add(previous);
+            foreach (var done in recycle)
+                _handed.Remove(done.Sequence);
+            if (--_outstanding == 0)
+                _allWritten.Set();
         }
         foreach (var done in recycle)
             Recycle(done);
     }
 
-    /// <summary>Caller holds <see cref="_publishLock"/>.</summary>
-    private void Publish(PackStage stage)
+    /// <summary>
+    /// Moves a stage's records from <see cref="_pending"/> to the index: those that start in it (<paramref name="own"/>)
+    /// and those that start in the previous stage (<paramref name="spanning"/>). A failed stage's records are dropped.
+    /// Caller holds <see cref="_publishLock"/>.
+    /// </summary>
+    private void Publish(PackStage stage, bool spanning, bool own = true)
     {
-        if (stage.Error is { } error && _failedFrom == long.MaxValue)
+        foreach (var entry in stage.Entries)
         {
-            _failedFrom = stage.Sequence;
+            if (entry.Key is not { } key || !_pending.TryGetValue(key, out var pending) || pending.Location != entry.Location)
+                continue;
+            var spans = entry.Location.Offset < stage.FileOffset;
+            if (stage.Error is not null || (spans && _failed.Contains(stage.Sequence - 1)))
+            {
+                _pending.TryRemove(key, out _);
+                continue;
+            }
+            if (spans ? !spanning : !own)
+                continue;
+            _index[key] = entry.Location; // before leaving _pending, so a reader always finds it in one of them
+            _pending.TryRemove(key, out _);
+        }
+    }
+
+    /// <summary>Remembers a failed write and where its segment must be cut: before the first record it touches. Caller holds <see cref="_publishLock"/>.</summary>
+    private void RecordFault(PackStage stage, Exception error)
+    {
+        _failed.Add(stage.Sequence);
+        if (_fault is null)
+        {
             var why = error is IOException io && Posix.IsDiskFull(io) ? "the disk is full" : error.Message;
             _fault = new IOException($"cannot write blocks to {RootDirectory}: {why}", error);
         }
-        foreach (var entry in stage.Entries)
-        {
-            if (stage.Sequence >= _failedFrom)
-            {
-                if (entry.Key is { } lost && _pending.TryGetValue(lost, out var p) && p.Location == entry.Location)
-                    _pending.TryRemove(lost, out _);
-                continue;
-            }
-            var end = entry.Location.Offset + entry.Location.RecordSize;
-            if (end > stage.Segment.PublishedLength)
-                stage.Segment.PublishedLength = end;
-            if (entry.Key is { } key && _pending.TryGetValue(key, out var pending) && pending.Location == entry.Location)
-            {
-                _index[key] = entry.Location; // before leaving _pending, so a reader always finds it in one of them
-                _pending.TryRemove(key, out _);
-            }
-        }
+        var cut = stage.Entries.Count > 0 ? Math.Min(stage.FileOffset, stage.Entries.Min(static e => e.Location.Offset)) : stage.FileOffset;
+        _cuts[stage.Segment] = _cuts.TryGetValue(stage.Segment, out var earlier) ? Math.Min(earlier, cut) : cut;
     }
 
     private void Recycle(PackStage stage)
@@ -307,14 +336,18 @@ public sealed partial class PackBlockStore
         _freeCount.Release();
     }
 
-    /// <summary>Throws a write failure not yet reported, after cutting the store back to what was published. Caller holds the write lock.</summary>
+    /// <summary>
+    /// Throws a write failure not yet reported, after cutting each failed segment back to before the first record
+    /// the failure touched (records after it, written or not, go too: a segment must not have a hole). Caller
+    /// holds the write lock.
+    /// </summary>
     private void ThrowIfFaulted()
     {
-        Exception? fault;
         lock (_publishLock)
-            fault = _fault;
-        if (fault is null)
-            return;
+        {
+            if (_fault is null)
+                return;
+        }
         if (_stage is { } stage)
         {
             _stage = null;
@@ -325,23 +358,31 @@ public sealed partial class PackBlockStore
             }
             Recycle(stage);
         }
-        _lastHanded?.Published.Task.Wait();
+        _allWritten.Wait();
+        Exception fault;
+        KeyValuePair<PackSegment, long>[] cuts;
         lock (_publishLock)
         {
+            fault = _fault!;
+            cuts = [.. _cuts];
             _fault = null;
-            _failedFrom = long.MaxValue;
+            _cuts.Clear();
+            _failed.Clear();
         }
         _carried.Clear();
         _tailSegment = null;
-        foreach (var (_, segment) in _segments)
+        foreach (var (segment, cut) in cuts)
         {
-            if (segment.Length > segment.PublishedLength)
+            segment.Length = Math.Min(segment.Length, cut);
+            TryTruncate(segment, segment.Length);
+            foreach (var (key, location) in _index)
             {
-                segment.Length = segment.PublishedLength;
-                TryTruncate(segment, segment.Length);
+                if (location.Segment == segment.Id && location.Offset >= cut)
+                    _index.TryRemove(key, out _);
             }
-            segment.LiveBytes = 0;
         }
+        foreach (var (_, segment) in _segments)
+            segment.LiveBytes = 0;
         foreach (var (_, location) in _index)
             _segments[location.Segment].LiveBytes += location.RecordSize;
         throw fault;

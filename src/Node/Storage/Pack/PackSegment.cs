@@ -34,9 +34,6 @@ internal sealed class PackSegment : IDisposable
     /// <summary>Written since the last fsync (batch policy).</summary>
     public bool Unsynced { get; set; }
 
-    /// <summary>End of the last record whose write has completed; only grows, except when a failed write is cut back.</summary>
-    public long PublishedLength { get; set; }
-
     /// <summary>
     /// A second descriptor opened with <c>O_DIRECT</c> for the staged writes (see PackBlockStore.Staging), or null
     /// where the platform or file system has none. Opened on first use by the writer thread that uses it.

@@ -65,8 +65,8 @@ internal sealed class PackStage
     /// <summary>Completed once this use's bytes are in the file (or failed).</summary>
     public TaskCompletionSource Written { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completed once this use's records are in the index (or dropped after a failure); stages are published in order.</summary>
-    public TaskCompletionSource Published { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The write has completed (successfully or not). Under the store's publish lock.</summary>
+    public bool Done { get; set; }
 
     /// <summary>Set by the writer when the write failed.</summary>
     public Exception? Error { get; set; }
@@ -88,7 +88,7 @@ internal sealed class PackStage
             After = null;
             Error = null;
             Written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Published = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Done = false;
         }
     }
 
