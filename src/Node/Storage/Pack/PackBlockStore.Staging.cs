@@ -238,8 +238,13 @@ public sealed partial class PackBlockStore
         }
     }
 
+    /// <summary>Test seam: when set, called by the writer thread before each buffer write with its sequence; an exception it returns is thrown as the write's failure.</summary>
+    internal Func<long, Exception?>? FailWriteForTests { get; set; }
+
     private void Write(PackStage stage, bool direct)
     {
+        if (FailWriteForTests?.Invoke(stage.Sequence) is { } injected)
+            throw injected;
         var segment = stage.Segment;
         var bytes = stage.Memory.Span[..stage.WriteLength];
         if (direct && segment.TryGetDirectHandle() is { } handle)
@@ -274,16 +279,19 @@ public sealed partial class PackBlockStore
                 RecordFault(stage, error);
             _handed.TryGetValue(stage.Sequence - 1, out var previous);
             _handed.TryGetValue(stage.Sequence + 1, out var next);
-            var previousWritten = previous is null ? !_failed.Contains(stage.Sequence - 1) : previous.Done && previous.Error is null;
+            var previousWritten = previous is null ? !_failed.Contains(stage.Sequence - 1) : previous.Done;
             Publish(stage, spanning: previousWritten);
-            if (stage.CarriesIntoNext && next is { Done: true })
+            if (stage.CarriesIntoNext && next is { Done: true, AwaitsPrevious: true })
                 Publish(next, spanning: true, own: false);
-            if (!stage.CarriesIntoNext || next is { Done: true })
-                recycle.Add(stage);
-            if (previous is { Done: true, CarriesIntoNext: true })
-                recycle.Add(previous);
-            foreach (var done in recycle)
-                _handed.Remove(done.Sequence);
+            foreach (var candidate in new[] { previous, stage, next })
+            {
+                if (candidate is { Done: true, AwaitsPrevious: false }
+                    && (!candidate.CarriesIntoNext || _handed.GetValueOrDefault(candidate.Sequence + 1) is { Done: true }))
+                {
+                    _handed.Remove(candidate.Sequence);
+                    recycle.Add(candidate);
+                }
+            }
             if (--_outstanding == 0)
                 _allWritten.Set();
         }
@@ -298,17 +306,23 @@ public sealed partial class PackBlockStore
     /// </summary>
     private void Publish(PackStage stage, bool spanning, bool own = true)
     {
+        stage.AwaitsPrevious = false;
         foreach (var entry in stage.Entries)
         {
             if (entry.Key is not { } key || !_pending.TryGetValue(key, out var pending) || pending.Location != entry.Location)
                 continue;
             var spans = entry.Location.Offset < stage.FileOffset;
-            if (stage.Error is not null || (spans && _failed.Contains(stage.Sequence - 1)))
+            if (stage.Error is not null || (spans && (_failed.Contains(stage.Sequence - 1) || _handed.GetValueOrDefault(stage.Sequence - 1)?.Error is not null)))
             {
                 _pending.TryRemove(key, out _);
                 continue;
             }
-            if (spans ? !spanning : !own)
+            if (spans && !spanning)
+            {
+                stage.AwaitsPrevious = true; // published when the previous stage is written
+                continue;
+            }
+            if (!spans && !own)
                 continue;
             _index[key] = entry.Location; // before leaving _pending, so a reader always finds it in one of them
             _pending.TryRemove(key, out _);
@@ -324,7 +338,11 @@ public sealed partial class PackBlockStore
             var why = error is IOException io && Posix.IsDiskFull(io) ? "the disk is full" : error.Message;
             _fault = new IOException($"cannot write blocks to {RootDirectory}: {why}", error);
         }
-        var cut = stage.Entries.Count > 0 ? Math.Min(stage.FileOffset, stage.Entries.Min(static e => e.Location.Offset)) : stage.FileOffset;
+        // The carried first page holds the end of records already written (by a flush's padded write) or records
+        // listed in Entries; either way nothing before the first entry or the carry's end is lost.
+        var cut = stage.FileOffset + stage.CarryLength;
+        foreach (var entry in stage.Entries)
+            cut = Math.Min(cut, entry.Location.Offset);
         _cuts[stage.Segment] = _cuts.TryGetValue(stage.Segment, out var earlier) ? Math.Min(earlier, cut) : cut;
     }
 

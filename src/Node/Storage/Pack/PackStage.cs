@@ -68,6 +68,9 @@ internal sealed class PackStage
     /// <summary>The write has completed (successfully or not). Under the store's publish lock.</summary>
     public bool Done { get; set; }
 
+    /// <summary>Written, but holds the end of records that start in the previous stage, which is not written yet. Under the store's publish lock.</summary>
+    public bool AwaitsPrevious { get; set; }
+
     /// <summary>Set by the writer when the write failed.</summary>
     public Exception? Error { get; set; }
 
@@ -89,6 +92,7 @@ internal sealed class PackStage
             Error = null;
             Written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Done = false;
+            AwaitsPrevious = false;
         }
     }
 

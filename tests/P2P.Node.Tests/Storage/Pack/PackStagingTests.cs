@@ -79,4 +79,72 @@ public class PackStagingTests
             Assert.Equal(data, reopened.Get(cid));
         Assert.Equal(later.Data, reopened.Get(later.Cid));
     }
+
+    [Fact]
+    public void Flush_AfterAFailedWrite_ThrowsOnceCutsBackAndTheStoreGoesOn()
+    {
+        using var dir = new TempDirectory();
+        var early = Enumerable.Range(0, 20).Select(i => TestBlocks.Raw(i, 262_144)).ToList();
+        var lost = Enumerable.Range(100, 20).Select(i => TestBlocks.Raw(i, 262_144)).ToList();
+        var after = TestBlocks.Raw(500, 5000);
+        using (var store = new PackBlockStore(dir.Path, SyncPolicy.Batch))
+        {
+            foreach (var (cid, data) in early)
+                store.Put(cid, data);
+            store.Flush();
+            store.FailWriteForTests = _ => new IOException("No space left on device", Posix.ENOSPC);
+            // The failure surfaces at the first Put or Flush after it.
+            var error = Assert.Throws<IOException>(() =>
+            {
+                foreach (var (cid, data) in lost)
+                    store.Put(cid, data);
+                store.Flush();
+            });
+            Assert.Contains("the disk is full", error.Message, StringComparison.Ordinal);
+            store.FailWriteForTests = null;
+            store.Flush(); // reported once
+            Assert.All(early, b => Assert.Equal(b.Data, store.Get(b.Cid)));
+            Assert.All(lost, b => Assert.False(store.Has(b.Cid)));
+            store.Put(after.Cid, after.Data);
+            store.Flush();
+            Assert.Equal(early.Count + 1, store.Count);
+        }
+        File.Delete(Path.Join(dir.Path, "index"));
+        using var reopened = new PackBlockStore(dir.Path, SyncPolicy.Batch);
+        Assert.Empty(reopened.OpenProblems);
+        Assert.Equal(early.Count + 1, reopened.Count);
+        Assert.Equal(after.Data, reopened.Get(after.Cid));
+        Assert.True(PackVerifier.Verify(reopened, CancellationToken.None).IsHealthy);
+    }
+
+    [Fact]
+    public void Put_SecondBufferWrittenBeforeFirst_RecordSpanningBothPublishedOnceBothAreWritten()
+    {
+        using var dir = new TempDirectory();
+        // 262,144 + 50 bytes per record: a 4 MiB buffer holds 15, and the 16th starts in one buffer and ends in the next.
+        var blocks = Enumerable.Range(0, 48).Select(i => TestBlocks.Raw(i, 262_144)).ToList();
+        using var firstMayGo = new ManualResetEventSlim();
+        using (var store = new PackBlockStore(dir.Path, SyncPolicy.None))
+        {
+            // Two writer threads: one holds buffer 1 until the other has written buffer 2 and taken buffer 3.
+            store.FailWriteForTests = sequence =>
+            {
+                if (sequence == 1)
+                    firstMayGo.Wait(TimeSpan.FromSeconds(30));
+                if (sequence == 3)
+                    firstMayGo.Set();
+                return null;
+            };
+            foreach (var (cid, data) in blocks)
+                store.Put(cid, data);
+            store.Flush();
+            Assert.True(firstMayGo.IsSet);
+            Assert.Equal(blocks.Count, store.Count);
+            Assert.All(blocks, b => Assert.Equal(b.Data, store.Get(b.Cid)));
+        }
+        File.Delete(Path.Join(dir.Path, "index"));
+        using var reopened = new PackBlockStore(dir.Path, SyncPolicy.None);
+        Assert.Equal(blocks.Count, reopened.Count);
+        Assert.All(blocks, b => Assert.Equal(b.Data, reopened.Get(b.Cid)));
+    }
 }
