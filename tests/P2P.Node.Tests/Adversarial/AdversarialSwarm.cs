@@ -26,19 +26,19 @@ public sealed class AdversarialSwarm : IAsyncDisposable
 
     public IEnumerable<SwarmMember> HostileMembers => Members.Where(m => m.Hostile);
 
-    /// <summary>Test settings for the DHT: the production defaults with timeouts that suit a loaded CI machine.</summary>
-    public static DhtOptions DefaultDht(int disjointPaths) => new()
+    /// <summary>Test settings for the DHT: the production defaults with a bucket size <paramref name="k"/> and timeouts that suit a loaded CI machine.</summary>
+    public static DhtOptions DefaultDht(int k) => new()
     {
+        K = k,
         RequestTimeout = TimeSpan.FromSeconds(2),
         MinSlowAfter = TimeSpan.FromMilliseconds(200),
-        DisjointPaths = disjointPaths,
     };
 
     public static async Task<AdversarialSwarm> StartAsync(int nodes, int hostile, int seed, DhtOptions dht, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(hostile, nodes);
         var random = new Random(seed);
-        var swarm = new AdversarialSwarm(new HostileCoalition(8, random));
+        var swarm = new AdversarialSwarm(new HostileCoalition(32, random));
         try
         {
             var order = Enumerable.Range(1, nodes - 1).ToArray();
