@@ -124,7 +124,7 @@ start_daemon() { # REPO -> sets LAST_PID, LAST_ADDR
   local repo=$1 i
   P2P_PATH="$repo" dotnet "$P2P_DLL" daemon --listen /ip4/127.0.0.1/udp/0 --api 127.0.0.1:0 >"$repo.log" 2>&1 &
   LAST_PID=$!; DAEMONS+=("$LAST_PID")
-  for ((i = 0; i < 1200; i++)); do grep -q "Daemon is ready" "$repo.log" && break; sleep 0.05; done
+  for ((i = 0; i < 1200; i++)); do grep -qs "Daemon is ready" "$repo.log" && break; sleep 0.05; done
   LAST_ADDR=$(sed -n 's/^Listening on //p' "$repo.log" | head -1)
 }
 api() { echo "http://127.0.0.1:$(cut -d/ -f5 "$1/api")/api/v0"; }
