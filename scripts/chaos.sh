@@ -6,6 +6,8 @@
 #   ./scripts/chaos.sh                     3 rounds of each fault, a 1,000,000-datagram flood
 #   CHAOS_ROUNDS=1 CHAOS_FLOOD=50000 ./scripts/chaos.sh
 #
+# The swarm rows start real daemons on 127.0.0.1 (a provider SIGKILLed mid-fetch, a provider serving corrupted
+# blocks): "injected" counts kills that landed mid-fetch, and liars the fetcher caught and dropped.
 # Needs root for the full-disk scenario (it mounts an 8 MiB tmpfs); without it that row says "skipped (not root)".
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -27,7 +29,7 @@ trap cleanup EXIT
 build_p2p
 
 ROWS=()
-row() { ROWS+=("$(printf '%-26s %8s %10s %10s %11s %8s' "$@")"); }
+row() { ROWS+=("$(printf '%-30s %8s %10s %10s %11s %8s' "$@")"); }
 pack_bytes() { local t=0 f; for f in "$1"/blocks/pack-*.dat; do [ -f "$f" ] && t=$((t + $(stat -c %s "$f" 2>/dev/null || echo 0))); done; echo $t; }
 holds() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q "$2"; }
 
@@ -95,7 +97,7 @@ scenario_disk_full() {
   local name="full disk (8 MiB tmpfs)" injected=0 attempted=0 completed=0 lost=0 crashes=0 r
   local mnt="$WORK/tmpfs"; mkdir -p "$mnt"
   if [ "$(id -u)" != 0 ] || ! mount -t tmpfs -o size=8m tmpfs "$mnt" 2>/dev/null; then
-    ROWS+=("$(printf '%-26s %s' "$name" "skipped: mounting a tmpfs needs root")"); return
+    ROWS+=("$(printf '%-30s %s' "$name" "skipped: mounting a tmpfs needs root")"); return
   fi
   MOUNTED=$mnt
   gen_file "$WORK/big" 16 big; gen_file "$WORK/small" 1 small
@@ -122,10 +124,103 @@ start_daemon() { # REPO -> sets LAST_PID, LAST_ADDR
   local repo=$1 i
   P2P_PATH="$repo" dotnet "$P2P_DLL" daemon --listen /ip4/127.0.0.1/udp/0 --api 127.0.0.1:0 >"$repo.log" 2>&1 &
   LAST_PID=$!; DAEMONS+=("$LAST_PID")
-  for ((i = 0; i < 1200; i++)); do grep -q "Daemon is ready" "$repo.log" && break; sleep 0.05; done
+  for ((i = 0; i < 1200; i++)); do grep -qs "Daemon is ready" "$repo.log" && break; sleep 0.05; done
   LAST_ADDR=$(sed -n 's/^Listening on //p' "$repo.log" | head -1)
 }
 api() { echo "http://127.0.0.1:$(cut -d/ -f5 "$1/api")/api/v0"; }
+
+# swarm_repo NAME [UPLOAD]: a fresh repo bootstrapping to $SWARM_SEED (when set), its upload capped so a fetch
+# lasts long enough to act during it.
+swarm_repo() {
+  local repo="$WORK/$1"
+  p2p_in "$repo" init >/dev/null
+  sed -i "s|\"uploadRateBytesPerSecond\": 0|\"uploadRateBytesPerSecond\": ${2:-0}|" "$repo/config.json"
+  [ -n "$SWARM_SEED" ] && sed -i "s|\"bootstrap\": \[\]|\"bootstrap\": [\"$SWARM_SEED\"]|" "$repo/config.json"
+  echo "$repo"
+}
+# ledger REPO PEER FIELD: one field of the running daemon's ledger with PEER (empty when it has none).
+ledger() {
+  curl -sf -X POST "$(api "$1")/bitswap/stat" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+l = [x for x in d.get("Ledgers") or [] if x["Peer"] == sys.argv[1]]
+print(l[0][sys.argv[2]] if l else "")' "$2" "$3" 2>/dev/null || true
+}
+# wait_until SECONDS SNIPPET: polls SNIPPET every 0.1 s; non-zero if it never held.
+wait_until() {
+  local i
+  for ((i = 0; i < $1 * 10; i++)); do eval "$2" && return 0; sleep 0.1; done
+  return 1
+}
+providers_of() { p2p_in "$1" dht findprovs "$2" 2>/dev/null | sort -u | wc -l; }
+stop_pids() { local pid; for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done; for pid in "$@"; do wait "$pid" 2>/dev/null || true; done; }
+
+# A provider SIGKILLed while a fetcher downloads from it and two others (each capped at 4 MB/s, 16 MiB file): the
+# get must still exit 0 with the whole file. Same method as SwarmFetchTests.Get_ProviderKilledMidFetch_*.
+scenario_provider_killed() {
+  local name="provider SIGKILLed mid-fetch" injected=0 attempted=0 completed=0 lost=0 crashes=0 r
+  for ((r = 1; r <= ROUNDS; r++)); do
+    SWARM_SEED=""
+    local file="$WORK/pk$r.bin" out="$WORK/pk$r.out" cid="" pids=() peers=() i repo
+    gen_file "$file" 16 "pk$r"
+    for ((i = 0; i < 3; i++)); do
+      repo=$(swarm_repo "pk$r-provider$i" 4000000)
+      start_daemon "$repo"; pids+=("$LAST_PID"); peers+=("${LAST_ADDR##*/}")
+      [ -z "$SWARM_SEED" ] && SWARM_SEED=$LAST_ADDR
+      cid=$(p2p_in "$repo" add -Q "$file")
+    done
+    local fetcher; fetcher=$(swarm_repo "pk$r-fetcher")
+    start_daemon "$fetcher"; pids+=("$LAST_PID")
+    attempted=$((attempted + 1))
+    wait_until 60 "[ \$(providers_of $fetcher $cid) -ge 3 ]" || true
+    p2p_in "$fetcher" get "$cid" -o "$out" >/dev/null 2>"$out.err" &
+    local get=$!
+    if wait_until 60 "[ \"\$(ledger $fetcher ${peers[1]} BlocksReceived)\" -ge 4 ] 2>/dev/null" && kill -0 "$get" 2>/dev/null; then
+      kill -KILL "${pids[1]}"; wait "${pids[1]}" 2>/dev/null || true
+      injected=$((injected + 1))
+    fi
+    if wait "$get" && [ "$(sha "$out")" = "$(sha "$file")" ]; then completed=$((completed + 1)); else lost=$((lost + $(stat -c %s "$file"))); fi
+    for i in 0 2 3; do kill -0 "${pids[$i]}" 2>/dev/null || crashes=$((crashes + 1)); done
+    stop_pids "${pids[@]}"
+    rm -rf "$WORK"/pk"$r"*
+  done
+  row "$name" "$injected" "$attempted" "$completed" "$lost" "$crashes"
+}
+
+# A provider whose disk hands out corrupted blocks (a byte flipped in every block file of a flatfs repo: providers
+# serve without re-hashing, as kubo without HashOnRead) beside an honest one, 8 MiB file: the get must exit 0 with
+# the right bytes, the fetcher must count the liar's corrupt blocks, drop it, keep none of its blocks, and its repo
+# must verify. Same method as SwarmFetchTests.Get_ProviderServingCorruptBlocks_*, with the liar's repo on flatfs.
+scenario_provider_corrupts() {
+  local name="provider corrupts blocks" injected=0 attempted=0 completed=0 lost=0 crashes=0 r
+  for ((r = 1; r <= ROUNDS; r++)); do
+    SWARM_SEED=""
+    local file="$WORK/pc$r.bin" out="$WORK/pc$r.out" cid pids=() block
+    gen_file "$file" 8 "pc$r"
+    local honest; honest=$(swarm_repo "pc$r-honest" 4000000)
+    start_daemon "$honest"; pids+=("$LAST_PID"); SWARM_SEED=$LAST_ADDR
+    cid=$(p2p_in "$honest" add -Q "$file")
+    local liar; liar=$(swarm_repo "pc$r-liar" 4000000)
+    rm -f "$liar/blocks/PACK"; sed -i 's|"blockStore": "pack"|"blockStore": "flatfs"|' "$liar/config.json"
+    p2p_in "$liar" add -Q "$file" >/dev/null
+    while IFS= read -r -d '' block; do
+      python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[len(b) // 2] ^= 0xFF; open(p, "wb").write(b)' "$block"
+    done < <(find "$liar/blocks" -name '*.data' -print0)
+    start_daemon "$liar"; pids+=("$LAST_PID"); local liar_peer=${LAST_ADDR##*/}
+    local fetcher; fetcher=$(swarm_repo "pc$r-fetcher")
+    start_daemon "$fetcher"; pids+=("$LAST_PID")
+    attempted=$((attempted + 1))
+    wait_until 60 "[ \$(providers_of $fetcher $cid) -ge 2 ]" || true
+    if p2p_in "$fetcher" get "$cid" -o "$out" >/dev/null 2>"$out.err" && [ "$(sha "$out")" = "$(sha "$file")" ] \
+      && p2p_in "$fetcher" repo verify >/dev/null 2>&1; then completed=$((completed + 1)); else lost=$((lost + $(stat -c %s "$file"))); fi
+    if [ "$(ledger "$fetcher" "$liar_peer" CorruptBlocks)" -ge 1 ] 2>/dev/null && [ "$(ledger "$fetcher" "$liar_peer" Dropped)" = True ] \
+      && [ "$(ledger "$fetcher" "$liar_peer" BlocksReceived)" = 0 ]; then injected=$((injected + 1)); fi
+    local pid; for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || crashes=$((crashes + 1)); done
+    stop_pids "${pids[@]}"
+    rm -rf "$WORK"/pc"$r"*
+  done
+  row "$name" "$injected" "$attempted" "$completed" "$lost" "$crashes"
+}
 
 scenario_flood() {
   local name="datagram flood" a="$WORK/holder" b="$WORK/target"
@@ -187,9 +282,11 @@ scenario_kill "SIGKILL during get" get
 scenario_kill "SIGKILL during pin add" pin
 scenario_kill "SIGKILL during repo gc" gc
 scenario_disk_full
+scenario_provider_killed
+scenario_provider_corrupts
 FLOOD_NOTE=""
 scenario_flood
-printf '%-26s %8s %10s %10s %11s %8s\n' fault injected attempted completed "bytes lost" crashes
+printf '%-30s %8s %10s %10s %11s %8s\n' fault injected attempted completed "bytes lost" crashes
 printf '%s\n' "${ROWS[@]}"
 [ -n "$FLOOD_NOTE" ] && echo "$FLOOD_NOTE"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

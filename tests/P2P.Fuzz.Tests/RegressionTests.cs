@@ -1,4 +1,5 @@
 using P2P.Node.Content;
+using P2P.Node.Content.Car;
 
 namespace P2P.Fuzz.Tests;
 
@@ -45,5 +46,33 @@ public sealed class RegressionTests
 
         Assert.NotNull(bytes);
         Assert.Equal(text, Multibase.Encode('b', bytes));
+    }
+
+    // car: a CARv2 whose data size ends inside the v1 header it wraps. The header was read past the payload's end,
+    // and reading the first section's length then asked for a negative number of bytes: ArgumentOutOfRangeException
+    // instead of InvalidDataException. Input in tests/fuzz-corpus/car/regress-carv2-header-past-payload.
+    [Fact]
+    public async Task CarReader_V2PayloadEndingInsideItsHeader_Rejected()
+    {
+        var inner = new MemoryStream();
+        var writer = new CarWriter(inner);
+        var leaf = "leaf"u8.ToArray();
+        var cid = Cid.V1(Multicodec.Raw, Multihash.Sha256(leaf));
+        await writer.WriteHeaderAsync([cid]);
+        await writer.WriteBlockAsync(cid, leaf);
+        byte[] pragma = [0x0A, 0xA1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6F, 0x6E, 0x02];
+        var car = new byte[pragma.Length + 40 + inner.Length];
+        pragma.CopyTo(car, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(car.AsSpan(pragma.Length + 16), (ulong)(pragma.Length + 40));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(car.AsSpan(pragma.Length + 24), 16);
+        inner.ToArray().CopyTo(car, pragma.Length + 40);
+
+        var reader = new CarReader(new MemoryStream(car));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await reader.ReadHeaderAsync();
+            await reader.ReadBlockAsync();
+        });
+        Assert.Contains("past the payload", error.Message, StringComparison.Ordinal);
     }
 }

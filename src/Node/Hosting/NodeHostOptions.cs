@@ -1,5 +1,6 @@
 using System.Net;
 using P2P.Dht;
+using P2P.Dht.Network;
 using P2P.Node.DhtBinding;
 using P2P.Node.Transport;
 
@@ -32,4 +33,11 @@ public sealed class NodeHostOptions
     public int? RandomSeed { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Wraps the handler that answers peers' DHT requests (PING, FIND_NODE, GET_PROVIDERS, ADD_PROVIDER); it is
+    /// given the node's own <see cref="DhtNode"/>. Null (the default, and always in production) answers with the
+    /// DHT itself. Adversarial tests use it to build hostile nodes that are real peers on the wire but lie.
+    /// </summary>
+    public Func<IDhtRequestHandler, IDhtRequestHandler>? RequestHandlerDecorator { get; init; }
 }

@@ -108,6 +108,10 @@ public sealed class CarReader
             throw new InvalidDataException("invalid CAR header: it is empty");
         if (length > (ulong)_limits.MaxHeaderLength)
             throw new InvalidDataException($"invalid CAR header: {length} bytes; the limit is {_limits.MaxHeaderLength}");
+        // Inside a CARv2 the v1 header must end within the data payload, as every section must: reading past it
+        // would leave the position beyond the payload's end, where no length can be read.
+        if ((long)length!.Value > _limit - Position)
+            throw new InvalidDataException("invalid CARv2: the header of its data payload runs past the payload's end");
         var bytes = new byte[(int)length!.Value];
         await ReadExactAsync(bytes, "header", cancellationToken);
         return CarHeaderCodec.Decode(bytes, _limits.MaxRoots);
@@ -148,7 +152,7 @@ public sealed class CarReader
     /// <summary>Buffers up to <paramref name="wanted"/> bytes (fewer at the end) and returns how many are available.</summary>
     private async ValueTask<int> FillAsync(int wanted, CancellationToken cancellationToken)
     {
-        wanted = (int)Math.Min(wanted, _limit - Position);
+        wanted = (int)Math.Clamp(_limit - Position, 0, wanted);
         while (_end - _start < wanted && !_eof)
         {
             if (_start > 0)
