@@ -53,17 +53,24 @@ public sealed class SwarmFetchTests
         var honest = await swarm.InitAsync("honest", SlowUpload);
         await swarm.StartAsync(honest);
         var liar = await swarm.InitAsync("liar", SlowUpload);
+        // The liar keeps one file per block (flatfs), so the test can flip bytes in each block.
+        File.Delete(Path.Combine(liar, "blocks", "PACK"));
+        var config = Path.Combine(liar, "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"blockStore\": \"pack\"", "\"blockStore\": \"flatfs\"", StringComparison.Ordinal));
         var liarDaemon = await swarm.StartAsync(liar);
         var cid = await SwarmFixture.RunOkAsync(honest, "add", "-Q", file);
         Assert.Equal(cid, await SwarmFixture.RunOkAsync(liar, "add", "-Q", file));
         // Providers serve straight from disk without re-hashing (as kubo without HashOnRead), so flipping a byte
         // in every block file makes the liar send blocks that do not match their CIDs.
+        var corrupted = 0;
         foreach (var block in Directory.EnumerateFiles(Path.Combine(liar, "blocks"), "*.data", SearchOption.AllDirectories))
         {
             var bytes = File.ReadAllBytes(block);
             bytes[bytes.Length / 2] ^= 0xFF;
             File.WriteAllBytes(block, bytes);
+            corrupted++;
         }
+        Assert.True(corrupted > 30, $"only {corrupted} block files to corrupt");
         var fetcher = await swarm.InitAsync("fetcher");
         await swarm.StartAsync(fetcher);
         await swarm.WaitForProvidersAsync(fetcher, cid, 2);
