@@ -5,11 +5,13 @@ namespace P2P.Node.Storage.Pack;
 
 /// <summary>
 /// The write path. Puts copy their record into a page-aligned staging buffer (<see cref="PackStage"/>) under the
-/// write lock and return; full buffers go to two writer threads, one writing through an <c>O_DIRECT</c>
-/// descriptor (the disk does the work, no CPU spent copying into the page cache) and one through the ordinary
-/// descriptor (CPU does it). Whichever is free takes the next buffer, so the store uses the disk and spare CPU
-/// together: on the 2-core VM of docs/BENCHMARKS.md, a buffered write of new data costs 1.5 s of kernel CPU per
-/// GiB and a direct one 0.13 s, while the disk alone takes ~1.2-1.5 s per GiB.
+/// write lock. A full buffer goes to a writer thread that writes through an <c>O_DIRECT</c> descriptor (the disk
+/// does the work, no CPU spent copying into the page cache) when that thread has fewer than
+/// <see cref="MaxDirectInFlight"/> buffers; otherwise the put that filled it writes it through the ordinary
+/// descriptor itself, after leaving the lock (CPU does the work, and no thread hand-off is paid, which matters
+/// on a loaded machine). So the store uses the disk and spare CPU together: on the 2-core VM of
+/// docs/BENCHMARKS.md, a buffered write of new data costs 1.5 s of kernel CPU per GiB and a direct one 0.13 s,
+/// while the disk alone takes ~1.2-1.5 s per GiB.
 /// A put block is readable from its buffer (<see cref="_pending"/>) until every byte of it is written, then
 /// from the file. Buffers complete in any order (a slow direct write must not hold up the others), so a record
 /// that starts in one buffer and ends in the next is published when both are written, and its first buffer is
@@ -31,8 +33,13 @@ public sealed partial class PackBlockStore
     private readonly ConcurrentBag<PackStage> _free = [];
     private readonly SemaphoreSlim _freeCount = new(0);
     private int _allocatedStages;
-    private BlockingCollection<PackStage>? _queue;
-    private Thread[] _writers = [];
+    /// <summary>Buffers given to the direct writer at once: one being written, one ready, so the disk never waits for us.</summary>
+    private const int MaxDirectInFlight = 2;
+
+    private BlockingCollection<PackStage>? _directQueue;
+    private Thread? _directWriter;
+    private int _directInFlight;
+    private readonly ConcurrentQueue<PackStage> _inline = new();
     private Timer? _idleTimer;
     private bool _idleArmed;
     private int _handOffsSinceArmed;
@@ -132,15 +139,27 @@ public sealed partial class PackBlockStore
         return new PackStage(StageSize);
     }
 
-    /// <summary>Every buffer is full or being written: wait for a writer (they never take the write lock, so this cannot deadlock).</summary>
+    /// <summary>
+    /// Every buffer is full or being written: write any buffer still waiting for its put's thread (only a thread
+    /// holding the write lock hands off, so none are added meanwhile), then wait for a write to finish. The
+    /// writers never take the write lock, so this cannot deadlock.
+    /// </summary>
     private bool WaitForFreeStage()
     {
-        _freeCount.Wait();
+        while (!_freeCount.Wait(0))
+        {
+            if (!_inline.TryDequeue(out var stage))
+            {
+                _freeCount.Wait();
+                break;
+            }
+            WriteAndComplete(stage, direct: false);
+        }
         return true;
     }
 
     /// <summary>
-    /// Gives a buffer to the writers: its whole pages, or (<paramref name="padded"/>, for a flush) everything rounded
+    /// Gives a buffer to the writers (the direct writer thread, or the put that filled it): its whole pages, or (<paramref name="padded"/>, for a flush) everything rounded
     /// up to a page with zeros, which the next buffer rewrites with more records after this write lands.
     /// </summary>
     private void HandOff(PackStage stage, bool padded)
@@ -180,7 +199,22 @@ public sealed partial class PackBlockStore
             _allWritten.Reset();
         }
         _handOffsSinceArmed++;
-        EnsureWriters().Add(stage);
+        if (Volatile.Read(ref _directInFlight) < MaxDirectInFlight && stage.Segment.TryGetDirectHandle() is not null)
+        {
+            Interlocked.Increment(ref _directInFlight);
+            EnsureDirectWriter().Add(stage);
+        }
+        else
+        {
+            _inline.Enqueue(stage);
+        }
+    }
+
+    /// <summary>Writes the buffers handed off for the calling thread to write (through the page cache). Called after leaving the write lock, and by Drain.</summary>
+    private void WriteInline()
+    {
+        while (_inline.TryDequeue(out var stage))
+            WriteAndComplete(stage, direct: false);
     }
 
     /// <summary>
@@ -191,6 +225,7 @@ public sealed partial class PackBlockStore
     {
         if (_stage is { } stage)
             HandOff(stage, padded: true);
+        WriteInline();
         _allWritten.Wait();
         lock (_publishLock)
         {
@@ -204,41 +239,41 @@ public sealed partial class PackBlockStore
         }
     }
 
-    private BlockingCollection<PackStage> EnsureWriters()
+    private BlockingCollection<PackStage> EnsureDirectWriter()
     {
-        if (_queue is not null)
-            return _queue;
-        _queue = new BlockingCollection<PackStage>(new ConcurrentQueue<PackStage>());
-        _writers = [StartWriter(direct: true), StartWriter(direct: false)];
-        return _queue;
+        if (_directQueue is not null)
+            return _directQueue;
+        _directQueue = new BlockingCollection<PackStage>(new ConcurrentQueue<PackStage>());
+        _directWriter = new Thread(DirectWriterLoop) { IsBackground = true, Name = "pack-write-direct" };
+        _directWriter.Start();
+        return _directQueue;
     }
 
-    private Thread StartWriter(bool direct)
+    private void DirectWriterLoop()
     {
-        var thread = new Thread(() => WriterLoop(direct)) { IsBackground = true, Name = direct ? "pack-write-direct" : "pack-write" };
-        thread.Start();
-        return thread;
-    }
-
-    private void WriterLoop(bool direct)
-    {
-        foreach (var stage in _queue!.GetConsumingEnumerable())
+        foreach (var stage in _directQueue!.GetConsumingEnumerable())
         {
-            try
-            {
-                stage.After?.Wait();
-                Write(stage, direct);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
-            {
-                stage.Error = e;
-            }
-            stage.Written.TrySetResult();
-            Complete(stage);
+            WriteAndComplete(stage, direct: true);
+            Interlocked.Decrement(ref _directInFlight);
         }
     }
 
-    /// <summary>Test seam: when set, called by the writer thread before each buffer write with its sequence; an exception it returns is thrown as the write's failure.</summary>
+    private void WriteAndComplete(PackStage stage, bool direct)
+    {
+        try
+        {
+            stage.After?.Wait();
+            Write(stage, direct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            stage.Error = e;
+        }
+        stage.Written.TrySetResult();
+        Complete(stage);
+    }
+
+    /// <summary>Test seam: when set, called by the writing thread before each buffer write with its sequence; an exception it returns is thrown as the write's failure.</summary>
     internal Func<long, Exception?>? FailWriteForTests { get; set; }
 
     private void Write(PackStage stage, bool direct)
@@ -431,14 +466,14 @@ public sealed partial class PackBlockStore
             }
             HandOff(stage, padded: true);
         }
+        WriteInline();
     }
 
     /// <summary>Stops the writer threads once everything handed off is written. Caller has drained.</summary>
     private void StopWriters()
     {
         _idleTimer?.Dispose();
-        _queue?.CompleteAdding();
-        foreach (var writer in _writers)
-            writer.Join();
+        _directQueue?.CompleteAdding();
+        _directWriter?.Join();
     }
 }

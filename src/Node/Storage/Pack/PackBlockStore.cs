@@ -136,6 +136,7 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
             _pending[key] = new PendingBlock(stage, stage.Use, at + PackRecord.HeaderSize + key.Length, location);
             ArmIdleFlush();
         }
+        WriteInline();
         if (SyncPolicy == SyncPolicy.Always)
             Flush();
     }
@@ -164,6 +165,7 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
             if (_segments.TryGetValue(location.Segment, out var segment))
                 segment.LiveBytes -= location.RecordSize;
         }
+        WriteInline();
         if (SyncPolicy == SyncPolicy.Always)
             Flush();
         return true;
