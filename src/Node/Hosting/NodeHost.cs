@@ -71,7 +71,7 @@ public sealed partial class NodeHost : IAsyncDisposable
             var self = ContactMapper.ToContact(identity.PeerId, host.Transport.LocalEndPoint);
             var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
             host.Dht = new DhtNode(self, host.Network, options.Dht, options.Time, random, loggers.CreateLogger<DhtNode>());
-            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, host.Dht), host.Network,
+            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, host.Dht, options.Wire, options.Time), host.Network,
                 loggers.CreateLogger<MessageRouter>());
             host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
             host.Transport.PeerConnected += host.OnPeerConnected;
