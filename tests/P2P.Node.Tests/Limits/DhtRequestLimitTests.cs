@@ -64,8 +64,11 @@ public sealed class DhtRequestLimitTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(await flooder.Network.PingAsync(victim.Dht.Self, ct));
 
-        Assert.Equal(90, victim.Transport.GetDropCount(DropReason.DhtRateLimited));
-        Assert.Equal(10, flooder.Router.Drops.Get(MessageDropReason.UnsolicitedResponse)); // the 10 flood pongs
+        // Exactly 10 of the flood's pings were answered (their pongs match no request of the flooder's DHT)...
+        Assert.Equal(10, flooder.Router.Drops.Get(MessageDropReason.UnsolicitedResponse));
+        // ...and the other 90 were dropped and counted; the flooder's DHT may have sent a request or two of its own
+        // (it checks a peer that pinged it), which its empty bucket also refused.
+        Assert.InRange(victim.Transport.GetDropCount(DropReason.DhtRateLimited), 90, 93);
         Assert.Equal(1, swarm.Logs.Count(m => m.Contains("Dropped DhtRateLimited", StringComparison.Ordinal)));
 
         // Another peer, still in the same instant of the victim's clock, is served in full.
