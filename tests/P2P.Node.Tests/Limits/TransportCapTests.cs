@@ -35,11 +35,20 @@ public sealed class TransportCapTests : IAsyncLifetime
         // Generous handshake timeouts: on a loaded machine seven concurrent handshakes must not time out.
         var server = Create(new TransportOptions { MaxPeers = maxPeers, HandshakeTimeout = Slow });
         var clients = Enumerable.Range(0, maxPeers + extra).Select(_ => Create(new TransportOptions { HandshakeTimeout = Slow })).ToList();
+        var accepted = 0;
+        var allAccepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PeerConnected += (_, _) =>
+        {
+            if (Interlocked.Increment(ref accepted) == maxPeers)
+                allAccepted.TrySetResult();
+        };
 
         var results = await Task.WhenAll(clients.Select(c => c.ConnectAsync(server.LocalEndPoint, server.LocalPeerId, Ct)));
 
         Assert.True(results.Count(r => r.Succeeded) == maxPeers, string.Join(" / ", results.Select(r => r.Error)));
         Assert.Equal(extra, results.Count(r => !r.Succeeded));
+        // The server finishes a handshake when the client's last message arrives, just after the client does.
+        await allAccepted.Task.WaitAsync(Ct);
         Assert.Equal(maxPeers, server.Peers.Count);
         // A refused client may retry its request before it hears the refusal; each attempt is refused and counted.
         Assert.True(server.GetDropCount(DropReason.TooManyPeers) >= extra, $"{server.GetDropCount(DropReason.TooManyPeers)} refusals counted");
