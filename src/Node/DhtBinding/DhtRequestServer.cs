@@ -1,5 +1,6 @@
 using P2P.Dht;
 using P2P.Dht.Network;
+using P2P.Node.Security;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
 
@@ -8,9 +9,34 @@ namespace P2P.Node.DhtBinding;
 /// <summary>
 /// Answers DHT requests from authenticated peers by calling the DHT's <see cref="IDhtRequestHandler"/> with the
 /// sender's proven identity and the endpoint it speaks from. Replies go back on the channel the request came on.
+/// Each request first takes a permit from an <see cref="AddressRateLimiter"/> (per IP:port and per IP); a request
+/// over the rate is dropped unanswered and counted as <see cref="DropReason.DhtRateLimited"/>.
 /// </summary>
-public sealed class DhtRequestServer(ISecureTransport transport, IDhtRequestHandler handler)
+public sealed class DhtRequestServer
 {
+    /// <summary>Refused announcements remembered at most; each is forgotten when its PING comes, right behind it.</summary>
+    private const int MaxRefusedAnnouncements = 1024;
+
+    private readonly ISecureTransport _transport;
+    private readonly IDhtRequestHandler _handler;
+
+    /// <summary>
+    /// Refused ADD_PROVIDERs by sender and request id: the PING that follows one with the same id is the
+    /// announcer's proof of storage (see <see cref="WireDhtNetwork.AddProviderAsync"/>), so it is not answered
+    /// either. Guarded by itself.
+    /// </summary>
+    private readonly HashSet<(PeerId Peer, ulong RequestId)> _refusedAnnouncements = [];
+
+    public DhtRequestServer(ISecureTransport transport, IDhtRequestHandler handler, DhtWireOptions? options = null, TimeProvider? time = null)
+    {
+        _transport = transport;
+        _handler = handler;
+        Limiter = new AddressRateLimiter(options ?? new DhtWireOptions(), time);
+    }
+
+    /// <summary>The per-peer and per-address request limiter.</summary>
+    public AddressRateLimiter Limiter { get; }
+
     /// <summary>True for the request types this server answers.</summary>
     public static bool IsRequest(WireMessageType type) =>
         type is WireMessageType.Ping or WireMessageType.FindNode or WireMessageType.GetProviders or WireMessageType.AddProvider;
@@ -22,22 +48,34 @@ public sealed class DhtRequestServer(ISecureTransport transport, IDhtRequestHand
     /// <summary>Handles one request; null when handled, else why it was refused (the router counts and logs it).</summary>
     public async ValueTask<string?> HandleAsync(InboundMessage raw, WireMessage message, CancellationToken ct)
     {
+        if (!IsRequest(message.Type))
+            return $"{message.Type} is not a DHT request";
+        if (!Limiter.TryAcquire(raw.RemoteEndPoint, out var refusal))
+        {
+            // Counted by the transport (once-logged per reason), not returned: the router would count it again.
+            _transport.CountDrop(DropReason.DhtRateLimited, raw.RemoteEndPoint, $"{message.Type} {refusal}");
+            if (message is AddProviderMessage refused)
+                RememberRefused(raw.PeerId, refused.RequestId);
+            return null;
+        }
+        if (message is PingMessage barrier && ForgetRefused(raw.PeerId, barrier.RequestId))
+            return "PING acknowledging a refused ADD_PROVIDER";
         var sender = ContactMapper.ToContact(raw.PeerId, raw.RemoteEndPoint);
         WireMessage? reply;
         switch (message)
         {
             case PingMessage ping:
-                reply = handler.HandlePing(sender) ? new PongMessage { RequestId = ping.RequestId } : null;
+                reply = _handler.HandlePing(sender) ? new PongMessage { RequestId = ping.RequestId } : null;
                 break;
             case FindNodeMessage find:
                 reply = new NodesMessage
                 {
                     RequestId = find.RequestId,
-                    Contacts = ContactMapper.ToWire(handler.HandleFindNode(sender, new Key(find.Target)), WireLimits.MaxContacts),
+                    Contacts = ContactMapper.ToWire(_handler.HandleFindNode(sender, new Key(find.Target)), WireLimits.MaxContacts),
                 };
                 break;
             case GetProvidersMessage get:
-                var found = handler.HandleGetProviders(sender, get.Key);
+                var found = _handler.HandleGetProviders(sender, get.Key);
                 reply = new ProvidersMessage
                 {
                     RequestId = get.RequestId,
@@ -49,13 +87,36 @@ public sealed class DhtRequestServer(ISecureTransport transport, IDhtRequestHand
                 // A node may only announce itself: the record is keyed to the authenticated sender, and an
                 // announcement naming anyone else is refused rather than silently rewritten.
                 if (!add.Provider.PeerId.AsSpan().SequenceEqual(raw.PeerId.Bytes))
+                {
+                    RememberRefused(raw.PeerId, add.RequestId);
                     return "AddProvider names a provider other than its sender";
-                return handler.HandleAddProvider(sender, add.Key) ? null : "AddProvider refused by the provider store (caps)";
+                }
+                if (_handler.HandleAddProvider(sender, add.Key))
+                    return null;
+                RememberRefused(raw.PeerId, add.RequestId);
+                return "AddProvider refused by the provider store (caps)";
             default:
                 return $"{message.Type} is not a DHT request";
         }
         if (reply is not null)
-            await transport.SendAsync(raw.Peer, WireCodec.Encode(reply), raw.Channel, ct);
+            await _transport.SendAsync(raw.Peer, WireCodec.Encode(reply), raw.Channel, ct);
         return null;
+    }
+
+    private void RememberRefused(PeerId peer, ulong requestId)
+    {
+        lock (_refusedAnnouncements)
+        {
+            // Entries normally live for one message; a peer that never sends the PING cannot grow the set.
+            if (_refusedAnnouncements.Count >= MaxRefusedAnnouncements)
+                _refusedAnnouncements.Clear();
+            _refusedAnnouncements.Add((peer, requestId));
+        }
+    }
+
+    private bool ForgetRefused(PeerId peer, ulong requestId)
+    {
+        lock (_refusedAnnouncements)
+            return _refusedAnnouncements.Remove((peer, requestId));
     }
 }

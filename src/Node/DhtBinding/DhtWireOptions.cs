@@ -15,8 +15,39 @@ public sealed class DhtWireOptions
     /// <summary>Requests of ours awaiting an answer at once; past it a request fails at once (a value, not a throw).</summary>
     public int MaxPendingRequests { get; init; } = 4096;
 
+    /// <summary>
+    /// DHT requests answered per second from one peer (IP:port); more are dropped and counted
+    /// (<see cref="Transport.DropReason.DhtRateLimited"/>). An honest node's lookups and announcements ask one
+    /// peer a few requests per operation, so the default leaves room for a reprovide of thousands of blocks.
+    /// </summary>
+    public double RequestsPerSecondPerPeer { get; init; } = 500;
+
+    /// <summary>Requests one peer may send at once after a quiet spell (the bucket's size).</summary>
+    public double RequestBurstPerPeer { get; init; } = 1000;
+
+    /// <summary>DHT requests answered per second from all peers behind one IP address together.</summary>
+    public double RequestsPerSecondPerAddress { get; init; } = 2000;
+
+    /// <summary>Burst of all peers behind one IP address together.</summary>
+    public double RequestBurstPerAddress { get; init; } = 4000;
+
+    /// <summary>
+    /// Apply the per-address limit to 127.0.0.0/8 as well. Off by default: a local test swarm runs every node on
+    /// one loopback address, and a sender on the same host can do worse than flood us. The per-peer limit always applies.
+    /// </summary>
+    public bool LimitLoopbackAddresses { get; init; }
+
+    /// <summary>Rate-limit buckets kept per table (peers, addresses); the least recently used is evicted beyond it.</summary>
+    public int MaxRateLimitedAddresses { get; init; } = 4096;
+
     internal void Validate()
     {
+        if (!(RequestsPerSecondPerPeer > 0) || !(RequestsPerSecondPerAddress > 0))
+            throw new ArgumentOutOfRangeException(nameof(RequestsPerSecondPerPeer), "request rates must be positive");
+        if (!(RequestBurstPerPeer >= 1) || !(RequestBurstPerAddress >= 1))
+            throw new ArgumentOutOfRangeException(nameof(RequestBurstPerPeer), "request bursts must be at least 1");
+        if (MaxRateLimitedAddresses < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxRateLimitedAddresses), MaxRateLimitedAddresses, "must be positive");
         if (RequestTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "must be positive");
         if (MaxPendingRequests < 1)

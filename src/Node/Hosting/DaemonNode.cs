@@ -105,7 +105,8 @@ public sealed class DaemonNode : IAsyncDisposable
                 Listen = listen,
                 Bootstrap = config.Bootstrap.Select(PeerAddress.Parse).ToList(),
                 StateDirectory = local.Repo.RootPath,
-                Transport = new TransportOptions { MaxPeers = config.Limits.MaxPeers },
+                Transport = new TransportOptions { MaxPeers = config.Limits.MaxPeers, MaxPendingHandshakes = config.Limits.MaxPendingHandshakes },
+                Wire = WireOptionsFor(config.Limits),
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
             };
             host = NodeHost.Start(identity, options, loggers);
@@ -155,6 +156,15 @@ public sealed class DaemonNode : IAsyncDisposable
 
     private static string Multiaddr(IPEndPoint endPoint) => string.Create(CultureInfo.InvariantCulture,
         $"/{(endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ip6" : "ip4")}/{endPoint.Address}/tcp/{endPoint.Port}");
+
+    /// <summary>The config's DHT request rates as wire options; each burst is two seconds' worth of its rate.</summary>
+    public static DhtBinding.DhtWireOptions WireOptionsFor(RepoLimits limits) => new()
+    {
+        RequestsPerSecondPerPeer = limits.DhtRequestsPerSecondPerPeer,
+        RequestBurstPerPeer = 2 * limits.DhtRequestsPerSecondPerPeer,
+        RequestsPerSecondPerAddress = limits.DhtRequestsPerSecondPerIp,
+        RequestBurstPerAddress = 2 * limits.DhtRequestsPerSecondPerIp,
+    };
 
     /// <summary>
     /// The config's limits as exchange options: <c>maxPeers</c> caps the peers one fetch asks, and

@@ -72,7 +72,7 @@ public sealed partial class NodeHost : IAsyncDisposable
             var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
             host.Dht = new DhtNode(self, host.Network, options.Dht, options.Time, random, loggers.CreateLogger<DhtNode>());
             var handler = options.RequestHandlerDecorator?.Invoke(host.Dht) ?? host.Dht;
-            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, handler), host.Network,
+            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, handler, options.Wire, options.Time), host.Network,
                 loggers.CreateLogger<MessageRouter>());
             host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
             host.Transport.PeerConnected += host.OnPeerConnected;

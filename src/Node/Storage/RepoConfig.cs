@@ -107,6 +107,12 @@ public sealed class RepoConfig
                 errors.Add("limits.maxInFlightRequestsPerPeer must be at least 1");
             if (Limits.UploadRateBytesPerSecond < 0)
                 errors.Add("limits.uploadRateBytesPerSecond must be 0 (unlimited) or more");
+            if (Limits.MaxPendingHandshakes < 1)
+                errors.Add("limits.maxPendingHandshakes must be at least 1");
+            if (!(Limits.DhtRequestsPerSecondPerPeer >= 1) || double.IsInfinity(Limits.DhtRequestsPerSecondPerPeer))
+                errors.Add("limits.dhtRequestsPerSecondPerPeer must be a number of at least 1");
+            if (!(Limits.DhtRequestsPerSecondPerIp >= 1) || double.IsInfinity(Limits.DhtRequestsPerSecondPerIp))
+                errors.Add("limits.dhtRequestsPerSecondPerIp must be a number of at least 1");
         }
         if (ReprovideInterval < TimeSpan.FromMinutes(1) || ReprovideInterval > TimeSpan.FromHours(48))
             errors.Add("reprovideInterval must be between 00:01:00 and 48:00:00 (records expire after 48 h)");

@@ -11,4 +11,13 @@ public sealed class RepoLimits
 
     /// <summary>Upload cap in bytes per second over all peers; 0 = unlimited.</summary>
     public long UploadRateBytesPerSecond { get; set; }
+
+    /// <summary>Inbound handshakes in progress at once (half-open connections); more connection attempts are refused.</summary>
+    public int MaxPendingHandshakes { get; set; } = 64;
+
+    /// <summary>DHT requests answered per second from one peer (IP:port); the burst is twice this. More are dropped.</summary>
+    public double DhtRequestsPerSecondPerPeer { get; set; } = 500;
+
+    /// <summary>DHT requests answered per second from all peers on one IP address (loopback exempt); the burst is twice this.</summary>
+    public double DhtRequestsPerSecondPerIp { get; set; } = 2000;
 }

@@ -38,4 +38,7 @@ public enum DropReason
 
     /// <summary>A connection request with the wrong protocol key.</summary>
     BadConnectionKey,
+
+    /// <summary>A DHT request over its peer's or its address's request rate (counted by the DHT server).</summary>
+    DhtRateLimited,
 }

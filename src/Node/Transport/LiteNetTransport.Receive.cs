@@ -56,9 +56,13 @@ public sealed partial class LiteNetTransport
                 return;
             pending.NetPeer = peer;
             peer.Tag = pending;
-            hello = pending.Initiator!.CreateHello();
+            hello = PaddedHello(pending.Initiator!.CreateHello());
+            pending.HandshakeFrame = hello;
+            pending.HandshakeSends = 1;
+            pending.Timer = _time.CreateTimer(static s => ((HelloRetransmit)s!).Run(), new HelloRetransmit(this, pending),
+                HelloRetransmitInterval, HelloRetransmitInterval);
         }
-        SendHandshake(peer, FrameKind.Hello, hello);
+        SendUnreliable(peer, hello);
     }
 
     internal void OnPeerDisconnected(NetPeer peer, string reason)
@@ -97,8 +101,9 @@ public sealed partial class LiteNetTransport
         {
             if (kind == FrameKind.Data)
                 OpenAndDeliver(secure, frame[1..], channel);
-            else
+            else if (kind is not (FrameKind.Hello or FrameKind.Reply))
                 _drops.Count(DropReason.MalformedFrame, from, $"frame kind {frame[0]} after the handshake");
+            // A hello or reply after the handshake is a retransmission that crossed the message ending it: ignored.
             return;
         }
         if (peer.Tag is not PendingHandshake pending)
@@ -164,12 +169,7 @@ public sealed partial class LiteNetTransport
                 return;
             if (kind == FrameKind.Hello)
             {
-                if (!pending.Responder!.TryProcessHello(body, out var reply, out var helloError))
-                {
-                    FailLocked(pending, helloError!);
-                    return;
-                }
-                SendHandshake(peer, FrameKind.Reply, reply!);
+                OnHelloLocked(pending, peer, body);
                 return;
             }
             if (kind != FrameKind.Finish)

@@ -175,6 +175,8 @@ public sealed partial class LiteNetTransport : ISecureTransport
 
     public long GetDropCount(DropReason reason) => _drops.Get(reason);
 
+    public void CountDrop(DropReason reason, IPEndPoint? from, string? detail) => _drops.Count(reason, from, detail);
+
     /// <summary>Seals a message as a data frame and hands it to LiteNetLib (which copies it).</summary>
     private void SendSealed(SecurePeer peer, ReadOnlySpan<byte> message, byte channel)
     {

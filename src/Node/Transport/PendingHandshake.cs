@@ -39,7 +39,14 @@ internal sealed class PendingHandshake : IDisposable
     /// <summary>Data frames that overtook the finish message (copies; the reader is recycled).</summary>
     public List<(byte Channel, byte[] Frame)> EarlyFrames { get; } = [];
 
+    /// <summary>Inbound: the handshake timeout. Outbound: the hello's retransmission timer.</summary>
     public ITimer? Timer { get; set; }
+
+    /// <summary>The handshake frame we answer with or resend: the padded hello (outbound) or the reply (inbound).</summary>
+    public byte[]? HandshakeFrame { get; set; }
+
+    /// <summary>Copies of <see cref="HandshakeFrame"/> sent so far (bounded by LiteNetTransport.MaxHandshakeSends).</summary>
+    public int HandshakeSends { get; set; }
 
     public static PendingHandshake Outbound(IPEndPoint remote, HandshakeInitiator initiator) => new(remote, initiator, null);
 
