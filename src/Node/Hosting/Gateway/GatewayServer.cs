@@ -13,9 +13,9 @@ namespace P2P.Node.Hosting.Gateway;
 public sealed class GatewayServer : IAsyncDisposable
 {
     /// <summary>
-    /// Bytes Kestrel may hold for a response before a write waits for the socket. Kestrel's default (64 KiB) is a
-    /// quarter of one leaf, so every leaf write waited for curl to drain the one before and fetching stalled behind
-    /// the socket; 4 MiB (16 leaves) lets the next blocks be fetched while the previous ones are sent.
+    /// Bytes Kestrel may hold for a response before a write waits. Kestrel's default (64 KiB) is a quarter of one
+    /// 256 KiB leaf, so every leaf write paused the handler until Kestrel had pushed most of it into the socket;
+    /// with 4 MiB (16 leaves) the handler goes straight on to the next block while Kestrel sends.
     /// </summary>
     public const long ResponseBufferBytes = 4 << 20;
 
