@@ -12,13 +12,6 @@ namespace P2P.Node.Hosting.Gateway;
 /// </summary>
 public sealed class GatewayServer : IAsyncDisposable
 {
-    /// <summary>
-    /// Bytes Kestrel may hold for a response before a write waits. Kestrel's default (64 KiB) is a quarter of one
-    /// 256 KiB leaf, so every leaf write paused the handler until Kestrel had pushed most of it into the socket;
-    /// with 4 MiB (16 leaves) the handler goes straight on to the next block while Kestrel sends.
-    /// </summary>
-    public const long ResponseBufferBytes = 4 << 20;
-
     private readonly LoopbackWebHost _host;
 
     private GatewayServer(LoopbackWebHost host) => _host = host;
@@ -34,7 +27,7 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         var handler = new GatewayHandler(daemon, resolveTimeout, loggers.CreateLogger<GatewayHandler>());
         var host = await LoopbackWebHost.StartAsync(bind, loggers,
-            k => k.Limits.MaxResponseBufferSize = ResponseBufferBytes,
+            kestrel: null,
             app => app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync),
             ct);
         return new GatewayServer(host);
