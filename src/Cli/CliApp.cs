@@ -22,6 +22,7 @@ internal static class CliApp
         ["pin add"] = RemoteRepoClient.PinAddAsync,
         ["pin rm"] = RemoteRepoClient.PinRemoveAsync,
         ["pin ls"] = RemoteRepoClient.PinListAsync,
+        ["pin verify"] = PinVerifyCommand.RemoteAsync,
         ["block get"] = RemoteRepoClient.BlockGetAsync,
         ["block put"] = RemoteRepoClient.BlockPutAsync,
         ["block stat"] = RemoteRepoClient.BlockStatAsync,

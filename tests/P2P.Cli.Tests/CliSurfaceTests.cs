@@ -55,7 +55,7 @@ public sealed class CliSurfaceTests : IDisposable
         await File.WriteAllTextAsync(file, script.Stdout);
         // p2p is a shell function here, standing in for the installed tool on the PATH.
         var pins = await Bash(file, "p2p pin ", "p2p", "pin", "");
-        Assert.Equal(["add", "ls", "rm"], pins.Where(s => !s.StartsWith('-')).ToArray());
+        Assert.Equal(["add", "ls", "rm", "verify"], pins.Where(s => !s.StartsWith('-')).ToArray());
         Assert.DoesNotContain("/?", pins);
         var encodings = await Bash(file, "p2p --enc j", "p2p", "--enc", "j");
         Assert.Equal(["json"], encodings);

@@ -24,7 +24,10 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<DaemonProcess> StartAsync(string repo, CancellationToken ct)
+    public static Task<DaemonProcess> StartAsync(string repo, CancellationToken ct) => StartAsync(repo, [], ct);
+
+    /// <summary>Starts with <paramref name="extraArgs"/> after the loopback listen/api options (e.g. --gateway).</summary>
+    public static async Task<DaemonProcess> StartAsync(string repo, IReadOnlyList<string> extraArgs, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -33,7 +36,7 @@ public sealed class DaemonProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "p2p.dll"));
-        foreach (var a in new[] { "daemon", "--listen", "/ip4/127.0.0.1/udp/0", "--api", "127.0.0.1:0" })
+        foreach (var a in new[] { "daemon", "--listen", "/ip4/127.0.0.1/udp/0", "--api", "127.0.0.1:0" }.Concat(extraArgs))
             psi.ArgumentList.Add(a);
         psi.Environment["P2P_PATH"] = repo;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

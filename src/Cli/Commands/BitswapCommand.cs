@@ -21,35 +21,29 @@ internal static class BitswapCommand
     private static Command Stat()
     {
         var command = new Command("stat", "Totals, then one line per peer: bytes received from it, bytes sent to it, blocks, score.\n\nExample:\n  p2p bitswap stat");
-        CommandRunner.SetAction(command, async (parse, ct) =>
-        {
-            using var daemon = await DaemonClient.RequireAsync(RepoAccess.PathFor(parse), ct);
-            var answer = await daemon.PostJsonAsync("bitswap/stat", null, ct);
-            var output = Output.For(parse);
-            if (output.Json)
-            {
-                output.Write("", answer);
-                return ExitCodes.Ok;
-            }
-            output.Line("bitswap status");
-            output.Line($"\tblocks received: {Long(answer, "BlocksReceived")}");
-            output.Line($"\tblocks sent: {Long(answer, "BlocksSent")}");
-            output.Line($"\tdata received: {Long(answer, "DataReceived")}");
-            output.Line($"\tdata sent: {Long(answer, "DataSent")}");
-            output.Line($"\tdup blocks received: {Long(answer, "DupBlksReceived")}");
-            output.Line($"\tcorrupt blocks received: {Long(answer, "CorruptBlocks")}");
-            output.Line($"\tpeers: {answer.GetProperty("Peers").GetArrayLength()}");
-            output.Line(string.Create(CultureInfo.InvariantCulture,
-                $"{"peer",-52} {"received",14} {"blocks",7} {"sent",14} {"blocks",7} {"score",6}"));
-            foreach (var peer in answer.GetProperty("Ledgers").EnumerateArray())
-            {
-                var dropped = peer.GetProperty("Dropped").GetBoolean() ? " dropped" : "";
-                output.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"{peer.GetProperty("Peer").GetString(),-52} {Long(peer, "BytesReceived"),14} {Long(peer, "BlocksReceived"),7} {Long(peer, "BytesSent"),14} {Long(peer, "BlocksSent"),7} {peer.GetProperty("Score").GetInt32(),6}{dropped}"));
-            }
-            return ExitCodes.Ok;
-        });
+        CommandRunner.SetAction(command, (parse, ct) => DaemonStat.RunAsync(parse, "bitswap/stat", Print, ct));
         return command;
+    }
+
+    private static void Print(JsonElement answer, Output output)
+    {
+        new StatTable("bitswap status", "\t")
+            .Row("blocks received", Long(answer, "BlocksReceived"))
+            .Row("blocks sent", Long(answer, "BlocksSent"))
+            .Row("data received", Long(answer, "DataReceived"))
+            .Row("data sent", Long(answer, "DataSent"))
+            .Row("dup blocks received", Long(answer, "DupBlksReceived"))
+            .Row("corrupt blocks received", Long(answer, "CorruptBlocks"))
+            .Row("peers", answer.GetProperty("Peers").GetArrayLength())
+            .WriteTo(output);
+        output.Line(string.Create(CultureInfo.InvariantCulture,
+            $"{"peer",-52} {"received",14} {"blocks",7} {"sent",14} {"blocks",7} {"score",6}"));
+        foreach (var peer in answer.GetProperty("Ledgers").EnumerateArray())
+        {
+            var dropped = peer.GetProperty("Dropped").GetBoolean() ? " dropped" : "";
+            output.Line(string.Create(CultureInfo.InvariantCulture,
+                $"{peer.GetProperty("Peer").GetString(),-52} {Long(peer, "BytesReceived"),14} {Long(peer, "BlocksReceived"),7} {Long(peer, "BytesSent"),14} {Long(peer, "BlocksSent"),7} {peer.GetProperty("Score").GetInt32(),6}{dropped}"));
+        }
     }
 
     private static long Long(JsonElement element, string name) => element.GetProperty(name).GetInt64();

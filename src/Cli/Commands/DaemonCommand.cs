@@ -21,7 +21,10 @@ internal static class DaemonCommand
         var logLevel = new Option<string?>("--log-level") { Description = "trace, debug, information, warning or error (default: the config's logLevel)" };
         logLevel.AcceptOnlyFromAmong("trace", "debug", "information", "warning", "error", "critical", "none");
         var listen = new Option<string?>("--listen") { Description = "UDP multiaddr to listen on, overriding the config (port 0 picks one)" };
-        var api = new Option<string?>("--api") { Description = "API address:port, overriding the config (port 0 picks one)" };
+        var api = new Option<string?>("--api") { Description = "API address:port, overriding the config (port 0 picks one; beyond loopback it needs the access token)" };
+        var gateway = new Option<string?>("--gateway") { Description = "Gateway address:port, overriding the config (port 0 picks one)" };
+        api.Validators.Add(result => CheckEndpoint(result, "--api"));
+        gateway.Validators.Add(result => CheckEndpoint(result, "--gateway"));
         var uploadRate = new Option<long?>("--upload-rate")
         {
             Description = "Upload cap in bytes per second over all peers, overriding the config's limits.uploadRateBytesPerSecond (0 = unlimited)",
@@ -31,9 +34,9 @@ internal static class DaemonCommand
             if (result.GetValueOrDefault<long?>() is < 0)
                 result.AddError("--upload-rate must be 0 (unlimited) or more");
         });
-        var command = new Command("daemon", "Run the node: join the network, serve the API, provide what the repo holds.\n\nExamples:\n  p2p daemon\n  p2p daemon --log-level debug --api 127.0.0.1:0\n  p2p daemon --upload-rate 10000000")
+        var command = new Command("daemon", "Run the node: join the network, serve the API, provide what the repo holds.\n\nExamples:\n  p2p daemon\n  p2p daemon --log-level debug --api 127.0.0.1:0 --gateway 127.0.0.1:0\n  p2p daemon --upload-rate 10000000")
         {
-            logLevel, listen, api, uploadRate,
+            logLevel, listen, api, gateway, uploadRate,
         };
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
@@ -53,7 +56,7 @@ internal static class DaemonCommand
             DaemonNode daemon;
             try
             {
-                daemon = await DaemonNode.StartAsync(path, parse.GetValue(listen), parse.GetValue(api), loggers, ct, parse.GetValue(uploadRate));
+                daemon = await DaemonNode.StartAsync(path, parse.GetValue(listen), parse.GetValue(api), loggers, ct, parse.GetValue(uploadRate), parse.GetValue(gateway));
             }
             catch (RepoException e)
             {
@@ -63,7 +66,10 @@ internal static class DaemonCommand
             {
                 Console.Out.WriteLine($"PeerId {daemon.Host.PeerId}");
                 Console.Out.WriteLine($"Listening on {daemon.Host.Address}");
-                Console.Out.WriteLine($"API server listening on /ip4/{daemon.Api!.EndPoint.Address}/tcp/{daemon.Api.EndPoint.Port}");
+                // The multiaddrs the daemon wrote for the CLI to discover (the real ports when 0 was asked).
+                Console.Out.WriteLine($"API server listening on {File.ReadAllText(daemon.ApiFilePath).Trim()}");
+                if (daemon.Gateway is not null)
+                    Console.Out.WriteLine($"Gateway server listening on {File.ReadAllText(daemon.GatewayFilePath).Trim()}");
                 Console.Out.WriteLine("Daemon is ready");
                 await Console.Out.FlushAsync(CancellationToken.None);
                 try
@@ -79,6 +85,14 @@ internal static class DaemonCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The option's value must be an address:port such as 127.0.0.1:5001 (port 0 lets the OS pick).</summary>
+    private static void CheckEndpoint(System.CommandLine.Parsing.OptionResult result, string name)
+    {
+        var text = result.GetValueOrDefault<string?>();
+        if (text is not null && (!System.Net.IPEndPoint.TryParse(text, out _) || !text.Contains(':', StringComparison.Ordinal)))
+            result.AddError($"{name} '{text}' is not an address:port such as 127.0.0.1:5001");
     }
 
     private static string? TryReadLogLevel(string repoPath)

@@ -13,23 +13,13 @@ internal static class StatsCommand
     {
         var command = new Command("stats", "Inspect the running daemon's traffic.\n\nExamples:\n  p2p stats bw\n  p2p stats bw --enc json");
         var bw = new Command("bw", "Bytes received and sent through the block exchange, totals and rates.\n\nExample:\n  p2p stats bw");
-        CommandRunner.SetAction(bw, async (parse, ct) =>
-        {
-            using var daemon = await DaemonClient.RequireAsync(RepoAccess.PathFor(parse), ct);
-            var answer = await daemon.PostJsonAsync("stats/bw", null, ct);
-            var output = Output.For(parse);
-            if (output.Json)
-            {
-                output.Write("", answer);
-                return ExitCodes.Ok;
-            }
-            output.Line("Bandwidth");
-            output.Line($"TotalIn: {Units.Bytes(answer.GetProperty("TotalIn").GetInt64())}");
-            output.Line($"TotalOut: {Units.Bytes(answer.GetProperty("TotalOut").GetInt64())}");
-            output.Line($"RateIn: {Units.Bytes((long)answer.GetProperty("RateIn").GetDouble())}/s");
-            output.Line($"RateOut: {Units.Bytes((long)answer.GetProperty("RateOut").GetDouble())}/s");
-            return ExitCodes.Ok;
-        });
+        CommandRunner.SetAction(bw, (parse, ct) => DaemonStat.RunAsync(parse, "stats/bw", (answer, output) =>
+            new StatTable("Bandwidth")
+                .Row("TotalIn", Units.Bytes(answer.GetProperty("TotalIn").GetInt64()))
+                .Row("TotalOut", Units.Bytes(answer.GetProperty("TotalOut").GetInt64()))
+                .Row("RateIn", $"{Units.Bytes((long)answer.GetProperty("RateIn").GetDouble())}/s")
+                .Row("RateOut", $"{Units.Bytes((long)answer.GetProperty("RateOut").GetDouble())}/s")
+                .WriteTo(output), ct));
         command.Subcommands.Add(bw);
         return command;
     }

@@ -47,12 +47,15 @@ internal static class AddressSyntax
         return null;
     }
 
-    /// <summary>Null when <paramref name="text"/> is an IP address and port such as 127.0.0.1:5001.</summary>
+    /// <summary>
+    /// Null when <paramref name="text"/> is an IP address and port such as 127.0.0.1:5001. Port 0 is allowed: the OS
+    /// picks one and the daemon writes the bound address to the repo's <c>api</c> or <c>gateway</c> file.
+    /// </summary>
     public static string? CheckEndpoint(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
             return "is empty";
-        return IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port != 0 && text.Contains(':', StringComparison.Ordinal)
+        return IPEndPoint.TryParse(text, out _) && text.Contains(':', StringComparison.Ordinal)
             ? null
             : $"'{text}' is not an address:port such as 127.0.0.1:5001";
     }

@@ -1,10 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace P2P.Node.Hosting.Api;
@@ -17,16 +13,12 @@ namespace P2P.Node.Hosting.Api;
 /// </summary>
 public sealed class ApiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackWebHost _host;
 
-    private ApiServer(WebApplication app, IPEndPoint endPoint)
-    {
-        _app = app;
-        EndPoint = endPoint;
-    }
+    private ApiServer(LoopbackWebHost host) => _host = host;
 
     /// <summary>The bound address, with the real port when 0 was asked.</summary>
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _host.EndPoint;
 
     /// <summary>
     /// Starts the API on <paramref name="bind"/>. A non-loopback address needs <paramref name="token"/>, and with a
@@ -35,32 +27,27 @@ public sealed class ApiServer : IAsyncDisposable
     public static async Task<ApiServer> StartAsync(IPEndPoint bind, DaemonNode daemon, ILoggerFactory loggers, CancellationToken ct, string? token = null)
     {
         CheckBind(bind, token);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Services.AddSingleton(loggers);
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(bind);
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = null; // `add` streams files of any size; blocks are capped per endpoint.
-        });
-        var app = builder.Build();
-        app.Use(RefuseForeignOrigins);
-        if (token is not null)
-            app.Use((context, next) => RequireToken(context, next, token));
-        Metrics.MetricsEndpoint.Map(app, daemon);
-        var api = app.MapGroup("/api/v0");
-        NetworkEndpoints.Map(api, daemon);
-        ContentEndpoints.Map(api, daemon);
-        RepoEndpoints.Map(api, daemon);
-        ExchangeEndpoints.Map(api, daemon);
-        DagEndpoints.Map(api, daemon);
-        GetEndpoint.Map(api, daemon);
-        StatsEndpoints.Map(api, daemon);
-        WebUi.WebUiEndpoints.Map(app, daemon);
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
-        return new ApiServer(app, new IPEndPoint(bind.Address, port));
+        var host = await LoopbackWebHost.StartAsync(bind, loggers,
+            // `add` streams files of any size; blocks are capped per endpoint.
+            k => k.Limits.MaxRequestBodySize = null,
+            app =>
+            {
+                app.Use(RefuseForeignOrigins);
+                if (token is not null)
+                    app.Use((context, next) => RequireToken(context, next, token));
+                Metrics.MetricsEndpoint.Map(app, daemon);
+                var api = app.MapGroup("/api/v0");
+                NetworkEndpoints.Map(api, daemon);
+                ContentEndpoints.Map(api, daemon);
+                RepoEndpoints.Map(api, daemon);
+                ExchangeEndpoints.Map(api, daemon);
+                DagEndpoints.Map(api, daemon);
+                GetEndpoint.Map(api, daemon);
+                StatsEndpoints.Map(api, daemon);
+                PinVerifyEndpoint.Map(api, daemon);
+                WebUi.WebUiEndpoints.Map(app, daemon);
+            }, ct);
+        return new ApiServer(host);
     }
 
     /// <summary>Refuses a bind that would expose an unauthenticated API beyond this machine.</summary>
@@ -95,9 +82,5 @@ public sealed class ApiServer : IAsyncDisposable
         return next(context);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -1,10 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace P2P.Node.Hosting.Gateway;
@@ -16,16 +12,12 @@ namespace P2P.Node.Hosting.Gateway;
 /// </summary>
 public sealed class GatewayServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackWebHost _host;
 
-    private GatewayServer(WebApplication app, IPEndPoint endPoint)
-    {
-        _app = app;
-        EndPoint = endPoint;
-    }
+    private GatewayServer(LoopbackWebHost host) => _host = host;
 
     /// <summary>The bound address, with the real port when 0 was asked.</summary>
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _host.EndPoint;
 
     /// <summary>
     /// Starts the gateway. <paramref name="resolveTimeout"/> bounds the wait for the first block of a path nobody
@@ -33,24 +25,13 @@ public sealed class GatewayServer : IAsyncDisposable
     /// </summary>
     public static async Task<GatewayServer> StartAsync(IPEndPoint bind, DaemonNode daemon, TimeSpan resolveTimeout, ILoggerFactory loggers, CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Services.AddSingleton(loggers);
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(bind);
-            k.AddServerHeader = false;
-        });
-        var app = builder.Build();
         var handler = new GatewayHandler(daemon, resolveTimeout, loggers.CreateLogger<GatewayHandler>());
-        app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync);
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GatewayServer(app, new IPEndPoint(bind.Address, new Uri(address).Port));
+        var host = await LoopbackWebHost.StartAsync(bind, loggers,
+            kestrel: null,
+            app => app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync),
+            ct);
+        return new GatewayServer(host);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace P2P.Node.Hosting;
+
+/// <summary>
+/// The Kestrel start-up shared by the daemon's HTTP services (the API and the gateway): a slim web application on
+/// one address (loopback unless the caller checked otherwise), no Server header, the daemon's logger factory, and
+/// the port Kestrel really bound when 0 was asked, so the caller can write it where the CLI finds it.
+/// </summary>
+public sealed class LoopbackWebHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackWebHost(WebApplication app, IPEndPoint endPoint)
+    {
+        _app = app;
+        EndPoint = endPoint;
+    }
+
+    /// <summary>The bound address, with the real port when 0 was asked.</summary>
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>
+    /// Builds the application, lets <paramref name="kestrel"/> adjust server limits and <paramref name="map"/> add
+    /// middleware and routes, then starts listening on <paramref name="bind"/>. A bind failure (address taken)
+    /// surfaces as the <see cref="IOException"/> Kestrel throws, after the half-built application is disposed.
+    /// </summary>
+    public static async Task<LoopbackWebHost> StartAsync(IPEndPoint bind, ILoggerFactory loggers,
+        Action<KestrelServerOptions>? kestrel, Action<WebApplication> map, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        ArgumentNullException.ThrowIfNull(map);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddSingleton(loggers);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(bind);
+            k.AddServerHeader = false;
+            kestrel?.Invoke(k);
+        });
+        var app = builder.Build();
+        try
+        {
+            map(app);
+            await app.StartAsync(ct);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException($"Kestrel started on {bind} but reported no address");
+            return new LoopbackWebHost(app, new IPEndPoint(bind.Address, new Uri(address).Port));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
