@@ -58,6 +58,7 @@ public sealed class LossyNetworkTests
         foreach (var node in new[] { 2, 3 })
         {
             var served = await ServedBytesAsync(swarm, node);
+            _output.WriteLine($"node {node} received from node 0: {served.GetValueOrDefault(swarm.PeerId(0))}, node 1: {served.GetValueOrDefault(swarm.PeerId(1))}");
             Assert.True(served.Values.Sum() >= FileMib << 20, $"node {node} received {served.Values.Sum()} bytes");
             Assert.True(served.GetValueOrDefault(swarm.PeerId(0)) > 0 && served.GetValueOrDefault(swarm.PeerId(1)) > 0,
                 $"node {node} did not fetch from both providers {swarm.PeerId(0)} and {swarm.PeerId(1)}: {string.Join(", ", served)}\n{swarm.Logs()}");
