@@ -65,8 +65,7 @@ public sealed class NetNsSwarm : IAsyncDisposable
         var r = await CliRunner.RunAsync(Repo(node), "init");
         Assert.True(r.ExitCode == 0, r.Stderr);
         var path = Path.Combine(Repo(node), "config.json");
-        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(path, Ct));
-        var config = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(doc.RootElement.GetRawText())!;
+        var config = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await File.ReadAllTextAsync(path, Ct))!;
         config["listen"] = JsonSerializer.SerializeToElement(Listen(node));
         // The gateway on the namespace address checks that the node binds a non-loopback address beside its UDP port.
         config["gateway"] = JsonSerializer.SerializeToElement($"{Net.Address(node)}:8080");
