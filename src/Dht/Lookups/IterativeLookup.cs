@@ -94,11 +94,11 @@ internal sealed partial class IterativeLookup
                     finished &= _done[p];
                 }
                 if (_wantProviders && _providers.Count >= _maxProviders) finished = true;
-                // A provider lookup about to end with nothing waits for its slow requests (each ends by
-                // RequestTimeout): on a lossy path the holders of the record are exactly the contacts whose
+                // A provider lookup short of its wanted count waits for its slow requests (each ends by
+                // RequestTimeout): on a lossy path the holders of a record are exactly the contacts whose
                 // request or reply was lost and retransmitted, and leaving them out cost most lookups in a
-                // small swarm at 20 % loss. A lookup that found something, or a FIND_NODE, ends as before.
-                if (finished && _wantProviders && _providers.Count == 0 && AnyWaiting()) finished = false;
+                // small swarm at 20 % loss. Only a dead or slow contact costs time; FIND_NODE ends as before.
+                if (finished && _wantProviders && _providers.Count < _maxProviders && AnyWaiting()) finished = false;
                 if (finished) break;
                 _wake = NewWake();
                 wake = _wake.Task;
