@@ -60,10 +60,10 @@ public sealed partial class DhtNode
         }
         else
         {
-            // One failure evicts: the replacement cache holds contacts that answered recently, so a live
-            // one takes the slot at once (Kademlia section 4.1 allows dropping stale contacts eagerly
-            // when replacements are available).
-            lock (_gate) _table.Remove(contact.Id);
+            // One failure evicts when the replacement cache holds a contact that answered recently (it takes
+            // the slot at once); with none waiting the contact stays until DhtOptions.MaxFailures in a row
+            // (Kademlia section 4.1), so a live peer on a lossy path is not lost for one late answer.
+            lock (_gate) _table.RecordFailure(contact.Id);
         }
     }
 
@@ -77,7 +77,7 @@ public sealed partial class DhtNode
         if (ok) RecordAnswer(contact);
         else
         {
-            lock (_gate) _table.Remove(contact.Id);
+            lock (_gate) _table.RecordFailure(contact.Id);
         }
         return ok;
     }

@@ -51,6 +51,15 @@ public sealed class DhtOptions
     /// <summary>Replacement-cache size per bucket (candidates that answered while the bucket was full).</summary>
     public int ReplacementCacheSize { get; init; } = 20;
 
+    /// <summary>
+    /// Unanswered requests in a row after which a contact leaves its bucket when no replacement is waiting for the
+    /// slot (Kademlia section 4.1: with an empty replacement cache, keep a stale contact rather than shrink the
+    /// table). With a replacement cached one failure evicts. On a lossy or busy path a live peer misses a deadline
+    /// now and then; evicting it at once emptied the tables of small swarms (four nodes at 20 % UDP loss kept one
+    /// or two contacts of three, and provider records reached too few of them).
+    /// </summary>
+    public int MaxFailures { get; init; } = 5;
+
     /// <summary>A full bucket pings its least-recently-seen entry only if it was silent this long.</summary>
     public TimeSpan EvictionPingAfter { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -94,6 +103,7 @@ public sealed class DhtOptions
         Require(RequestTimeout > TimeSpan.Zero, nameof(RequestTimeout));
         Require(MinSlowAfter > TimeSpan.Zero && MinSlowAfter <= RequestTimeout, nameof(MinSlowAfter));
         Require(ReplacementCacheSize >= 0, nameof(ReplacementCacheSize));
+        Require(MaxFailures is >= 1 and <= 1000, nameof(MaxFailures));
         Require(MaxPerSubnetPerBucket is null or >= 1, nameof(MaxPerSubnetPerBucket));
         Require(ProviderTtl > TimeSpan.Zero, nameof(ProviderTtl));
         Require(RepublishInterval > TimeSpan.Zero && RepublishInterval < ProviderTtl, nameof(RepublishInterval));

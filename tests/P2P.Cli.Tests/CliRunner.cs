@@ -22,15 +22,27 @@ public static class CliRunner
     public static async Task<CliResult> RunAsync(string repo, params string[] args) =>
         await RunWithInputAsync(repo, null, args);
 
-    public static async Task<CliResult> RunWithInputAsync(string repo, byte[]? stdin, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(string repo, byte[]? stdin, params string[] args) =>
+        RunInNamespaceAsync(null, repo, stdin, args);
+
+    /// <summary>
+    /// Runs `p2p ARGS` inside the network namespace <paramref name="netns"/> (through `ip netns exec`), where the
+    /// daemon's loopback API lives, or in the test's own namespace when it is null.
+    /// </summary>
+    public static async Task<CliResult> RunInNamespaceAsync(string? netns, string repo, byte[]? stdin, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (netns is not null)
+        {
+            foreach (var a in new[] { "netns", "exec", netns, "dotnet" })
+                psi.ArgumentList.Add(a);
+        }
         psi.ArgumentList.Add(DllPath);
         foreach (var a in args)
             psi.ArgumentList.Add(a);

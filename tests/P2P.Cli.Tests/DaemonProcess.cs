@@ -24,19 +24,31 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static Task<DaemonProcess> StartAsync(string repo, CancellationToken ct) => StartAsync(repo, [], ct);
+    /// <summary>
+    /// Starts `p2p daemon` on <paramref name="repo"/>, listening on <paramref name="listen"/> (loopback with an
+    /// OS-chosen port by default), inside the network namespace <paramref name="netns"/> when one is given
+    /// (through `ip netns exec`, which execs the daemon, so the process is the daemon itself).
+    /// </summary>
+    public static Task<DaemonProcess> StartAsync(string repo, CancellationToken ct, string? netns = null, string listen = "/ip4/127.0.0.1/udp/0") =>
+        StartAsync(repo, [], ct, netns, listen);
 
-    /// <summary>Starts with <paramref name="extraArgs"/> after the loopback listen/api options (e.g. --gateway).</summary>
-    public static async Task<DaemonProcess> StartAsync(string repo, IReadOnlyList<string> extraArgs, CancellationToken ct)
+    /// <summary>As above, with <paramref name="extraArgs"/> after the listen/api options (e.g. --gateway).</summary>
+    public static async Task<DaemonProcess> StartAsync(
+        string repo, IReadOnlyList<string> extraArgs, CancellationToken ct, string? netns = null, string listen = "/ip4/127.0.0.1/udp/0")
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (netns is not null)
+        {
+            foreach (var a in new[] { "netns", "exec", netns, "dotnet" })
+                psi.ArgumentList.Add(a);
+        }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "p2p.dll"));
-        foreach (var a in new[] { "daemon", "--listen", "/ip4/127.0.0.1/udp/0", "--api", "127.0.0.1:0" }.Concat(extraArgs))
+        foreach (var a in new[] { "daemon", "--listen", listen, "--api", "127.0.0.1:0" }.Concat(extraArgs))
             psi.ArgumentList.Add(a);
         psi.Environment["P2P_PATH"] = repo;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

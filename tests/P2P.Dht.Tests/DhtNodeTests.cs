@@ -63,9 +63,10 @@ public sealed class DhtNodeTests
     }
 
     [Fact]
-    public void FindClosestAsync_FailedContact_LeavesTable()
+    public void FindClosestAsync_FailedContact_LeavesTableAtMaxFailures()
     {
-        var swarm = SwarmFactory.Ideal(100, seed: 44);
+        // MaxFailures = 1: the lookup's timeout alone must evict, whether or not the bucket caches a replacement.
+        var swarm = SwarmFactory.Ideal(100, seed: 44, new DhtOptions { MaxFailures = 1 });
         var node = swarm.Node(0);
         var victim = node.Inspect((t, _) => t.Closest(Key.Zero, 1)[0]);
         swarm.Network.SetAlive(swarm.Network.IndexOf(victim.Id), false);

@@ -105,6 +105,48 @@ public sealed class RoutingTableTests
     }
 
     [Fact]
+    public void RecordFailure_NoReplacementWaiting_KeepsContactUntilMaxFailures()
+    {
+        var table = new RoutingTable(Self, new DhtOptions { K = 3, MaxFailures = 3 });
+        var (a, b) = (ContactFor(0, 1), ContactFor(0, 2));
+        table.TryAdd(a, 0);
+        table.TryAdd(b, 1);
+        Assert.False(table.RecordFailure(a.Id));
+        Assert.False(table.RecordFailure(a.Id));
+        // Failures do not count as sightings: a stays the least recently seen.
+        Assert.Equal([a, b], table.BucketContents(0));
+        Assert.True(table.RecordFailure(a.Id));
+        Assert.Equal([b], table.BucketContents(0));
+    }
+
+    [Fact]
+    public void RecordFailure_ReplacementWaiting_EvictsAtOnce()
+    {
+        var table = new RoutingTable(Self, new DhtOptions { K = 2, ReplacementCacheSize = 2, MaxFailures = 5 });
+        var (a, b, c) = (ContactFor(0, 1), ContactFor(0, 2), ContactFor(0, 3));
+        table.TryAdd(a, 0);
+        table.TryAdd(b, 1);
+        table.TryAdd(c, 2);
+        Assert.True(table.RecordFailure(a.Id));
+        Assert.Equal([b, c], table.BucketContents(0));
+        Assert.Empty(table.ReplacementContents(0));
+    }
+
+    [Fact]
+    public void RecordFailure_AnswerInBetween_RestartsTheCount()
+    {
+        var table = new RoutingTable(Self, new DhtOptions { K = 3, MaxFailures = 2 });
+        var a = ContactFor(0, 1);
+        table.TryAdd(a, 0);
+        Assert.False(table.RecordFailure(a.Id));
+        Assert.True(table.MarkSeen(a.Id, 5));
+        Assert.False(table.RecordFailure(a.Id));
+        Assert.True(table.Contains(a.Id));
+        Assert.True(table.RecordFailure(a.Id));
+        Assert.False(table.Contains(a.Id));
+    }
+
+    [Fact]
     public void TryAdd_Seen_MovesToMostRecentEnd()
     {
         var table = new RoutingTable(Self, new DhtOptions { K = 3 });

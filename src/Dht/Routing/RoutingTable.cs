@@ -14,6 +14,7 @@ public sealed class RoutingTable
     private readonly int _replacementCacheSize;
     private readonly int? _maxPerSubnet;
     private readonly long _evictionPingAfterTicks;
+    private readonly int _maxFailures;
 
     public RoutingTable(Key self, DhtOptions options)
     {
@@ -23,6 +24,7 @@ public sealed class RoutingTable
         _replacementCacheSize = options.ReplacementCacheSize;
         _maxPerSubnet = options.MaxPerSubnetPerBucket;
         _evictionPingAfterTicks = options.EvictionPingAfter.Ticks;
+        _maxFailures = options.MaxFailures;
     }
 
     /// <summary>The owner's id; it never appears in the table.</summary>
@@ -78,8 +80,37 @@ public sealed class RoutingTable
         if (index < 0) return false;
         var entry = bucket.Entries[index];
         bucket.Entries.RemoveAt(index);
-        bucket.Entries.Add(entry with { LastSeenTicks = nowTicks });
+        bucket.Entries.Add(entry with { LastSeenTicks = nowTicks, Failures = 0 });
         return true;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="id"/> left a request unanswered. It is removed at once when a replacement is
+    /// waiting for its slot, otherwise only after <see cref="DhtOptions.MaxFailures"/> failures in a row (an answer
+    /// resets the count). A cached replacement that failed is always dropped. True when the contact was removed.
+    /// </summary>
+    public bool RecordFailure(Key id)
+    {
+        var cpl = Key.CommonPrefixLength(Self, id);
+        if (cpl >= _buckets.Count) return false;
+        var bucket = _buckets[cpl];
+        var index = bucket.IndexOf(id);
+        if (index < 0 || HasReplacement(bucket, id)) return Remove(id);
+        var entry = bucket.Entries[index];
+        if (entry.Failures + 1 >= _maxFailures) return Remove(id);
+        // Same position: a failure is not a sighting, so the least-recently-seen order stays as it was.
+        bucket.Entries[index] = entry with { Failures = entry.Failures + 1 };
+        return false;
+    }
+
+    /// <summary>True when the bucket caches a contact (other than <paramref name="leaving"/>) that could take a slot.</summary>
+    private bool HasReplacement(Bucket bucket, Key leaving)
+    {
+        foreach (var candidate in bucket.Replacements)
+        {
+            if (candidate.Contact.Id != leaving && SubnetAllows(bucket, candidate.Contact)) return true;
+        }
+        return false;
     }
 
     /// <summary>
