@@ -13,9 +13,6 @@ internal static partial class Posix
     /// <summary>errno ENOSPC on Linux and macOS; .NET puts the raw errno in IOException.HResult on Unix.</summary>
     public const int ENOSPC = 28;
 
-    /// <summary>errno EINVAL: what Linux returns for a direct write the file system cannot do.</summary>
-    public const int EINVAL = 22;
-
     /// <summary>Windows ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL as HRESULTs.</summary>
     private const int WinDiskFull = unchecked((int)0x80070070);
     private const int WinHandleDiskFull = unchecked((int)0x80070027);
@@ -93,47 +90,6 @@ internal static partial class Posix
             if (added)
                 handle.DangerousRelease();
         }
-    }
-
-    /// <summary>As <see cref="StartWriteback(SafeFileHandle)"/>, for one range of the file.</summary>
-    public static void StartWriteback(SafeFileHandle handle, long offset, long length)
-    {
-        if (!OperatingSystem.IsLinux())
-            return;
-        var added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            _ = sync_file_range((int)handle.DangerousGetHandle(), offset, length, SyncFileRangeWrite);
-        }
-        finally
-        {
-            if (added)
-                handle.DangerousRelease();
-        }
-    }
-
-    /// <summary>
-    /// Opens an existing file write-only with O_DIRECT, so writes go from our (page-aligned) buffer to the device
-    /// without a copy into the page cache. .NET has no FileOptions for it. Null where there is no such flag or the
-    /// file system refuses it (tmpfs says EINVAL): callers then write through the page cache.
-    /// The flag's value differs by architecture; only the two we know are used.
-    /// </summary>
-    public static SafeFileHandle? OpenForDirectWrite(string path)
-    {
-        if (!OperatingSystem.IsLinux())
-            return null;
-        int direct = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture switch
-        {
-            System.Runtime.InteropServices.Architecture.X64 => 0x4000,
-            System.Runtime.InteropServices.Architecture.Arm64 => 0x10000,
-            _ => 0,
-        };
-        if (direct == 0)
-            return null;
-        const int WriteOnly = 1, CloseOnExec = 0x80000;
-        var fd = open(path, WriteOnly | CloseOnExec | direct);
-        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }
 
     private const uint SyncFileRangeWrite = 2;

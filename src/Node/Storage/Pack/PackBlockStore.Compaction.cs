@@ -22,8 +22,6 @@ public sealed partial class PackBlockStore
         lock (_writeLock)
         {
             ThrowIfDisposed();
-            Drain(); // the scans below read the files, and only published records are in the index
-            ThrowIfFaulted();
             var candidates = _segments.Values
                 .Where(s => s.GarbageBytes > 0 && s.GarbageBytes >= garbageThreshold * s.Length)
                 .OrderBy(static s => s.Id)
@@ -63,7 +61,7 @@ public sealed partial class PackBlockStore
             var bytes = GC.AllocateUninitializedArray<byte>(record.RecordSize);
             if (PackScanner.ReadFully(old.Handle, bytes, record.Offset) != bytes.Length)
                 throw new InvalidDataException($"segment {old.Path} ends inside the record at offset {record.Offset}");
-            var location = AppendRecord(bytes, record.KeyLength, record.DataLength);
+            var location = Append(bytes, record.KeyLength, record.DataLength, $"a compacted record of {old.Path}");
             written.Add(_active!);
             if (!record.Tombstone)
             {
@@ -73,8 +71,6 @@ public sealed partial class PackBlockStore
             copied += bytes.Length;
         }, out _);
         // Records past a damaged header cannot be read; whatever the index still places there is lost with the file.
-        Drain();
-        ThrowIfFaulted();
         foreach (var segment in written)
         {
             Posix.FsyncFile(segment.Handle, segment.Path);

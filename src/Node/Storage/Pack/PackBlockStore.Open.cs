@@ -53,12 +53,7 @@ public sealed partial class PackBlockStore
 
     private string SnapshotPath => Path.Join(RootDirectory, PackIndexFile.FileName);
 
-    /// <summary>
-    /// Writes out what is staged, fsyncs what was written (batch and always), cuts the zero padding of flushed
-    /// partial pages, saves the index snapshot, removes the dirty marker, closes the segments. A write failure
-    /// nobody was told about is not thrown from here: the store cuts back to its published records, which the
-    /// snapshot then describes.
-    /// </summary>
+    /// <summary>Fsyncs what was written (batch and always), saves the index snapshot, removes the dirty marker, closes the segments.</summary>
     public void Dispose()
     {
         lock (_writeLock)
@@ -66,24 +61,9 @@ public sealed partial class PackBlockStore
             if (_disposed)
                 return;
             _disposed = true;
-            Drain();
-            try
-            {
-                ThrowIfFaulted();
-            }
-            catch (IOException)
-            {
-                // Reported by the cut-back above; the blocks it lost were never in the index.
-            }
         }
-        StopWriters();
         try
         {
-            foreach (var (_, segment) in _segments)
-            {
-                if (RandomAccess.GetLength(segment.Handle) > segment.Length)
-                    RandomAccess.SetLength(segment.Handle, segment.Length);
-            }
             if (SyncPolicy != SyncPolicy.None)
                 FlushAll();
             if (_marked || _snapshotStale)
@@ -103,18 +83,11 @@ public sealed partial class PackBlockStore
         }
     }
 
-    /// <summary>
-    /// Test seam for a crash of the process: what was handed to the kernel stays (staged records are written
-    /// first, as a process that dies keeps what it wrote), but no snapshot, no padding cut, dirty marker left.
-    /// </summary>
+    /// <summary>Test seam for a crash: closes the segment handles without a snapshot, leaving the dirty marker.</summary>
     internal void AbandonForTests()
     {
         lock (_writeLock)
-        {
-            Drain();
             _disposed = true;
-        }
-        StopWriters();
         foreach (var (_, segment) in _segments)
             segment.Dispose();
     }
@@ -128,6 +101,7 @@ public sealed partial class PackBlockStore
             {
                 Posix.FsyncFile(segment.Handle, segment.Path);
                 segment.Unsynced = false;
+                segment.UnflushedBytes = 0;
             }
         }
         Posix.FsyncDirectory(RootDirectory);
@@ -197,16 +171,6 @@ public sealed partial class PackBlockStore
         return true;
     }
 
-    /// <summary>True when the bytes from <paramref name="end"/> to the end of the segment are less than a page of zeros.</summary>
-    private static bool IsPadding(PackSegment segment, long end)
-    {
-        var length = segment.Length - end;
-        if (length is <= 0 or >= PackStage.Alignment)
-            return false;
-        Span<byte> rest = stackalloc byte[(int)length];
-        return PackScanner.ReadFully(segment.Handle, rest, end) == rest.Length && !rest.ContainsAnyExcept((byte)0);
-    }
-
     /// <summary>
     /// Replays every segment in order, so the latest record of a key wins (a put after a delete, or a copy made
     /// by an interrupted compaction). A bad record ends the scan of its segment: in the last segment that is a
@@ -228,13 +192,6 @@ public sealed partial class PackBlockStore
             }, out var error);
             if (error is null)
                 continue;
-            if (IsPadding(segment, end))
-            {
-                // Zeros that filled a flushed record's last page, not yet cut when the process stopped.
-                RandomAccess.SetLength(segment.Handle, end);
-                segment.Length = end;
-                continue;
-            }
             if (id == ids[^1])
             {
                 _recoveryNotes.Add($"{segment.Path}: cut {segment.Length - end} bytes after offset {end} ({error})");

@@ -10,9 +10,8 @@ namespace P2P.Node.Storage.Pack;
 /// exchange write here at close to sequential disk speed. Each record is self-describing (<see cref="PackRecord"/>),
 /// so the in-memory index (multihash → segment, offset, length) can always be rebuilt by scanning; at clean
 /// close it is saved as a snapshot (<see cref="PackIndexFile"/>) and the next open just loads it.
-/// Writers are serialised by one lock and only copy their record into a staging buffer that writer threads put
-/// into the file (PackBlockStore.Staging); a record enters the index only once its write has completed, and
-/// until then it is read from the buffer. Reads of the file take no lock.
+/// Writers are serialised by one lock and each record is one positional write; a record enters the index only
+/// once its write has completed, so a reader never sees a partial block. Reads take no lock.
 /// Deletes append a tombstone; <see cref="Compact"/> rewrites the live records of segments that are mostly
 /// garbage and removes the old files. A <c>.dirty</c> marker, present from the first write of a session until
 /// <see cref="Dispose"/>, tells the next open that the snapshot cannot be trusted and a torn tail may exist.
@@ -24,6 +23,9 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
 
     /// <summary>Segments roll over at this size: large enough for few files, small enough that compacting one is quick.</summary>
     public const long DefaultSegmentSize = 1L << 30;
+
+    /// <summary>Under the batch policy, writeback is started after this many bytes, so Flush finds little left to write.</summary>
+    private const long WritebackChunk = 8L << 20;
 
     private readonly ConcurrentDictionary<Multihash, PackLocation> _index = new();
     private readonly ConcurrentDictionary<int, PackSegment> _segments = new();
@@ -58,26 +60,11 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
     /// <summary>What open had to repair: torn tails truncated, snapshot rejected. For logs; empty after a clean close.</summary>
     public IReadOnlyList<string> RecoveryNotes => _recoveryNotes;
 
-    public int Count => _index.Count + _pending.Count;
+    public int Count => _index.Count;
 
-    // A pending block enters the index before it leaves _pending, so looking in the index again after missing
-    // in both catches one that moved in between.
-    public bool Has(Cid cid) => Has(cid.Multihash);
+    public bool Has(Cid cid) => _index.ContainsKey(cid.Multihash);
 
-    public int GetSize(Cid cid) =>
-        _index.TryGetValue(cid.Multihash, out var location) || TryGetPending(cid.Multihash, out location) ? location.DataLength : -1;
-
-    private bool Has(Multihash key) => _index.ContainsKey(key) || _pending.ContainsKey(key) || _index.ContainsKey(key);
-
-    private bool TryGetPending(Multihash key, out PackLocation location)
-    {
-        if (_pending.TryGetValue(key, out var pending))
-        {
-            location = pending.Location;
-            return true;
-        }
-        return _index.TryGetValue(key, out location);
-    }
+    public int GetSize(Cid cid) => _index.TryGetValue(cid.Multihash, out var location) ? location.DataLength : -1;
 
     public byte[]? Get(Cid cid) => Get(cid.Multihash);
 
@@ -89,16 +76,7 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
         for (var attempt = 0; ; attempt++)
         {
             if (!_index.TryGetValue(multihash, out var location))
-            {
-                if (_pending.TryGetValue(multihash, out var pending))
-                {
-                    if (pending.Stage.TryCopy(pending.Use, pending.DataOffset, pending.Location.DataLength) is { } bytes)
-                        return bytes;
-                    continue; // written and its buffer reused meanwhile: the index has it now
-                }
-                if (!_index.TryGetValue(multihash, out location))
-                    return null;
-            }
+                return null;
             try
             {
                 if (_segments.TryGetValue(location.Segment, out var segment))
@@ -117,28 +95,29 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
         if (data.Length > MaxBlockSize)
             throw new ArgumentException($"block {cid} is {data.Length} bytes, more than the {MaxBlockSize} allowed", nameof(data));
         var key = cid.Multihash;
-        if (Has(key))
+        if (_index.ContainsKey(key))
             return;
-        lock (_writeLock)
+        // The record is assembled outside the lock so the copy overlaps other writers' writes.
+        var size = PackRecord.Size(key.Length, data.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
         {
-            ThrowIfDisposed();
-            ThrowIfFaulted();
-            if (Has(key))
-                return;
-            var size = PackRecord.Size(key.Length, data.Length);
-            var (stage, at) = Reserve(size);
-            var record = stage.Span.Slice(at, size);
-            PackRecord.WriteHeader(record, tombstone: false, key.Bytes, data.Length);
-            data.CopyTo(record[(PackRecord.HeaderSize + key.Length)..]);
-            var location = new PackLocation(stage.Segment.Id, stage.FileOffset + at, key.Length, data.Length);
-            _active!.LiveBytes += size;
-            stage.Entries.Add(new PackStagedEntry(key, location));
-            _pending[key] = new PendingBlock(stage, stage.Use, at + PackRecord.HeaderSize + key.Length, location);
-            ArmIdleFlush();
+            PackRecord.WriteHeader(buffer, tombstone: false, key.Bytes, data.Length);
+            data.CopyTo(buffer.AsSpan(PackRecord.HeaderSize + key.Length));
+            lock (_writeLock)
+            {
+                ThrowIfDisposed();
+                if (_index.ContainsKey(key))
+                    return;
+                var location = Append(buffer.AsSpan(0, size), key.Length, data.Length, cid.ToString());
+                _active!.LiveBytes += size;
+                _index[key] = location;
+            }
         }
-        WriteInline();
-        if (SyncPolicy == SyncPolicy.Always)
-            Flush();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public bool Delete(Cid cid) => Delete(cid.Multihash);
@@ -150,28 +129,18 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
         lock (_writeLock)
         {
             ThrowIfDisposed();
-            ThrowIfFaulted();
-            PackLocation location;
-            lock (_publishLock)
-            {
-                // Under the publish lock, so a stage being published cannot move the block to the index afterwards.
-                if (_pending.TryRemove(multihash, out var pending))
-                    location = pending.Location;
-                else if (!_index.TryRemove(multihash, out location))
-                    return false;
-            }
+            if (!_index.TryGetValue(multihash, out var location))
+                return false;
             PackRecord.WriteHeader(record, tombstone: true, multihash.Bytes, 0);
-            AppendRecord(record[..(PackRecord.HeaderSize + multihash.Length)], multihash.Length, 0);
+            Append(record[..(PackRecord.HeaderSize + multihash.Length)], multihash.Length, 0, multihash.ToString());
+            _index.TryRemove(multihash, out _);
             if (_segments.TryGetValue(location.Segment, out var segment))
                 segment.LiveBytes -= location.RecordSize;
+            return true;
         }
-        WriteInline();
-        if (SyncPolicy == SyncPolicy.Always)
-            Flush();
-        return true;
     }
 
-    public IEnumerable<Multihash> EnumerateMultihashes() => _index.Keys.Union(_pending.Keys);
+    public IEnumerable<Multihash> EnumerateMultihashes() => _index.Keys;
 
     /// <summary>Blocks held and the sum of their sizes (what `repo stat` reports), and the bytes the segment files take.</summary>
     public (long Blocks, long BlockBytes, long FileBytes) Stat()
@@ -179,39 +148,30 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
         long blockBytes = 0;
         foreach (var (_, location) in _index)
             blockBytes += location.DataLength;
-        foreach (var (_, pending) in _pending)
-            blockBytes += pending.Location.DataLength;
         long fileBytes = 0;
         lock (_writeLock)
         {
             foreach (var (_, segment) in _segments)
                 fileBytes += segment.Length;
         }
-        return (Count, blockBytes, fileBytes);
+        return (_index.Count, blockBytes, fileBytes);
     }
 
-    /// <summary>
-    /// Writes out every staged record and waits for it (all policies: on return the blocks survive the process);
-    /// under <see cref="SyncPolicy.Batch"/> and <see cref="SyncPolicy.Always"/> then fsyncs each segment written
-    /// since the last flush (one fsync per segment, not per block). Throws a write failure not yet reported.
-    /// </summary>
+    /// <summary>Under <see cref="SyncPolicy.Batch"/>, fsyncs each segment written since the last flush (one fsync per segment, not per block).</summary>
     public void Flush()
     {
+        if (SyncPolicy != SyncPolicy.Batch)
+            return;
         List<PackSegment> unsynced = [];
         bool directory;
         lock (_writeLock)
         {
-            if (_disposed)
-                return;
-            Drain();
-            ThrowIfFaulted();
-            if (SyncPolicy == SyncPolicy.None)
-                return;
             foreach (var (_, segment) in _segments)
             {
                 if (segment.Unsynced)
                 {
                     segment.Unsynced = false;
+                    segment.UnflushedBytes = 0;
                     unsynced.Add(segment);
                 }
             }
@@ -240,11 +200,44 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
     internal bool TryGetSegment(int id, out PackSegment segment) => _segments.TryGetValue(id, out segment!);
 
     /// <summary>Where a block's record lives (segment file, record offset); for tests that damage it on purpose.</summary>
-    internal (string Path, long Offset, long DataOffset)? Locate(Multihash multihash)
+    internal (string Path, long Offset, long DataOffset)? Locate(Multihash multihash) =>
+        _index.TryGetValue(multihash, out var l) && _segments.TryGetValue(l.Segment, out var s) ? (s.Path, l.Offset, l.DataOffset) : null;
+
+    /// <summary>
+    /// Appends one whole record to the active segment (rolling to a new one when it would overflow), with one
+    /// positional write, then applies the sync policy. On failure the segment is cut back so nothing partial
+    /// stays behind the append position. Returns where the record went. Caller holds <see cref="_writeLock"/>.
+    /// </summary>
+    private PackLocation Append(ReadOnlySpan<byte> record, int keyLength, int dataLength, string what)
     {
-        lock (_writeLock)
-            Drain();
-        return _index.TryGetValue(multihash, out var l) && _segments.TryGetValue(l.Segment, out var s) ? (s.Path, l.Offset, l.DataOffset) : null;
+        if (!_marked)
+            MarkDirty();
+        var segment = _active is { } current && (current.Length == 0 || current.Length + record.Length <= SegmentSize) ? current : Roll();
+        var offset = segment.Length;
+        try
+        {
+            RandomAccess.Write(segment.Handle, record, offset);
+            if (SyncPolicy == SyncPolicy.Always)
+                Posix.FsyncFile(segment.Handle, segment.Path);
+        }
+        catch (IOException e)
+        {
+            TryTruncate(segment, offset);
+            var why = Posix.IsDiskFull(e) ? "the disk is full" : e.Message;
+            throw new IOException($"cannot store {what} in {RootDirectory}: {why}", e);
+        }
+        segment.Length = offset + record.Length;
+        if (SyncPolicy == SyncPolicy.Batch)
+        {
+            segment.Unsynced = true;
+            segment.UnflushedBytes += record.Length;
+            if (segment.UnflushedBytes >= WritebackChunk)
+            {
+                segment.UnflushedBytes = 0;
+                Posix.StartWriteback(segment.Handle);
+            }
+        }
+        return new PackLocation(segment.Id, offset, keyLength, dataLength);
     }
 
     private static void TryTruncate(PackSegment segment, long length)

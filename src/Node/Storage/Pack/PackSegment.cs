@@ -34,28 +34,8 @@ internal sealed class PackSegment : IDisposable
     /// <summary>Written since the last fsync (batch policy).</summary>
     public bool Unsynced { get; set; }
 
-    /// <summary>
-    /// A second descriptor opened with <c>O_DIRECT</c> for the staged writes (see PackBlockStore.Staging), or null
-    /// where the platform or file system has none. Opened on first use by the writer thread that uses it.
-    /// </summary>
-    public SafeFileHandle? TryGetDirectHandle()
-    {
-        if (_directTried)
-            return _direct;
-        _directTried = true;
-        _direct = Posix.OpenForDirectWrite(Path);
-        return _direct;
-    }
-
-    /// <summary>Falls back to the page cache for good (the file system refused an aligned direct write).</summary>
-    public void DisableDirect()
-    {
-        _direct?.Dispose();
-        _direct = null;
-    }
-
-    private SafeFileHandle? _direct;
-    private bool _directTried;
+    /// <summary>Bytes written since writeback was last started (batch policy).</summary>
+    public long UnflushedBytes { get; set; }
 
     public long GarbageBytes => Length - LiveBytes;
 
@@ -70,9 +50,5 @@ internal sealed class PackSegment : IDisposable
         return digits.Length is >= 6 and <= 9 && int.TryParse(digits, System.Globalization.NumberStyles.None, null, out var id) && id > 0 ? id : -1;
     }
 
-    public void Dispose()
-    {
-        _direct?.Dispose();
-        Handle.Dispose();
-    }
+    public void Dispose() => Handle.Dispose();
 }
