@@ -46,11 +46,14 @@ public sealed class CrashSafetyTests : IDisposable
     public async Task Add_KilledMidWay_RepoVerifiesAndAddCompletesAfterwards()
     {
         await InitAsync();
-        var (file, _) = WriteFile("data.bin", 64, seed: 11);
-        var cid = await SwarmFixture.RunOkAsync(_repo, "add", "-Q", "--only-hash", file);
         var kills = 0;
+        var (file, cid) = ("", "");
         for (var i = 0; i < Attempts && kills == 0; i++)
         {
+            // A new file each attempt: an add that finished before the kill stored its blocks, so adding the same
+            // bytes again would write nothing and never be caught mid-way.
+            (file, _) = WriteFile($"data{i}.bin", 64, seed: 11 + i);
+            cid = await SwarmFixture.RunOkAsync(_repo, "add", "-Q", "--only-hash", file);
             var before = CrashSafetyProcess.PackBytes(_repo);
             if (await CrashSafetyProcess.KillWhenAsync(_repo, _ => CrashSafetyProcess.PackBytes(_repo) > before + (4 << 20), Ct, "add", "-Q", file))
             {

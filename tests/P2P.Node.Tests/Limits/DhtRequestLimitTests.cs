@@ -64,8 +64,9 @@ public sealed class DhtRequestLimitTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(await flooder.Network.PingAsync(victim.Dht.Self, ct));
 
-        // Exactly 10 of the flood's pings were answered (their pongs match no request of the flooder's DHT)...
-        Assert.Equal(10, flooder.Router.Drops.Get(MessageDropReason.UnsolicitedResponse));
+        // At most 10 of the flood's pings were answered (their pongs match no request of the flooder's DHT); the
+        // flooder's DHT may have spent a token or two of the same bucket on requests of its own...
+        Assert.InRange(flooder.Router.Drops.Get(MessageDropReason.UnsolicitedResponse), 7, 10);
         // ...and the other 90 were dropped and counted; the flooder's DHT may have sent a request or two of its own
         // (it checks a peer that pinged it), which its empty bucket also refused.
         Assert.InRange(victim.Transport.GetDropCount(DropReason.DhtRateLimited), 90, 93);
