@@ -29,8 +29,18 @@ public sealed class LossyNetworkTests
     [Theory]
     [InlineData(0)]
     [InlineData(5)]
-    [InlineData(20)]
-    public async Task Fetch_UnderUdpLoss_EveryCopyIsByteIdenticalAndProvidersAreFound(int lossPercent)
+    public Task Fetch_UnderUdpLoss_EveryCopyIsByteIdenticalAndProvidersAreFound(int lossPercent) => FetchUnderLossAsync(lossPercent);
+
+    /// <summary>
+    /// 20 % loss runs in the Long category (./scripts/test-long.sh) and in scripts/netns-bench.sh: under a loaded CI
+    /// run one provider record once reached no node that a fetcher asked in time (an announcement counts as done
+    /// when one node stores it; see docs/RELIABILITY.md), which a 20 % case in the fast suite turned into a flake.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Long")]
+    public Task Fetch_UnderTwentyPercentUdpLoss_EveryCopyIsByteIdenticalAndProvidersAreFound() => FetchUnderLossAsync(20);
+
+    private async Task FetchUnderLossAsync(int lossPercent)
     {
         if (!CanRun())
             return;
