@@ -25,7 +25,7 @@ internal sealed class Runner(SimSettings s)
             Nodes = s.Nodes, Seed = s.Seed, Dht = dht,
             Network = new SimNetworkOptions { Rtt = TimeSpan.FromMilliseconds(s.RttMs), LossRate = s.Loss },
             AdversaryFraction = s.Adversaries,
-            AdversaryMode = s.AdversaryMode == "garbage" ? AdversaryMode.Garbage : AdversaryMode.Collude,
+            AdversaryMode = s.AdversaryMode switch { "garbage" => AdversaryMode.Garbage, "phantoms" => AdversaryMode.Phantoms, _ => AdversaryMode.Collude },
         });
         if (s.Tables == "join") swarm.JoinAll();
         else swarm.BuildIdealTables();

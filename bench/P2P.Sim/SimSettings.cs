@@ -23,7 +23,7 @@ internal sealed class SimSettings
     public int? IpLimit { get; private set; }
 
     public const string Usage = """
-        usage: sim.sh [--nodes N] [--seed S] [--rtt MS] [--dead F] [--adversaries F] [--adversary-mode collude|garbage]
+        usage: sim.sh [--nodes N] [--seed S] [--rtt MS] [--dead F] [--adversaries F] [--adversary-mode collude|garbage|phantoms]
                       [--k K] [--alpha A] [--beta B] [--disjoint D] [--timeout MS] [--loss P]
                       [--lookups L] [--providers P] [--tables ideal|join] [--ip-limit M]
         example: ./scripts/sim.sh --nodes 10000 --seed 1 --rtt 50 --dead 0.1
@@ -75,7 +75,7 @@ internal sealed class SimSettings
             }
         }
         if (s.Tables is not ("ideal" or "join")) error = "--tables must be ideal or join";
-        else if (s.AdversaryMode is not ("collude" or "garbage")) error = "--adversary-mode must be collude or garbage";
+        else if (s.AdversaryMode is not ("collude" or "garbage" or "phantoms")) error = "--adversary-mode must be collude, garbage or phantoms";
         else if (s.Nodes < 2 || s.Dead is < 0 or >= 1 || s.Adversaries is < 0 or >= 1 || s.Loss is < 0 or >= 1)
             error = "need nodes >= 2 and fractions in [0, 1)";
         return error is null ? s : null;

@@ -5,7 +5,7 @@ namespace P2P.Dht.Simulation;
 
 /// <summary>
 /// The adversarial nodes of a simulation, acting together: each answers FIND_NODE and GET_PROVIDERS with
-/// colluders (or forgeries) instead of honest contacts, never returns a provider, and acknowledges
+/// colluders (or forgeries) instead of honest contacts, never returns a true provider (phantoms at most), and acknowledges
 /// ADD_PROVIDER without storing anything. They answer pings, so they stay in honest routing tables.
 /// </summary>
 public sealed class AdversaryCoalition
@@ -35,7 +35,23 @@ public sealed class AdversaryCoalition
     }
 
     /// <summary>The answer to "who is close to <paramref name="target"/>".</summary>
-    internal List<Contact> Answer(Key target) => Mode == AdversaryMode.Collude ? ClosestMembers(target) : Forge(target);
+    internal List<Contact> Answer(Key target) => Mode == AdversaryMode.Garbage ? Forge(target) : ClosestMembers(target);
+
+    /// <summary>The providers named for a key: none, or (phantoms) K forged ones.</summary>
+    internal List<Contact> Providers(Key target) => Mode == AdversaryMode.Phantoms ? Phantoms() : [];
+
+    /// <summary>K providers with well-formed identities (id = hash of identity) that no node runs.</summary>
+    private List<Contact> Phantoms()
+    {
+        var result = new List<Contact>(K);
+        for (var i = 0; i < K; i++)
+        {
+            var identity = new byte[36];
+            _random.NextBytes(identity);
+            result.Add(Contact.FromIdentity(identity, new IPEndPoint(new IPAddress([192, 0, 2, (byte)_random.Next(1, 255)]), 4001)));
+        }
+        return result;
+    }
 
     private List<Contact> ClosestMembers(Key target)
     {
@@ -68,7 +84,7 @@ public sealed class AdversaryCoalition
         public IReadOnlyList<Contact> HandleFindNode(Contact sender, Key target) => coalition.Answer(target);
 
         public ProvidersReply HandleGetProviders(Contact sender, ReadOnlyMemory<byte> multihash) =>
-            new([], coalition.Answer(Key.Hash(multihash.Span)));
+            new(coalition.Providers(Key.Hash(multihash.Span)), coalition.Answer(Key.Hash(multihash.Span)));
 
         public bool HandleAddProvider(Contact sender, ReadOnlyMemory<byte> multihash) => true;
     }

@@ -8,4 +8,7 @@ public enum AdversaryMode
 
     /// <summary>Return forged contacts with ids right next to the target that route nowhere; drop records.</summary>
     Garbage,
+
+    /// <summary>As <see cref="Collude"/>, and answer GET_PROVIDERS with K well-formed providers that no node runs.</summary>
+    Phantoms,
 }
