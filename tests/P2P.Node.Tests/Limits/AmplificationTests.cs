@@ -1,28 +1,13 @@
 using System.Net;
 using P2P.Node.Security;
+using P2P.Node.Tests.Transport;
 using P2P.Node.Transport;
 using Xunit.Abstractions;
 
 namespace P2P.Node.Tests.Limits;
 
-public sealed class AmplificationTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class AmplificationTests(ITestOutputHelper output) : TransportTestBase(TimeSpan.FromSeconds(60))
 {
-    private readonly List<LiteNetTransport> _transports = [];
-    private readonly List<NodeIdentity> _identities = [];
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    private LiteNetTransport Create(TransportOptions? options = null)
-    {
-        var identity = NodeIdentity.Generate();
-        var transport = new LiteNetTransport(identity, options);
-        transport.Start(new IPEndPoint(IPAddress.Loopback, 0));
-        _identities.Add(identity);
-        _transports.Add(transport);
-        return transport;
-    }
-
     /// <summary>The budget docs/TRANSPORT.md states: QUIC's rule (RFC 9000 section 8.1), three times what was received.</summary>
     private const double Budget = 3.0;
 
@@ -72,16 +57,5 @@ public sealed class AmplificationTests(ITestOutputHelper output) : IAsyncLifetim
         output.WriteLine($"spoofed source: server received {received} B, sent {sent} B in {relay.PacketsToClient} packets ({(double)sent / received:0.00}x)");
 
         Assert.InRange(sent, 1, Budget * received);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var transport in _transports)
-            await transport.DisposeAsync();
-        foreach (var identity in _identities)
-            identity.Dispose();
-        _timeout.Dispose();
     }
 }

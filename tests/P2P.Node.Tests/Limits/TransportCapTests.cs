@@ -1,31 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Security;
+using P2P.Node.Tests.Transport;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Tests.Limits;
 
 /// <summary>The transport's admission caps: peers, half-open handshakes; each refusal counted by reason.</summary>
-public sealed class TransportCapTests : IAsyncLifetime
+public sealed class TransportCapTests() : TransportTestBase(TimeSpan.FromSeconds(60))
 {
-    private static readonly IPEndPoint AnyLoopback = new(IPAddress.Loopback, 0);
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(20);
-
-    private readonly List<LiteNetTransport> _transports = [];
-    private readonly List<NodeIdentity> _identities = [];
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    private LiteNetTransport Create(TransportOptions? options = null, TimeProvider? time = null)
-    {
-        var identity = NodeIdentity.Generate();
-        var transport = new LiteNetTransport(identity, options, time);
-        transport.Start(AnyLoopback);
-        _identities.Add(identity);
-        _transports.Add(transport);
-        return transport;
-    }
 
     [Fact]
     public async Task ConnectAsync_MaxPeersPlusKAttemptsAdmitExactlyMaxPeers()
@@ -84,16 +68,5 @@ public sealed class TransportCapTests : IAsyncLifetime
         Assert.True(admitted.Succeeded, admitted.Error);
         Assert.Equal(honest.LocalPeerId, (await accepted.Task.WaitAsync(Ct)).PeerId);
         Assert.Single(server.Peers);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var transport in _transports)
-            await transport.DisposeAsync();
-        foreach (var identity in _identities)
-            identity.Dispose();
-        _timeout.Dispose();
     }
 }

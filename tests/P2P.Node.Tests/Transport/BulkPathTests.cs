@@ -5,34 +5,8 @@ using P2P.Node.Transport;
 
 namespace P2P.Node.Tests.Transport;
 
-public sealed class BulkPathTests : IAsyncLifetime
+public sealed class BulkPathTests() : TransportTestBase(TimeSpan.FromSeconds(20))
 {
-    private readonly List<LiteNetTransport> _transports = [];
-    private readonly List<NodeIdentity> _identities = [];
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(20));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var transport in _transports)
-            await transport.DisposeAsync();
-        foreach (var identity in _identities)
-            identity.Dispose();
-        _timeout.Dispose();
-    }
-
-    private LiteNetTransport Create(TransportOptions? options = null)
-    {
-        var identity = NodeIdentity.Generate();
-        var transport = new LiteNetTransport(identity, options);
-        transport.Start(new IPEndPoint(IPAddress.Loopback, 0));
-        _identities.Add(identity);
-        _transports.Add(transport);
-        return transport;
-    }
 
     private async Task<(LiteNetTransport A, LiteNetTransport B, SecurePeer AtoB, SecurePeer BtoA)> ConnectedPair(TransportOptions? options = null)
     {

@@ -6,25 +6,8 @@ using P2P.Node.Transport;
 
 namespace P2P.Node.Tests.Transport;
 
-public sealed class LiteNetTransportTests : IAsyncLifetime
+public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSeconds(20))
 {
-    private static readonly IPEndPoint AnyLoopback = new(IPAddress.Loopback, 0);
-
-    private readonly List<LiteNetTransport> _transports = [];
-    private readonly List<NodeIdentity> _identities = [];
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(20));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    private LiteNetTransport Create(TransportOptions? options = null)
-    {
-        var identity = NodeIdentity.Generate();
-        var transport = new LiteNetTransport(identity, options);
-        transport.Start(AnyLoopback);
-        _identities.Add(identity);
-        _transports.Add(transport);
-        return transport;
-    }
 
     private async Task<(LiteNetTransport A, LiteNetTransport B, SecurePeer AtoB, SecurePeer BtoA)> ConnectedPair(TransportOptions? a = null, TransportOptions? b = null)
     {
@@ -208,16 +191,5 @@ public sealed class LiteNetTransportTests : IAsyncLifetime
         Assert.Equal(a.LocalPeerId, peer.PeerId);
         Assert.False(peer.IsConnected);
         Assert.False(await a.SendAsync(atob, "x"u8.ToArray(), 0, Ct));
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var transport in _transports)
-            await transport.DisposeAsync();
-        foreach (var identity in _identities)
-            identity.Dispose();
-        _timeout.Dispose();
     }
 }

@@ -1,0 +1,39 @@
+using System.Net;
+using P2P.Node.Security;
+using P2P.Node.Transport;
+
+namespace P2P.Node.Tests.Transport;
+
+/// <summary>
+/// Real LiteNetLib transports on 127.0.0.1 for one test: each made by <see cref="Create"/> with a fresh identity,
+/// all disposed (with their identities) when the test ends, and one deadline for the whole test.
+/// </summary>
+public abstract class TransportTestBase(TimeSpan deadline) : IAsyncLifetime
+{
+    private readonly List<LiteNetTransport> _transports = [];
+    private readonly List<NodeIdentity> _identities = [];
+    private readonly CancellationTokenSource _timeout = new(deadline);
+
+    protected CancellationToken Ct => _timeout.Token;
+
+    protected LiteNetTransport Create(TransportOptions? options = null, TimeProvider? time = null)
+    {
+        var identity = NodeIdentity.Generate();
+        var transport = new LiteNetTransport(identity, options, time);
+        transport.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        _identities.Add(identity);
+        _transports.Add(transport);
+        return transport;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var transport in _transports)
+            await transport.DisposeAsync();
+        foreach (var identity in _identities)
+            identity.Dispose();
+        _timeout.Dispose();
+    }
+}
