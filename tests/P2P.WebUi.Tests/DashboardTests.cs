@@ -63,6 +63,9 @@ public sealed class DashboardTests : IDisposable
 
         using var driver = BrowserSession.Start(_dir.Combine("chromium-profile"));
         var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(60));
+        // The dashboard re-renders its tables on every refresh, so an element found a moment ago may be gone
+        // by the time its text is read; the wait then tries again on the fresh page.
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
         try
         {
             driver.Navigate().GoToUrl($"http://127.0.0.1:{apiPort}/webui");
