@@ -64,6 +64,7 @@ public sealed partial class DhtNode
             // the slot at once); with none waiting the contact stays until DhtOptions.MaxFailures in a row
             // (Kademlia section 4.1), so a live peer on a lossy path is not lost for one late answer.
             lock (_gate) _table.RecordFailure(contact.Id);
+            TableChanged.Pulse();
         }
     }
 
@@ -78,6 +79,7 @@ public sealed partial class DhtNode
         else
         {
             lock (_gate) _table.RecordFailure(contact.Id);
+            TableChanged.Pulse();
         }
         return ok;
     }
@@ -90,9 +92,10 @@ public sealed partial class DhtNode
         {
             var result = _table.TryAdd(contact, NowTicks);
             toPing = result.PingOldest;
-            if (toPing is null || !_pendingPings.Add(toPing.Id)) return;
+            if (toPing is not null && !_pendingPings.Add(toPing.Id)) toPing = null;
         }
-        _ = VerifyAsync(toPing);
+        TableChanged.Pulse();
+        if (toPing is not null) _ = VerifyAsync(toPing);
     }
 
     private void NoteInbound(Contact sender)

@@ -49,6 +49,9 @@ public sealed partial class DhtNode : IDhtRequestHandler, ILookupHost, IDisposab
 
     public IDhtNetwork Network { get; }
 
+    /// <summary>Pulsed after a contact enters, moves or fails in the routing table.</summary>
+    public ChangeSignal TableChanged { get; } = new();
+
     /// <summary>Contacts in the routing table.</summary>
     public int TableCount
     {
@@ -78,6 +81,7 @@ public sealed partial class DhtNode : IDhtRequestHandler, ILookupHost, IDisposab
             foreach (var contact in contacts)
                 if (_table.TryAdd(contact, now).Outcome == AddOutcome.Added) added++;
         }
+        TableChanged.Pulse();
         return added;
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using P2P.Dht;
 using Microsoft.Extensions.Logging;
 using P2P.Node.Content;
 using P2P.Node.Storage;
@@ -53,6 +54,9 @@ public sealed class Reprovider : IAsyncDisposable
     /// <summary>Announcements completed since start.</summary>
     public long Announced => Interlocked.Read(ref _announced);
 
+    /// <summary>Pulsed after each completed announcement.</summary>
+    public ChangeSignal AnnouncedChanged { get; } = new();
+
     /// <summary>Announces <paramref name="multihash"/> now and waits for it (the root of an add).</summary>
     public async Task<int> AnnounceNowAsync(Multihash multihash, CancellationToken ct)
     {
@@ -68,6 +72,7 @@ public sealed class Reprovider : IAsyncDisposable
             _unannounced.TryRemove(key, out _);
         else if (_unannounced.Count < MaxUnannounced || _unannounced.ContainsKey(key))
             _unannounced.AddOrUpdate(key, 1, static (_, attempts) => attempts + 1);
+        AnnouncedChanged.Pulse();
     }
 
     private void QueueRetries()

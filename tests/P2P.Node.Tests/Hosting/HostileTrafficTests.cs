@@ -1,3 +1,4 @@
+using P2P.Dht;
 using System.Net.Sockets;
 using P2P.Node.Hosting;
 using P2P.Node.Transport;
@@ -71,7 +72,8 @@ public sealed class HostileTrafficTests
         Assert.Equal(3, victim.Transport.GetDropCount(DropReason.Replayed));
         Assert.Equal(1, WarningsAbout(swarm, "Replayed"));
         // The one genuine copy was answered with a Pong for id 8, which matched no request of the attacker's.
-        await NodeHostSwarmTests.WaitUntil(() => attacker.Router.Drops.Get(MessageDropReason.UnsolicitedResponse) == 1, timeout.Token);
+        await NodeHostSwarmTests.WaitUntil(() => attacker.Router.Drops.Get(MessageDropReason.UnsolicitedResponse) == 1,
+            [attacker.Router.Drops.Changed], timeout.Token);
         await AssertStillAnswers(victim, swarm, timeout.Token);
     }
 

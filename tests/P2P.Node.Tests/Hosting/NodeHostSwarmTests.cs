@@ -1,3 +1,4 @@
+using P2P.Dht;
 using P2P.Node.Content;
 using P2P.Node.Hosting;
 using P2P.Node.Security;
@@ -19,7 +20,7 @@ public sealed class NodeHostSwarmTests
         // a refresh round lets each node ask the others directly.
         foreach (var node in swarm.Nodes)
             await node.Dht.RunMaintenanceAsync(timeout.Token);
-        await WaitUntil(() => swarm.Nodes.All(n => n.Dht.TableCount == 19), timeout.Token,
+        await WaitUntil(() => swarm.Nodes.All(n => n.Dht.TableCount == 19), TablesOf(swarm.Nodes), timeout.Token,
             () => string.Join(",", swarm.Nodes.Select(n => n.Dht.TableCount)));
         foreach (var node in swarm.Nodes)
         {
@@ -71,20 +72,33 @@ public sealed class NodeHostSwarmTests
         // Peers that knew the old port move the entry to the new one once the node proves itself there.
         var newPort = again.Transport.LocalEndPoint.Port;
         await WaitUntil(() => swarm.Nodes.Take(5).Count(n => n.Table().SelectMany(b => b.Contacts)
-            .Any(c => c.Id == again.Dht.Self.Id && c.EndPoint.Port == newPort)) >= 4, timeout.Token);
+            .Any(c => c.Id == again.Dht.Self.Id && c.EndPoint.Port == newPort)) >= 4, TablesOf(swarm.Nodes.Take(5)), timeout.Token);
         var seen = await swarm.Nodes[1].FindPeerAsync(oldPeerId, timeout.Token);
         Assert.NotNull(seen);
         Assert.Equal(again.Transport.LocalEndPoint.Port, seen!.EndPoint.Port);
     }
 
-    internal static async Task WaitUntil(Func<bool> condition, CancellationToken ct, Func<string>? describe = null)
+    private static ChangeSignal[] TablesOf(IEnumerable<NodeHost> nodes) => nodes.Select(n => n.Dht.TableChanged).ToArray();
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, re-checking it each time one of <paramref name="signals"/>
+    /// is pulsed (the state it reads changes on network threads); fails with <paramref name="describe"/> at the deadline.
+    /// </summary>
+    internal static async Task WaitUntil(Func<bool> condition, IReadOnlyList<ChangeSignal> signals, CancellationToken ct,
+        Func<string>? describe = null)
     {
-        while (!condition())
+        while (true)
         {
-            if (ct.IsCancellationRequested)
+            var changed = Task.WhenAny(signals.Select(s => s.Next()));
+            if (condition()) return;
+            try
+            {
+                await changed.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
                 Assert.Fail($"condition not met before the deadline: {describe?.Invoke()}");
-            // A bounded poll: the state being waited for changes on network threads with no event to await.
-            await Task.Delay(20, CancellationToken.None);
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+using P2P.Dht;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Content;
@@ -25,7 +26,7 @@ public sealed class ReproviderTests
 
         // The first round is due at once.
         time.Advance(TimeSpan.Zero);
-        await NodeHostSwarmTests.WaitUntil(() => reprovider.Announced >= 2, timeout.Token, () => $"{reprovider.Announced} announced");
+        await NodeHostSwarmTests.WaitUntil(() => reprovider.Announced >= 2, [reprovider.AnnouncedChanged], timeout.Token, () => $"{reprovider.Announced} announced");
         foreach (var cid in new[] { first, second })
             Assert.Contains(await finder.FindProvidersAsync(cid, 1, timeout.Token), c => c.Id == provider.Dht.Self.Id);
 
@@ -34,7 +35,7 @@ public sealed class ReproviderTests
         time.Advance(interval - TimeSpan.FromSeconds(1));
         Assert.Equal(2, reprovider.Announced);
         time.Advance(TimeSpan.FromSeconds(1));
-        await NodeHostSwarmTests.WaitUntil(() => reprovider.Announced >= 5, timeout.Token, () => $"{reprovider.Announced} announced");
+        await NodeHostSwarmTests.WaitUntil(() => reprovider.Announced >= 5, [reprovider.AnnouncedChanged], timeout.Token, () => $"{reprovider.Announced} announced");
         Assert.Contains(await finder.FindProvidersAsync(third, 1, timeout.Token), c => c.Id == provider.Dht.Self.Id);
     }
 
