@@ -17,6 +17,8 @@ internal sealed class Report
     public List<double> ProviderMs { get; } = [];
     public int ProviderHits { get; set; }
     public int ProviderLookups { get; set; }
+    public int ProviderKeysOfDead { get; set; }
+    public int DeadProvidersReturned { get; set; }
     public int Killed { get; set; }
     public long TableEntries { get; set; }
     public long BackgroundRequests { get; set; }
@@ -39,7 +41,7 @@ internal sealed class Report
     {
         var log2 = (int)Math.Ceiling(Math.Log2(s.Nodes));
         var b = new StringBuilder();
-        b.AppendLine(Invariant($"N = {s.Nodes}, seed {s.Seed}, RTT {s.RttMs} ms, dead {s.Dead:P0} ({Killed} killed), adversaries {s.Adversaries:P0} ({s.AdversaryMode}), k = {s.K}, α = {s.Alpha}, β = {s.Beta}, disjoint paths {s.Disjoint}, timeout {s.TimeoutMs} ms, loss {s.Loss:P1}, tables {s.Tables}{(s.IpLimit is { } l ? $", ip limit {l}/bucket" : "")}"));
+        b.AppendLine(Invariant($"N = {s.Nodes}, seed {s.Seed}, RTT {s.RttMs} ms, dead {s.Dead:P0} ({Killed} killed), adversaries {s.Adversaries:P0} ({s.AdversaryMode}), k = {s.K}, α = {s.Alpha}, β = {s.Beta}, disjoint paths {s.Disjoint}, timeout {s.TimeoutMs} ms, loss {s.Loss:P1}, tables {s.Tables}{(s.IpLimit is { } l ? $", ip limit {l}/bucket" : "")}, provider checks {(s.VerifyProviders ? "on" : "off")}"));
         b.AppendLine();
         b.AppendLine("| metric | value |");
         b.AppendLine("| --- | --- |");
@@ -50,7 +52,9 @@ internal sealed class Report
         Row(b, $"rounds p50 / p95 / max (⌈log2 N⌉ = {log2})", $"{P(Rounds, 50)} / {P(Rounds, 95)} / {Rounds.DefaultIfEmpty().Max()}");
         Row(b, "latency p50 / p95 / p99 (ms)", $"{P(LatencyMs, 50):F0} / {P(LatencyMs, 95):F0} / {P(LatencyMs, 99):F0}");
         Row(b, "messages per lookup (mean / p95)", $"{Requests.DefaultIfEmpty().Average():F1} / {P(Requests, 95)}");
-        Row(b, "provider lookups found the provider", $"{ProviderHits}/{ProviderLookups} = {ProviderHits / (double)Math.Max(1, ProviderLookups):P1}");
+        Row(b, "provider lookups found the (live) provider", $"{ProviderHits}/{ProviderLookups} = {ProviderHits / (double)Math.Max(1, ProviderLookups):P1}");
+        if (ProviderKeysOfDead > 0)
+            Row(b, "keys whose provider was killed: lookups that returned it anyway", $"{DeadProvidersReturned}/{ProviderKeysOfDead}");
         Row(b, "provider lookup latency p50 / p95 (ms)", $"{P(ProviderMs, 50):F0} / {P(ProviderMs, 95):F0}");
         Row(b, "publish to k closest p50 / p95 (ms, before kill)", $"{P(PublishMs, 50):F0} / {P(PublishMs, 95):F0}");
         Row(b, "records stored per publish (mean)", $"{PublishStored.DefaultIfEmpty().Average():F1}");

@@ -19,6 +19,7 @@ internal sealed class Runner(SimSettings s)
         {
             K = s.K, Alpha = s.Alpha, Beta = s.Beta, DisjointPaths = s.Disjoint,
             RequestTimeout = TimeSpan.FromMilliseconds(s.TimeoutMs), MaxPerSubnetPerBucket = s.IpLimit,
+            VerifyProviders = s.VerifyProviders,
         }.Validate();
         var swarm = new SimSwarm(new SimSwarmOptions
         {
@@ -34,15 +35,16 @@ internal sealed class Runner(SimSettings s)
         var report = new Report { BuildSeconds = buildSeconds };
         for (var i = 0; i < swarm.Count; i++) report.TableEntries += swarm.Node(i).TableCount;
 
-        var published = new List<(byte[] Multihash, Key Provider)>();
+        var published = new List<(byte[] Multihash, int Provider)>();
         for (var i = 0; i < s.Providers; i++)
         {
-            var publisher = swarm.Node(swarm.RandomLiveHonest(random));
+            var publisherIndex = swarm.RandomLiveHonest(random);
+            var publisher = swarm.Node(publisherIndex);
             var multihash = RandomMultihash(random);
             var result = swarm.Clock.Run(() => publisher.ProvideAsync(multihash, CancellationToken.None));
             report.PublishMs.Add(result.Elapsed.TotalMilliseconds);
             report.PublishStored.Add(result.Stored);
-            published.Add((multihash, publisher.Self.Id));
+            published.Add((multihash, publisherIndex));
         }
 
         report.Killed = swarm.Kill(s.Dead);
@@ -72,10 +74,18 @@ internal sealed class Runner(SimSettings s)
             var (multihash, provider) = published[i];
             var node = swarm.Node(queriers[i]);
             var result = swarm.Clock.Run(() => node.FindProvidersAsync(multihash, 1, CancellationToken.None));
-            if (result.Providers.Any(p => p.Id == provider)) report.ProviderHits++;
+            var found = result.Providers.Any(p => p.Id == swarm.Node(provider).Self.Id);
+            // A killed provider cannot serve: finding its record is no success, and a lookup that checks
+            // providers rightly leaves it out. Only lookups of live providers count.
+            if (swarm.IsAlive(provider))
+            {
+                report.ProviderLookups++;
+                if (found) report.ProviderHits++;
+            }
+            else if (found) report.DeadProvidersReturned++;
             report.ProviderMs.Add(result.Elapsed.TotalMilliseconds);
         }
-        report.ProviderLookups = published.Count;
+        report.ProviderKeysOfDead = published.Count - report.ProviderLookups;
         report.BackgroundRequests = swarm.Network.Requests - requestsBefore - report.Requests.Sum();
         report.WallSeconds = wall.Elapsed.TotalSeconds;
         report.Events = swarm.Clock.EventsRun;

@@ -21,11 +21,13 @@ internal sealed class SimSettings
     public int Providers { get; private set; } = 200;
     public string Tables { get; private set; } = "ideal";
     public int? IpLimit { get; private set; }
+    public bool VerifyProviders { get; private set; } = true;
 
     public const string Usage = """
         usage: sim.sh [--nodes N] [--seed S] [--rtt MS] [--dead F] [--adversaries F] [--adversary-mode collude|garbage|phantoms]
                       [--k K] [--alpha A] [--beta B] [--disjoint D] [--timeout MS] [--loss P]
                       [--lookups L] [--providers P] [--tables ideal|join] [--ip-limit M]
+                      [--verify-providers on|off]
         example: ./scripts/sim.sh --nodes 10000 --seed 1 --rtt 50 --dead 0.1
         """;
 
@@ -63,6 +65,7 @@ internal sealed class SimSettings
                     case "--providers": s.Providers = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--tables": s.Tables = value; break;
                     case "--ip-limit": s.IpLimit = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--verify-providers" when value is "on" or "off": s.VerifyProviders = value == "on"; break;
                     default:
                         error = $"unknown option {name}";
                         return null;

@@ -106,7 +106,7 @@ public sealed partial class DhtNode : IDhtRequestHandler, ILookupHost, IDisposab
         lock (_gate) local = _store.Get(key, NowTicks, maxProviders);
         if (local.Count >= maxProviders)
             return Task.FromResult(new LookupResult(key, [], local, 0, 0, 0, TimeSpan.Zero));
-        return IterativeLookup.GetProvidersAsync(this, multihash, maxProviders, SeedsFor(key), ct);
+        return IterativeLookup.GetProvidersAsync(this, multihash, maxProviders, SeedsFor(key), local, ct);
     }
 
     /// <summary>

@@ -32,6 +32,17 @@ public sealed class DhtOptions
     /// </summary>
     public bool VerifyContactIds { get; init; } = true;
 
+    /// <summary>
+    /// A provider named by another node counts towards a lookup's result only once it answers a ping. Anyone can
+    /// name providers that nobody runs (phantoms: well-formed identities at dead addresses), and a lookup that stops
+    /// at the first providers it hears of would end on them. A responder whose provider fails the check gets no more
+    /// checks in that lookup, so a liar costs one ping per lookup and cannot aim many at an address of its choosing.
+    /// </summary>
+    public bool VerifyProviders { get; init; } = true;
+
+    /// <summary>Most provider checks (pings) one lookup sends, retransmissions not counted.</summary>
+    public int MaxProviderChecks { get; init; } = 60;
+
     /// <summary>Hard per-request timeout: after it the contact counts as failed.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -111,6 +122,7 @@ public sealed class DhtOptions
         Require(MaintenanceInterval > TimeSpan.Zero, nameof(MaintenanceInterval));
         Require(MaxProvidersPerKey >= 1 && MaxRecordsPerPeer >= 1 && MaxRecords >= 1, nameof(MaxRecords));
         Require(MaxMultihashLength is >= 2 and <= 1024, nameof(MaxMultihashLength));
+        Require(MaxProviderChecks is >= 1 and <= 4096, nameof(MaxProviderChecks));
         return this;
 
         static void Require(bool ok, string name)

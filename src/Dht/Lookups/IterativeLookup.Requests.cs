@@ -62,12 +62,7 @@ internal sealed partial class IterativeLookup
         from.State = CandidateState.Answered;
         var limit = Math.Min(closer.Count, _options.K);
         for (var i = 0; i < limit; i++) Offer(closer[i], from.Path);
-        if (providers is null) return;
-        var providerLimit = Math.Min(providers.Count, _options.K);
-        for (var i = 0; i < providerLimit && _providers.Count < _maxProviders; i++)
-        {
-            if (_providerIds.Add(providers[i].Id)) _providers.Add(providers[i]);
-        }
+        if (providers is not null) Claim(from, providers);
     }
 
     /// <summary>Adds a contact to a path unless seen before (by any path) or it is the local node. Caller holds _gate.</summary>

@@ -65,53 +65,75 @@ internal sealed partial class IterativeLookup
     public static Task<LookupResult> FindNodeAsync(ILookupHost host, Key target, IReadOnlyList<Contact> seeds, CancellationToken ct) =>
         new IterativeLookup(host, target, default, wantProviders: false, 0).RunAsync(seeds, ct);
 
-    /// <summary>GET_PROVIDERS lookup; stops early once <paramref name="maxProviders"/> distinct providers are found.</summary>
+    /// <summary>
+    /// GET_PROVIDERS lookup; stops early once <paramref name="maxProviders"/> distinct providers are found.
+    /// <paramref name="known"/> are providers the node already trusts (its own records), counted from the start.
+    /// </summary>
     public static Task<LookupResult> GetProvidersAsync(
-        ILookupHost host, ReadOnlyMemory<byte> multihash, int maxProviders, IReadOnlyList<Contact> seeds, CancellationToken ct) =>
-        new IterativeLookup(host, Key.Hash(multihash.Span), multihash, wantProviders: true, maxProviders).RunAsync(seeds, ct);
+        ILookupHost host, ReadOnlyMemory<byte> multihash, int maxProviders, IReadOnlyList<Contact> seeds,
+        IReadOnlyList<Contact> known, CancellationToken ct)
+    {
+        var lookup = new IterativeLookup(host, Key.Hash(multihash.Span), multihash, wantProviders: true, maxProviders);
+        foreach (var provider in known) lookup.Accept(provider);
+        return lookup.RunAsync(seeds, ct);
+    }
 
     private async Task<LookupResult> RunAsync(IReadOnlyList<Contact> seeds, CancellationToken ct)
     {
         var time = _host.Time;
         var started = time.GetTimestamp();
         var launch = new List<Candidate>();
+        var checks = new List<(ProviderSource Source, Contact Provider)>();
         lock (_gate)
         {
             for (var i = 0; i < seeds.Count; i++)
                 Offer(seeds[i], i % _paths.Length);
         }
-        while (true)
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            Task wake;
-            lock (_gate)
+            while (true)
             {
-                launch.Clear();
-                var finished = true;
-                for (var p = 0; p < _paths.Length; p++)
+                ct.ThrowIfCancellationRequested();
+                Task wake;
+                lock (_gate)
                 {
-                    if (!_done[p]) Advance(p, launch);
-                    finished &= _done[p];
+                    launch.Clear();
+                    checks.Clear();
+                    var finished = true;
+                    for (var p = 0; p < _paths.Length; p++)
+                    {
+                        if (!_done[p]) Advance(p, launch);
+                        finished &= _done[p];
+                    }
+                    if (_wantProviders) PickChecks(checks);
+                    if (_wantProviders && _providers.Count >= _maxProviders) finished = true;
+                    // A provider lookup short of its wanted count waits for its slow requests (each ends by
+                    // RequestTimeout): on a lossy path the holders of a record are exactly the contacts whose
+                    // request or reply was lost and retransmitted, and leaving them out cost most lookups in a
+                    // small swarm at 20 % loss. Only a dead or slow contact costs time; FIND_NODE ends as before.
+                    // It waits for its provider checks the same way.
+                    if (finished && _wantProviders && _providers.Count < _maxProviders && (AnyWaiting() || ChecksOpen()))
+                        finished = false;
+                    if (finished) break;
+                    _wake = NewWake();
+                    wake = _wake.Task;
+                    foreach (var candidate in launch)
+                    {
+                        candidate.State = CandidateState.Waiting;
+                        candidate.Round = _triggerRound + 1;
+                        _rounds = Math.Max(_rounds, candidate.Round);
+                    }
+                    _triggerRound = 0;
                 }
-                if (_wantProviders && _providers.Count >= _maxProviders) finished = true;
-                // A provider lookup short of its wanted count waits for its slow requests (each ends by
-                // RequestTimeout): on a lossy path the holders of a record are exactly the contacts whose
-                // request or reply was lost and retransmitted, and leaving them out cost most lookups in a
-                // small swarm at 20 % loss. Only a dead or slow contact costs time; FIND_NODE ends as before.
-                if (finished && _wantProviders && _providers.Count < _maxProviders && AnyWaiting()) finished = false;
-                if (finished) break;
-                _wake = NewWake();
-                wake = _wake.Task;
-                foreach (var candidate in launch)
-                {
-                    candidate.State = CandidateState.Waiting;
-                    candidate.Round = _triggerRound + 1;
-                    _rounds = Math.Max(_rounds, candidate.Round);
-                }
-                _triggerRound = 0;
+                foreach (var candidate in launch) _ = QueryAsync(candidate, ct);
+                foreach (var (source, provider) in checks) _ = CheckAsync(source, provider);
+                await wake.WaitAsync(ct);
             }
-            foreach (var candidate in launch) _ = QueryAsync(candidate, ct);
-            await wake.WaitAsync(ct);
+        }
+        finally
+        {
+            // Checks still running cannot change the result any more.
+            _checksOver.Cancel();
         }
         lock (_gate)
         {
