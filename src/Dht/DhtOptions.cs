@@ -43,6 +43,13 @@ public sealed class DhtOptions
     /// <summary>Most provider checks (pings) one lookup sends, retransmissions not counted.</summary>
     public int MaxProviderChecks { get; init; } = 60;
 
+    /// <summary>
+    /// How long a provider check may take. Longer than <see cref="RequestTimeout"/>: a provider is seldom a contact
+    /// the node already talks to, so the check includes a handshake, and on a lossy path one lost handshake
+    /// datagram alone costs a retry interval. A live provider failing its check is lost to the lookup.
+    /// </summary>
+    public TimeSpan ProviderCheckTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Hard per-request timeout: after it the contact counts as failed.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -123,6 +130,7 @@ public sealed class DhtOptions
         Require(MaxProvidersPerKey >= 1 && MaxRecordsPerPeer >= 1 && MaxRecords >= 1, nameof(MaxRecords));
         Require(MaxMultihashLength is >= 2 and <= 1024, nameof(MaxMultihashLength));
         Require(MaxProviderChecks is >= 1 and <= 4096, nameof(MaxProviderChecks));
+        Require(ProviderCheckTimeout > TimeSpan.Zero, nameof(ProviderCheckTimeout));
         return this;
 
         static void Require(bool ok, string name)

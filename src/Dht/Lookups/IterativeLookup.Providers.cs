@@ -89,7 +89,7 @@ internal sealed partial class IterativeLookup
     {
         var time = _host.Time;
         var answer = await Retransmitter.SendAsync(
-            time, _host.SlowAfter, _options.RequestTimeout, _options.Retransmit,
+            time, _host.SlowAfter, _options.ProviderCheckTimeout, _options.Retransmit,
             async t => await CountedSend(() => _host.Network.PingAsync(provider, t)) ? provider : null,
             onSlow: null, _checksOver.Token);
         lock (_gate)

@@ -12,7 +12,13 @@ public sealed class SimClock : TimeProvider
     /// <summary>Virtual time zero.</summary>
     public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Guarded by _queueGate.</summary>
     private readonly PriorityQueue<ScheduledEvent, (long Due, long Seq)> _queue = new();
+    /// <summary>
+    /// Events run on one thread, but the runtime may post a continuation from whichever thread completed its task
+    /// (a test's own timer, a task finished outside the simulation), and an unguarded heap corrupts under that.
+    /// </summary>
+    private readonly Lock _queueGate = new();
     private readonly SimSynchronizationContext _context;
     private long _now;
     private long _seq;
@@ -29,7 +35,10 @@ public sealed class SimClock : TimeProvider
     public long EventsRun { get; private set; }
 
     /// <summary>Events waiting.</summary>
-    public int Pending => _queue.Count;
+    public int Pending
+    {
+        get { lock (_queueGate) return _queue.Count; }
+    }
 
     public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(_now);
 
@@ -45,8 +54,11 @@ public sealed class SimClock : TimeProvider
     /// <summary>Queues <paramref name="action"/> to run <paramref name="delay"/> from now (zero: after what is already due now).</summary>
     public void Schedule(TimeSpan delay, Action<object?> action, object? state)
     {
-        var due = _now + Math.Max(0, delay.Ticks);
-        _queue.Enqueue(new ScheduledEvent(action, state), (due, _seq++));
+        lock (_queueGate)
+        {
+            var due = _now + Math.Max(0, delay.Ticks);
+            _queue.Enqueue(new ScheduledEvent(action, state), (due, _seq++));
+        }
     }
 
     /// <summary>Runs events until <paramref name="task"/> completes; throws if the queue empties first.</summary>
@@ -94,10 +106,15 @@ public sealed class SimClock : TimeProvider
         SynchronizationContext.SetSynchronizationContext(_context);
         try
         {
-            while (!done() && _queue.TryPeek(out _, out var key) && key.Due <= endTicks)
+            while (!done())
             {
-                var next = _queue.Dequeue();
-                _now = key.Due;
+                ScheduledEvent next;
+                lock (_queueGate)
+                {
+                    if (!_queue.TryPeek(out _, out var key) || key.Due > endTicks) break;
+                    next = _queue.Dequeue();
+                    _now = key.Due;
+                }
                 EventsRun++;
                 next.Action(next.State);
             }
