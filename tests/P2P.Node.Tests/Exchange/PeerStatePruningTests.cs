@@ -6,6 +6,7 @@ using P2P.Node.Exchange;
 using P2P.Node.Security;
 using P2P.Node.Storage;
 using P2P.Node.Tests.Content;
+using P2P.Node.Tests.Limits;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
 
@@ -229,5 +230,43 @@ public sealed class PeerStatePruningTests : IAsyncLifetime
         Assert.Equal(0, fetcher.Exchange.PeerStateCount);
         Assert.Empty(fetcher.Exchange.GetPeerStatistics());
         Assert.Equal(fetched, fetcher.Exchange.Counters);
+    }
+
+    [Fact]
+    public async Task OnServeEnded_PeerLeftWithServeWork_IsKeptUntilTheWorkEnds()
+    {
+        var memory = new MemoryBlockStore();
+        var cids = Enumerable.Range(0, 2).Select(i =>
+        {
+            var data = BitConverter.GetBytes(i);
+            var cid = Cid.V1(Multicodec.Raw, Multihash.Sha256(data));
+            memory.Put(cid, data);
+            return cid.Bytes.ToArray();
+        }).ToList();
+        using var store = new GatedBlockStore(memory);
+        var server = Node(store, options: new ExchangeOptions { MaxDisconnectedPeers = 0 });
+        using var identity = NodeIdentity.Generate();
+        var client = new LiteNetTransport(identity, new TransportOptions { BulkTransport = false });
+        client.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        var link = await client.ConnectAsync(server.Transport.LocalEndPoint, server.Transport.LocalPeerId, Ct);
+        Assert.True(link.Succeeded, link.Error);
+        Assert.True(await client.SendAsync(link.Peer!, WireCodec.Encode(new WantBlockMessage { Cids = cids }), BlockExchange.ControlChannel, Ct));
+        await store.FirstGet.Task.WaitAsync(Ct);
+
+        var left = server.DisconnectedFrom(identity.PeerId);
+        await client.DisposeAsync();
+        await left.WaitAsync(Ct);
+
+        // The serve worker still holds the state (stalled in the store): it is not forgotten under it.
+        Assert.Equal(1, server.Exchange.PeerStateCount);
+        Assert.False(server.Exchange.GetPeerStatistics().Single().Connected);
+
+        store.Open();
+        while (server.Exchange.PeerStateCount != 0)
+        {
+            Ct.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+        Assert.Equal(0, server.Exchange.DisconnectedPeerStateCount);
     }
 }
