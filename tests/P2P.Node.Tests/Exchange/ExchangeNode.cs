@@ -47,6 +47,21 @@ internal sealed class ExchangeNode : IAsyncDisposable
         return gone.Task;
     }
 
+    /// <summary>
+    /// Completes when this node's transport has accepted <paramref name="peer"/> (subscribe before dialling: the
+    /// dialler's connect returns before the acceptor has finished the handshake).
+    /// </summary>
+    public Task ConnectedTo(PeerId peer)
+    {
+        var here = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Transport.PeerConnected += (_, e) =>
+        {
+            if (e.Peer.PeerId == peer)
+                here.TrySetResult();
+        };
+        return here.Task;
+    }
+
     /// <summary>Cuts the node off the network (as a killed process would be), keeping its exchange object alive.</summary>
     public ValueTask KillTransportAsync() => Transport.DisposeAsync();
 
