@@ -96,6 +96,8 @@ public sealed partial class BlockExchange
             _sessions.Remove(session);
             foreach (var want in _order.Where(w => w.Session == session).ToList())
                 withdrawn.Add((want, RemoveWantLocked(want)));
+            // The session let go of its peers: those that left may be forgotten now.
+            PruneLocked();
         }
         await session.Lifetime.CancelAsync();
         foreach (var (want, asked) in withdrawn)
@@ -130,7 +132,10 @@ public sealed partial class BlockExchange
         var cid = Cid.FromBytes(block.Cid);
         PendingWant? want;
         lock (_gate)
+        {
+            peer = ResolveLocked(peer);
             _wants.TryGetValue(cid.Multihash, out want);
+        }
         if (want is null || want.Done)
         {
             // Not wanted (any more): an endgame loser or an unsolicited push. Never stored unverified or unasked.
@@ -179,9 +184,10 @@ public sealed partial class BlockExchange
     private void OnCorrupt(PeerState peer, PendingWant want)
     {
         Interlocked.Increment(ref _corruptBlocks);
-        Interlocked.Increment(ref peer.CorruptBlocks);
         lock (_gate)
         {
+            peer = ResolveLocked(peer);
+            Interlocked.Increment(ref peer.CorruptBlocks);
             want.Refused.Add(peer);
             want.Asked.Remove(peer);
             peer.Score -= 100;
@@ -196,6 +202,7 @@ public sealed partial class BlockExchange
     private void DropLocked(PeerState peer)
     {
         peer.Dropped = true;
+        MoveToDroppedLocked(peer);
         ReassignLocked(peer);
     }
 
@@ -215,6 +222,7 @@ public sealed partial class BlockExchange
     {
         lock (_gate)
         {
+            peer = ResolveLocked(peer);
             if (peer.Dropped)
                 return;
             foreach (var bytes in have.Cids)
@@ -237,6 +245,7 @@ public sealed partial class BlockExchange
         var now = _time.GetTimestamp();
         lock (_gate)
         {
+            peer = ResolveLocked(peer);
             foreach (var bytes in dontHave.Cids)
             {
                 var multihash = Cid.FromBytes(bytes).Multihash;
@@ -249,16 +258,6 @@ public sealed partial class BlockExchange
                     peer.LastProgress = now;
                 }
             }
-        }
-        Signal();
-    }
-
-    private void OnPeerDisconnected(object? sender, SecurePeerEventArgs e)
-    {
-        lock (_gate)
-        {
-            if (_peers.TryGetValue(e.Peer.PeerId, out var state) && ReferenceEquals(state.Peer, e.Peer))
-                ReassignLocked(state);
         }
         Signal();
     }

@@ -61,6 +61,7 @@ public sealed partial class BlockExchange
     private Plan PlanLocked(long now)
     {
         var plan = new Plan([], [], []);
+        PrunePeriodicallyLocked(now);
         DropStalledLocked(now);
         var allAssigned = true;
         foreach (var want in _order)
@@ -231,6 +232,7 @@ public sealed partial class BlockExchange
                 var state = GetPeer(result.Peer!);
                 lock (_gate)
                 {
+                    state = ResolveLocked(state);
                     if (!state.Dropped)
                         session.Providers.Add(state);
                 }

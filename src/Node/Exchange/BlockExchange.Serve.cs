@@ -78,7 +78,7 @@ public sealed partial class BlockExchange
         {
             while (!_stopping.IsCancellationRequested)
             {
-                Cid cid;
+                Cid? next = null;
                 lock (peer.ServeLock)
                 {
                     if (peer.ServeQueue.First is not { } first || !peer.Peer.IsConnected)
@@ -86,11 +86,19 @@ public sealed partial class BlockExchange
                         peer.ServeQueue.Clear();
                         peer.ServeIndex.Clear();
                         peer.Serving = false;
-                        return;
                     }
-                    cid = first.Value;
-                    peer.ServeQueue.RemoveFirst();
-                    peer.ServeIndex.Remove(cid.Multihash);
+                    else
+                    {
+                        next = first.Value;
+                        peer.ServeQueue.RemoveFirst();
+                        peer.ServeIndex.Remove(next.Multihash);
+                    }
+                }
+                if (next is not { } cid)
+                {
+                    // Outside the serve lock: pruning takes the gate, and the gate is taken before a serve lock.
+                    OnServeEnded(peer);
+                    return;
                 }
                 await ServeOneAsync(peer, cid, buffer);
             }
@@ -104,6 +112,8 @@ public sealed partial class BlockExchange
         }
         lock (peer.ServeLock)
             peer.Serving = false;
+        if (!_stopping.IsCancellationRequested)
+            OnServeEnded(peer);
     }
 
     private async Task ServeOneAsync(PeerState peer, Cid cid, ArrayBufferWriter<byte> buffer)

@@ -42,7 +42,10 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
     /// <summary>Outstanding wants in the order they were asked for (file order for the exporter). Guarded by _gate.</summary>
     private readonly List<PendingWant> _order = [];
 
-    /// <summary>Every peer we exchanged messages with, by PeerId. Guarded by _gate.</summary>
+    /// <summary>
+    /// Peers we exchanged messages with, by PeerId: every connected one, and disconnected ones until forgotten
+    /// (BlockExchange.Prune.cs). Guarded by _gate.
+    /// </summary>
     private readonly Dictionary<PeerId, PeerState> _peers = [];
 
     /// <summary>Open sessions. Guarded by _gate.</summary>
@@ -96,6 +99,7 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,
         });
+        _transport.PeerConnected += OnPeerConnected;
         _transport.PeerDisconnected += OnPeerDisconnected;
         var workers = new List<Task> { Task.Run(ScheduleLoopAsync), Task.Run(ProvideLoopAsync) };
         for (var i = 0; i < _options.VerifyParallelism; i++)
@@ -212,7 +216,13 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
         return await session.GetBlockAsync(cid, cancellationToken);
     }
 
-    /// <summary>Per-peer counters and state, for progress output and the providers table.</summary>
+    /// <summary>
+    /// Per-peer counters and state, for progress output and the providers table: every connected peer we exchanged
+    /// messages with, plus the disconnected peers whose state is still held (at most
+    /// <see cref="ExchangeOptions.MaxDisconnectedPeers"/> beyond those an open fetch or serve work still needs;
+    /// peers dropped for lying are among them, remembered longest). <see cref="PeerStatistics.Connected"/> tells
+    /// them apart. Never every peer ever seen: forgotten peers are gone from this list, not from <see cref="Counters"/>.
+    /// </summary>
     public IReadOnlyList<PeerStatistics> GetPeerStatistics()
     {
         lock (_gate)
@@ -222,7 +232,7 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
                 Interlocked.Read(ref p.BytesReceived), Interlocked.Read(ref p.BlocksReceived),
                 Interlocked.Read(ref p.BytesSent), Interlocked.Read(ref p.BlocksSent),
                 Interlocked.Read(ref p.DuplicateBlocks), Interlocked.Read(ref p.CorruptBlocks),
-                p.InFlight.Count, p.Window(_options), p.Bandwidth.BytesPerSecond, p.Score, p.Dropped))];
+                p.InFlight.Count, p.Window(_options), p.Bandwidth.BytesPerSecond, p.Score, p.Dropped, p.Departure is null && p.Peer.IsConnected))];
         }
     }
 
@@ -232,7 +242,10 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
             return session.Providers.Count(p => p.Usable && !session.Excluded.Contains(p));
     }
 
-    /// <summary>The peer's state, created on first contact; a reconnected peer's new connection replaces the old.</summary>
+    /// <summary>
+    /// The peer's state, created on first contact; a reconnected peer's new connection replaces the old. A message
+    /// handled after its sender left creates a state that is listed as departed at once, so it is forgotten too.
+    /// </summary>
     private PeerState GetPeer(SecurePeer peer)
     {
         lock (_gate)
@@ -241,10 +254,16 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
             {
                 state = new PeerState(peer) { LastProgress = _time.GetTimestamp() };
                 _peers.Add(peer.PeerId, state);
+                if (!peer.IsConnected)
+                {
+                    MarkDepartedLocked(state);
+                    PruneLocked();
+                }
             }
             else if (!ReferenceEquals(state.Peer, peer) && peer.IsConnected)
             {
                 state.Peer = peer;
+                MarkReturnedLocked(state);
             }
             return state;
         }
@@ -273,6 +292,7 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
+        _transport.PeerConnected -= OnPeerConnected;
         _transport.PeerDisconnected -= OnPeerDisconnected;
         await _tick.DisposeAsync();
         await _stopping.CancelAsync();

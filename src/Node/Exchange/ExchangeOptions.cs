@@ -64,6 +64,14 @@ public sealed class ExchangeOptions
     /// <summary>Score below which a peer is dropped; a wrong block costs 100, a stall 20, a good block earns 1.</summary>
     public int DropScore { get; set; } = -50;
 
+    /// <summary>
+    /// States of disconnected peers kept for when they come back (score, counters, a drop for lying) beyond those
+    /// still needed by a want, serve work or an open session; the oldest free ones are forgotten first, peers
+    /// dropped for misbehaving last. 0 forgets a peer as soon as nothing needs it. Bounds the exchange's memory
+    /// under a stream of short-lived identities.
+    /// </summary>
+    public int MaxDisconnectedPeers { get; set; } = 1024;
+
     internal void Validate()
     {
         if (MaxPeers < 1 || MaxInFlightPerPeer < 1 || MinInFlightPerPeer < 1 || InitialInFlightPerPeer < 1 || MaxServeQueuePerPeer < 1
@@ -73,6 +81,8 @@ public sealed class ExchangeOptions
             throw new ArgumentOutOfRangeException(nameof(MinInFlightPerPeer), "must not exceed MaxInFlightPerPeer");
         if (UploadBytesPerSecond < 0)
             throw new ArgumentOutOfRangeException(nameof(UploadBytesPerSecond), "must not be negative");
+        if (MaxDisconnectedPeers < 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxDisconnectedPeers), MaxDisconnectedPeers, "must not be negative");
         if (StallTimeout <= TimeSpan.Zero || NotFoundTimeout <= TimeSpan.Zero || TickInterval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(StallTimeout), "timeouts must be positive");
     }

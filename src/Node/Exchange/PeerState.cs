@@ -33,6 +33,12 @@ internal sealed class PeerState(SecurePeer peer)
     /// <summary>Dropped for good: sent a wrong block or fell below the drop score.</summary>
     public bool Dropped { get; set; }
 
+    /// <summary>
+    /// This state's place in one of the exchange's lists of disconnected peers (oldest first), from which it is
+    /// forgotten once over the bound; null while the peer is connected.
+    /// </summary>
+    public LinkedListNode<PeerState>? Departure { get; set; }
+
     // ---- serve side, guarded by ServeLock ----
 
     public Lock ServeLock { get; } = new();

@@ -6,6 +6,7 @@ namespace P2P.Node.Exchange;
 /// <summary>
 /// A snapshot of what the exchange did with one peer, for progress output and the "bytes each provider served"
 /// table. Received counts only verified blocks we asked for; <see cref="Score"/> falls on stalls and bad blocks.
+/// <see cref="Connected"/> is false for a peer that left and whose state the exchange still remembers.
 /// </summary>
 public sealed record PeerStatistics(
     PeerId PeerId,
@@ -20,4 +21,5 @@ public sealed record PeerStatistics(
     int Window,
     double BandwidthBytesPerSecond,
     int Score,
-    bool Dropped);
+    bool Dropped,
+    bool Connected);

@@ -13,11 +13,12 @@ internal sealed class ExchangeNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
 
-    public ExchangeNode(IBlockStore store, IProviderFinder? finder = null, ExchangeOptions? options = null, TimeProvider? time = null)
+    public ExchangeNode(IBlockStore store, IProviderFinder? finder = null, ExchangeOptions? options = null, TimeProvider? time = null,
+        TransportOptions? transport = null)
     {
         _identity = NodeIdentity.Generate();
         Store = store;
-        Transport = new LiteNetTransport(_identity);
+        Transport = new LiteNetTransport(_identity, transport);
         Transport.Start(new IPEndPoint(IPAddress.Loopback, 0));
         Exchange = new BlockExchange(Transport, store, finder, options, time);
         _pump = Exchange.RunAsync(_stop.Token);
@@ -33,6 +34,33 @@ internal sealed class ExchangeNode : IAsyncDisposable
 
     public PeerStatistics? StatsOf(ExchangeNode other) =>
         Exchange.GetPeerStatistics().FirstOrDefault(s => s.PeerId == other.Transport.LocalPeerId);
+
+    /// <summary>Completes when this node's transport sees <paramref name="peer"/> go away (subscribe before causing it).</summary>
+    public Task DisconnectedFrom(PeerId peer)
+    {
+        var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Transport.PeerDisconnected += (_, e) =>
+        {
+            if (e.Peer.PeerId == peer)
+                gone.TrySetResult();
+        };
+        return gone.Task;
+    }
+
+    /// <summary>
+    /// Completes when this node's transport has accepted <paramref name="peer"/> (subscribe before dialling: the
+    /// dialler's connect returns before the acceptor has finished the handshake).
+    /// </summary>
+    public Task ConnectedTo(PeerId peer)
+    {
+        var here = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Transport.PeerConnected += (_, e) =>
+        {
+            if (e.Peer.PeerId == peer)
+                here.TrySetResult();
+        };
+        return here.Task;
+    }
 
     /// <summary>Cuts the node off the network (as a killed process would be), keeping its exchange object alive.</summary>
     public ValueTask KillTransportAsync() => Transport.DisposeAsync();
