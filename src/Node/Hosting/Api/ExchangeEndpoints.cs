@@ -26,7 +26,8 @@ public static class ExchangeEndpoints
                 DupBlksReceived = counters.DuplicateBlocks,
                 counters.CorruptBlocks,
                 counters.UnwantedBlocks,
-                Peers = peers.Where(p => !p.Dropped).Select(p => p.PeerId.ToString()).ToArray(),
+                // As kubo's bitswap stat: the partners connected now. Departed peers still remembered stay in the ledgers.
+                Peers = peers.Where(p => p.Connected && !p.Dropped).Select(p => p.PeerId.ToString()).ToArray(),
                 Ledgers = peers.OrderByDescending(p => p.BytesReceived).ThenBy(p => p.PeerId.ToString(), StringComparer.Ordinal).Select(p => new
                 {
                     Peer = p.PeerId.ToString(),
@@ -40,6 +41,7 @@ public static class ExchangeEndpoints
                     p.InFlight,
                     p.Score,
                     p.Dropped,
+                    p.Connected,
                 }).ToArray(),
             });
         });
