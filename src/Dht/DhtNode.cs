@@ -94,9 +94,12 @@ public sealed partial class DhtNode : IDhtRequestHandler, ILookupHost, IDisposab
 
     /// <summary>
     /// Providers of <paramref name="multihash"/> (the lookup key is SHA-256 of its bytes); stops early
-    /// once <paramref name="maxProviders"/> are found.
+    /// once <paramref name="maxProviders"/> are found. <paramref name="onProvider"/>, when given, hears of each
+    /// provider as soon as it counts (a caller can start fetching before the lookup ends); it runs under the
+    /// lookup's lock and must only hand the contact on.
     /// </summary>
-    public Task<LookupResult> FindProvidersAsync(ReadOnlyMemory<byte> multihash, int maxProviders, CancellationToken ct)
+    public Task<LookupResult> FindProvidersAsync(ReadOnlyMemory<byte> multihash, int maxProviders, CancellationToken ct,
+        Action<Contact>? onProvider = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         CheckMultihash(multihash);
@@ -105,8 +108,12 @@ public sealed partial class DhtNode : IDhtRequestHandler, ILookupHost, IDisposab
         List<Contact> local;
         lock (_gate) local = _store.Get(key, NowTicks, maxProviders);
         if (local.Count >= maxProviders)
+        {
+            if (onProvider is not null)
+                foreach (var provider in local) onProvider(provider);
             return Task.FromResult(new LookupResult(key, [], local, 0, 0, 0, TimeSpan.Zero));
-        return IterativeLookup.GetProvidersAsync(this, multihash, maxProviders, SeedsFor(key), local, ct);
+        }
+        return IterativeLookup.GetProvidersAsync(this, multihash, maxProviders, SeedsFor(key), local, onProvider, ct);
     }
 
     /// <summary>

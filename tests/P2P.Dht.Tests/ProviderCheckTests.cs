@@ -65,6 +65,25 @@ public sealed class ProviderCheckTests
     }
 
     [Fact]
+    public async Task FindProvidersAsync_OnProvider_HearsEachCheckedProviderOnceInResultOrder()
+    {
+        var random = new Random(75);
+        var net = new ScriptedNetwork();
+        var liar = net.Peer(random);
+        var honest = net.Peer(random);
+        var providers = Enumerable.Range(0, 4).Select(_ => net.Peer(random)).ToList();
+        net.Providers[liar.Id] = [ScriptedNetwork.Phantom(random), providers[0]];
+        net.Providers[honest.Id] = providers;
+        var heard = new List<Contact>();
+
+        var result = await NewNode(net, random, liar, honest)
+            .FindProvidersAsync(Multihash, 10, CancellationToken.None, p => { lock (heard) heard.Add(p); });
+
+        Assert.Equal(result.Providers.Select(p => p.Id), heard.Select(p => p.Id));
+        Assert.Equal(providers.Select(p => p.Id).Order(), heard.Select(p => p.Id).Order());
+    }
+
+    [Fact]
     public async Task FindProvidersAsync_ChecksOff_ReturnsWhatTheFirstResponderNamed()
     {
         var random = new Random(74);

@@ -13,10 +13,17 @@ internal sealed partial class IterativeLookup
 {
     /// <summary>Responders that named providers, in the order they answered. Guarded by _gate.</summary>
     private readonly List<ProviderSource> _sources = [];
-    /// <summary>Claims queued or being checked, by provider and address. Guarded by _gate.</summary>
-    private readonly HashSet<(Key Id, IPEndPoint EndPoint)> _claimed = [];
+    /// <summary>
+    /// Claims being checked, and claims whose check failed, by provider and address. Guarded by _gate. Queued claims
+    /// are not shared between responders: a liar that names a true provider first must not keep it from the honest
+    /// responder that names it too, in case the liar is cut off before its claim is checked.
+    /// </summary>
+    private readonly HashSet<(Key Id, IPEndPoint EndPoint)> _checking = [];
+    private readonly HashSet<(Key Id, IPEndPoint EndPoint)> _failedChecks = [];
     /// <summary>Ends the checks still running when the lookup returns.</summary>
     private readonly CancellationTokenSource _checksOver = new();
+    /// <summary>Hears of each accepted provider at once, under the lookup's lock: it must only hand it on.</summary>
+    private Action<Contact>? _onProvider;
     private int _checksLaunched;
     private int _checksInFlight;
 
@@ -33,7 +40,7 @@ internal sealed partial class IterativeLookup
                 Accept(provider);
                 continue;
             }
-            if (_providerIds.Contains(provider.Id) || !_claimed.Add((provider.Id, provider.EndPoint))) continue;
+            if (_providerIds.Contains(provider.Id) || _failedChecks.Contains((provider.Id, provider.EndPoint))) continue;
             source ??= new ProviderSource(from.Distance);
             source.Claims.Enqueue(provider);
         }
@@ -43,7 +50,9 @@ internal sealed partial class IterativeLookup
     /// <summary>Adds a provider to the result unless it is full or holds it already. Caller holds _gate.</summary>
     private void Accept(Contact provider)
     {
-        if (_providers.Count < _maxProviders && _providerIds.Add(provider.Id)) _providers.Add(provider);
+        if (_providers.Count >= _maxProviders || !_providerIds.Add(provider.Id)) return;
+        _providers.Add(provider);
+        _onProvider?.Invoke(provider);
     }
 
     /// <summary>Picks the checks to send now. Caller holds _gate.</summary>
@@ -62,11 +71,8 @@ internal sealed partial class IterativeLookup
             }
             if (best is null) return;
             var provider = best.Claims.Dequeue();
-            if (_providerIds.Contains(provider.Id))
-            {
-                _claimed.Remove((provider.Id, provider.EndPoint));
-                continue;
-            }
+            var claim = (provider.Id, provider.EndPoint);
+            if (_providerIds.Contains(provider.Id) || _failedChecks.Contains(claim) || !_checking.Add(claim)) continue;
             best.InFlight++;
             best.Launched++;
             _checksLaunched++;
@@ -96,7 +102,7 @@ internal sealed partial class IterativeLookup
         {
             source.InFlight--;
             _checksInFlight--;
-            _claimed.Remove((provider.Id, provider.EndPoint));
+            _checking.Remove((provider.Id, provider.EndPoint));
             if (answer is not null)
             {
                 source.Confirmed = true;
@@ -104,8 +110,8 @@ internal sealed partial class IterativeLookup
             }
             else if (!_checksOver.IsCancellationRequested)
             {
+                _failedChecks.Add((provider.Id, provider.EndPoint));
                 source.Discredited = true;
-                foreach (var dropped in source.Claims) _claimed.Remove((dropped.Id, dropped.EndPoint));
                 source.Claims.Clear();
             }
             _wake.TrySetResult();

@@ -68,12 +68,16 @@ internal sealed partial class IterativeLookup
     /// <summary>
     /// GET_PROVIDERS lookup; stops early once <paramref name="maxProviders"/> distinct providers are found.
     /// <paramref name="known"/> are providers the node already trusts (its own records), counted from the start.
+    /// <paramref name="onProvider"/>, when given, hears of each provider as it is accepted (see <see cref="Accept"/>).
     /// </summary>
     public static Task<LookupResult> GetProvidersAsync(
         ILookupHost host, ReadOnlyMemory<byte> multihash, int maxProviders, IReadOnlyList<Contact> seeds,
-        IReadOnlyList<Contact> known, CancellationToken ct)
+        IReadOnlyList<Contact> known, Action<Contact>? onProvider, CancellationToken ct)
     {
-        var lookup = new IterativeLookup(host, Key.Hash(multihash.Span), multihash, wantProviders: true, maxProviders);
+        var lookup = new IterativeLookup(host, Key.Hash(multihash.Span), multihash, wantProviders: true, maxProviders)
+        {
+            _onProvider = onProvider,
+        };
         foreach (var provider in known) lookup.Accept(provider);
         return lookup.RunAsync(seeds, ct);
     }

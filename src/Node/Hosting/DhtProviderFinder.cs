@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using P2P.Node.Content;
 using P2P.Node.DhtBinding;
@@ -29,23 +30,38 @@ public sealed class DhtProviderFinder : IProviderFinder
         _logger = logger;
     }
 
+    /// <summary>
+    /// Yields each provider as soon as the lookup accepts it (checked providers arrive one round trip apart, and a
+    /// provider reported early can serve while the lookup still waits for slower ones), then ends with the lookup.
+    /// </summary>
     public async IAsyncEnumerable<ProviderAddress> FindProvidersAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        IReadOnlyList<Dht.Contact> found;
-        try
-        {
-            found = await _host.FindProvidersAsync(cid, ProvidersPerLookup, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-        {
-            // The interface reports failure as an empty answer: the session searches again later.
-            _logger.LogDebug("Provider lookup for {Cid} failed: {Error}", cid, e.Message);
-            yield break;
-        }
-        foreach (var contact in found)
+        // At most ProvidersPerLookup contacts go through it (the lookup's own cap), so unbounded is bounded here.
+        var found = Channel.CreateUnbounded<Dht.Contact>(new UnboundedChannelOptions { SingleReader = true });
+        var lookup = RunLookupAsync(cid, found.Writer, cancellationToken);
+        await foreach (var contact in found.Reader.ReadAllAsync(cancellationToken))
         {
             if (ContactMapper.PeerIdOf(contact) is { } peer && peer != _host.PeerId)
                 yield return new ProviderAddress(peer, contact.EndPoint);
+        }
+        await lookup;
+    }
+
+    private async Task RunLookupAsync(Cid cid, ChannelWriter<Dht.Contact> found, CancellationToken ct)
+    {
+        try
+        {
+            await _host.FindProvidersAsync(cid, ProvidersPerLookup, ct, contact => found.TryWrite(contact));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The interface reports failure as an empty answer: the session searches again later.
+            if (e is not OperationCanceledException)
+                _logger.LogDebug("Provider lookup for {Cid} failed: {Error}", cid, e.Message);
+        }
+        finally
+        {
+            found.TryComplete();
         }
     }
 

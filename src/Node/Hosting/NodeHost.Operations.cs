@@ -29,19 +29,32 @@ public sealed partial class NodeHost
     /// Providers of <paramref name="cid"/>: the records this node stores for others first, then those a
     /// GET_PROVIDERS lookup finds. The DHT's lookup reports only remote answers when the local store has fewer
     /// than <paramref name="max"/>, and a node that is itself among the k closest holds the record locally.
+    /// <paramref name="onProvider"/>, when given, hears of each provider as soon as it is known (it must only hand
+    /// the contact on); the returned list holds them all.
     /// </summary>
-    public Task<IReadOnlyList<Contact>> FindProvidersAsync(Cid cid, int max, CancellationToken ct) =>
-        Metrics.ProviderLookups.TimeAsync(() => FindProvidersCoreAsync(cid, max, ct));
+    public Task<IReadOnlyList<Contact>> FindProvidersAsync(Cid cid, int max, CancellationToken ct, Action<Contact>? onProvider = null) =>
+        Metrics.ProviderLookups.TimeAsync(() => FindProvidersCoreAsync(cid, max, onProvider, ct));
 
-    private async Task<IReadOnlyList<Contact>> FindProvidersCoreAsync(Cid cid, int max, CancellationToken ct)
+    private async Task<IReadOnlyList<Contact>> FindProvidersCoreAsync(Cid cid, int max, Action<Contact>? onProvider, CancellationToken ct)
     {
         var multihash = cid.Multihash.Bytes.ToArray();
         var key = Key.Hash(multihash);
         var now = _options.Time.GetUtcNow().UtcTicks;
         var providers = Dht.Inspect((_, store) => store.Get(key, now, max));
+        if (onProvider is not null)
+            foreach (var local in providers) onProvider(local);
         if (providers.Count >= max)
             return providers;
-        var result = await Dht.FindProvidersAsync(multihash, max, ct);
+        var heard = providers.Select(p => p.Id).ToHashSet();
+        Action<Contact>? forward = onProvider is null ? null : found =>
+        {
+            lock (heard)
+            {
+                if (!heard.Add(found.Id)) return;
+            }
+            onProvider(found);
+        };
+        var result = await Dht.FindProvidersAsync(multihash, max, ct, forward);
         foreach (var found in result.Providers)
         {
             if (providers.Count == max)
