@@ -44,9 +44,10 @@ public sealed class DhtOptions
     public int MaxProviderChecks { get; init; } = 60;
 
     /// <summary>
-    /// How long a provider check may take. Longer than <see cref="RequestTimeout"/>: a provider is seldom a contact
-    /// the node already talks to, so the check includes a handshake, and on a lossy path one lost handshake
-    /// datagram alone costs a retry interval. A live provider failing its check is lost to the lookup.
+    /// How long a provider check may take: rounds of a ping and its retransmission, each bounded by
+    /// <see cref="RequestTimeout"/>, until this. Longer than one request: a provider is seldom a contact the node
+    /// already talks to, so the check includes a handshake, and on a lossy path a request and its retransmission
+    /// both fail now and then. A live provider failing its check is lost to the lookup.
     /// </summary>
     public TimeSpan ProviderCheckTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

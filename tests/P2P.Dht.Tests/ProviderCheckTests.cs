@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using P2P.Dht.Network;
+using P2P.Dht.Simulation;
 
 namespace P2P.Dht.Tests;
 
@@ -27,7 +28,7 @@ public sealed class ProviderCheckTests
         var result = await NewNode(net, random, liar, honest).FindProvidersAsync(Multihash, 1, CancellationToken.None);
 
         Assert.Equal([provider.Id], result.Providers.Select(p => p.Id));
-        // The liar's first phantom failed its check; its other nineteen were never pinged.
+        // The liar's first phantom failed its check (a definite no: no second round); its other nineteen were never pinged.
         Assert.True(phantoms.Sum(p => net.PingsTo(p)) <= 1, $"{phantoms.Sum(p => net.PingsTo(p))} phantom pings");
     }
 
@@ -84,6 +85,27 @@ public sealed class ProviderCheckTests
     }
 
     [Fact]
+    public void FindProvidersAsync_ProviderWhosePingAndRetransmissionAreLost_IsCheckedAgainAndFound()
+    {
+        // On the simulation clock: the first two pings to the provider vanish (a request and its retransmission,
+        // as happens at 20 % loss), which a single round of checking would take for a dead provider.
+        var clock = new SimClock();
+        var random = new Random(76);
+        var net = new ScriptedNetwork();
+        var honest = net.Peer(random);
+        var provider = net.Peer(random);
+        net.Providers[honest.Id] = [provider];
+        net.LosePingsTo(provider, 2);
+        var node = new DhtNode(net.Peer(random), net, new DhtOptions(), clock, new Random(77));
+        node.Restore([honest]);
+
+        var result = clock.Run(() => node.FindProvidersAsync(Multihash, 1, CancellationToken.None));
+
+        Assert.Equal([provider.Id], result.Providers.Select(p => p.Id));
+        Assert.Equal(3, net.PingsTo(provider));
+    }
+
+    [Fact]
     public async Task FindProvidersAsync_ChecksOff_ReturnsWhatTheFirstResponderNamed()
     {
         var random = new Random(74);
@@ -117,6 +139,7 @@ public sealed class ProviderCheckTests
     {
         private readonly HashSet<Key> _live = [];
         private readonly ConcurrentDictionary<(Key, IPEndPoint), int> _pings = new();
+        private readonly ConcurrentDictionary<Key, int> _toLose = new();
         private int _port = 20_000;
 
         public Dictionary<Key, IReadOnlyList<Contact>> Providers { get; } = [];
@@ -133,9 +156,19 @@ public sealed class ProviderCheckTests
 
         public int PingsTo(Contact contact) => _pings.GetValueOrDefault((contact.Id, contact.EndPoint));
 
+        /// <summary>The next <paramref name="count"/> pings to <paramref name="contact"/> get no answer (until their token fires).</summary>
+        public void LosePingsTo(Contact contact, int count) => _toLose[contact.Id] = count;
+
         public Task<bool> PingAsync(Contact to, CancellationToken ct)
         {
             _pings.AddOrUpdate((to.Id, to.EndPoint), 1, static (_, n) => n + 1);
+            if (_toLose.TryGetValue(to.Id, out var lose) && lose > 0)
+            {
+                _toLose[to.Id] = lose - 1;
+                var lost = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                ct.Register(() => lost.TrySetResult(false));
+                return lost.Task;
+            }
             // A live peer answers only at the address it really has.
             return Task.FromResult(_live.Contains(to.Id) && to.EndPoint.Port != 9 && to.EndPoint.Port != 1);
         }
