@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -57,9 +58,14 @@ public static class NetworkEndpoints
             var max = (int)(ApiJson.Long(context.Request, "num-providers") ?? 20);
             if (max is < 1 or > 1000)
                 throw new ArgumentException("num-providers must be 1-1000");
-            var providers = await host.FindProvidersAsync(cid, max, ct);
-            foreach (var provider in providers)
+            // As kubo: one line per provider the moment the lookup accepts it, not all of them at its end.
+            var found = Channel.CreateUnbounded<Contact>(new UnboundedChannelOptions { SingleReader = true });
+            var lookup = host.FindProvidersAsync(cid, max, ct, provider => found.Writer.TryWrite(provider));
+            _ = lookup.ContinueWith(static (_, w) => ((ChannelWriter<Contact>)w!).TryComplete(), found.Writer,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await foreach (var provider in found.Reader.ReadAllAsync(ct))
                 await ApiJson.WriteLineAsync(context.Response, new { ID = "", Type = ProviderEvent, Responses = new[] { Describe(provider) } }, ct);
+            await lookup;
             return Results.Empty;
         }));
         api.MapPost("/dht/findpeer", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
