@@ -174,7 +174,7 @@ for loss in $LOSSES; do
   lookups=()
   for i in $(seq 1 $NODES); do
     want=$peer1; [ "$i" = 1 ] && want=$peer2
-    a=$(now); finds "$i" "$cid" "$want" || ok="no(findprovs $i)"; b=$(now)
+    a=$(now); finds "$i" "$cid" "$want" || ok="$ok(findprovs $i missed)"; b=$(now)
     lookups+=("$(printf '%.0f' "$(echo "($b - $a) * 1000" | bc -l)")")
   done
   median=$(printf '%s\n' "${lookups[@]}" | sort -n | sed -n "$(((NODES + 1) / 2))p")
