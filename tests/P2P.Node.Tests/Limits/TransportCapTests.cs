@@ -29,13 +29,30 @@ public sealed class TransportCapTests() : TransportTestBase(TimeSpan.FromSeconds
 
         var results = await Task.WhenAll(clients.Select(c => c.ConnectAsync(server.LocalEndPoint, server.LocalPeerId, Ct)));
 
-        Assert.True(results.Count(r => r.Succeeded) == maxPeers, string.Join(" / ", results.Select(r => r.Error)));
-        Assert.Equal(extra, results.Count(r => !r.Succeeded));
+        var admitted = results.Count(r => r.Succeeded);
+        Assert.True(admitted <= maxPeers, string.Join(" / ", results.Select(r => r.ToString())));
+        Assert.True(admitted >= 1, string.Join(" / ", results.Select(r => r.ToString())));
+        // On a loaded machine a client of the burst can lose its connect to LiteNetLib's own attempt limit before the
+        // server answers; a slot it would have taken stays free. The failed clients try again one at a time until
+        // the server is full: the cap, not the load, must be what refuses the rest.
+        var failed = clients.Where((_, i) => !results[i].Succeeded).ToList();
+        foreach (var client in failed)
+        {
+            if (admitted == maxPeers) break;
+            if ((await client.ConnectAsync(server.LocalEndPoint, server.LocalPeerId, Ct)).Succeeded) admitted++;
+        }
+        Assert.Equal(maxPeers, admitted);
         // The server finishes a handshake when the client's last message arrives, just after the client does.
         await allAccepted.Task.WaitAsync(Ct);
         Assert.Equal(maxPeers, server.Peers.Count);
-        // A refused client may retry its request before it hears the refusal; each attempt is refused and counted.
-        Assert.True(server.GetDropCount(DropReason.TooManyPeers) >= extra, $"{server.GetDropCount(DropReason.TooManyPeers)} refusals counted");
+
+        // Full: one more peer is refused, and the refusal is counted.
+        var refusalsBefore = server.GetDropCount(DropReason.TooManyPeers);
+        var late = Create(new TransportOptions { HandshakeTimeout = Slow });
+        var refused = await late.ConnectAsync(server.LocalEndPoint, server.LocalPeerId, Ct);
+        Assert.False(refused.Succeeded);
+        Assert.True(server.GetDropCount(DropReason.TooManyPeers) > refusalsBefore, "the late peer's refusal was not counted");
+        Assert.Equal(maxPeers, server.Peers.Count);
     }
 
     [Fact]
