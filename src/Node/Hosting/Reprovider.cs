@@ -10,8 +10,10 @@ namespace P2P.Node.Hosting;
 /// Announces what the repo holds (kubo's reprovider with the "all" strategy): every block at start and then every
 /// <c>interval</c>, plus the blocks of each new add as soon as they are queued. Announcements run in the background
 /// on a bounded queue with a few in parallel; a full queue drops the extra keys, which the next round covers.
-/// Each round re-reads the block store, so a block removed by gc stops being announced. A key that reached no
-/// peer (the node was alone, or still joining) is tried again every <see cref="RetryInterval"/>, a few times.
+/// Each round re-reads the block store, so a block removed by gc stops being announced. A key that reached fewer
+/// than half of the closest peers it was offered to (the node was alone or still joining, or a lossy path ate the
+/// announcements) is tried again every <see cref="RetryInterval"/>, a few times: a record held by one node of three
+/// is lost to every lookup whose request to that node is lost.
 /// </summary>
 public sealed class Reprovider : IAsyncDisposable
 {
@@ -22,7 +24,7 @@ public sealed class Reprovider : IAsyncDisposable
     /// <summary>Keys remembered for a retry at most; beyond it the next full round covers them.</summary>
     private const int MaxUnannounced = 4096;
 
-    /// <summary>Wait before announcing again a key that reached no peer.</summary>
+    /// <summary>Wait before announcing again a key that reached too few peers.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
     private readonly NodeHost _host;
@@ -34,7 +36,7 @@ public sealed class Reprovider : IAsyncDisposable
     private readonly ITimer _timer;
     private readonly ITimer _retryTimer;
 
-    /// <summary>Keys that reached no peer, with the attempts made so far.</summary>
+    /// <summary>Keys that reached fewer than half of the peers offered them, with the attempts made so far.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Multihash, int> _unannounced = new();
     private readonly Task[] _workers;
     private long _announced;
@@ -54,6 +56,9 @@ public sealed class Reprovider : IAsyncDisposable
     /// <summary>Announcements completed since start.</summary>
     public long Announced => Interlocked.Read(ref _announced);
 
+    /// <summary>Keys waiting to be announced again because too few peers stored them.</summary>
+    internal int PendingRetries => _unannounced.Count;
+
     /// <summary>Pulsed after each completed announcement.</summary>
     public ChangeSignal AnnouncedChanged { get; } = new();
 
@@ -61,14 +66,14 @@ public sealed class Reprovider : IAsyncDisposable
     public async Task<int> AnnounceNowAsync(Multihash multihash, CancellationToken ct)
     {
         var result = await _host.AnnounceOnceAsync(multihash, ct);
-        Record(multihash, result.Stored);
+        Record(multihash, result);
         return result.Stored;
     }
 
-    private void Record(Multihash key, int stored)
+    private void Record(Multihash key, PublishResult result)
     {
         Interlocked.Increment(ref _announced);
-        if (stored > 0)
+        if (result.Stored > 0 && result.Stored * 2 >= result.Attempted)
             _unannounced.TryRemove(key, out _);
         else if (_unannounced.Count < MaxUnannounced || _unannounced.ContainsKey(key))
             _unannounced.AddOrUpdate(key, 1, static (_, attempts) => attempts + 1);
@@ -121,7 +126,7 @@ public sealed class Reprovider : IAsyncDisposable
                 try
                 {
                     var result = await _host.AnnounceOnceAsync(key, ct);
-                    Record(key, result.Stored);
+                    Record(key, result);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
