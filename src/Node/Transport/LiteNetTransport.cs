@@ -129,8 +129,15 @@ public sealed partial class LiteNetTransport : ISecureTransport
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                _drops.Count(DropReason.HandshakeTimeout, key, "outbound handshake");
                 Abort(pending, netPeer);
+                // The node may have dialled us at the same moment and won: LiteNetLib keeps one peer per endpoint, so
+                // our handshake never ran and the session we wanted runs on its connection. Use it.
+                foreach (var existing in _peers.Values)
+                {
+                    if (existing.RemoteEndPoint.Equals(key) && existing.IsConnected && (expectedPeer is null || existing.PeerId == expectedPeer))
+                        return ConnectResult.Success(existing);
+                }
+                _drops.Count(DropReason.HandshakeTimeout, key, "outbound handshake");
                 return ConnectResult.Failure($"handshake with {key} timed out after {_options.HandshakeTimeout.TotalSeconds:0.#} s");
             }
             catch (OperationCanceledException)
@@ -221,7 +228,9 @@ public sealed partial class LiteNetTransport : ISecureTransport
             pending.Finished = true;
         }
         pending.Dispose();
-        if (netPeer is not null)
+        // After a simultaneous open the peer may carry the other side's session (seen in a lossy netns swarm: a dial
+        // timing out at join closed the live connection the two nodes had just made). That one is not ours to close.
+        if (netPeer is not null && netPeer.Tag is not SecurePeer)
             _net.DisconnectPeer(netPeer);
     }
 
