@@ -1,55 +1,22 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Content;
-using P2P.Node.Content.Exporting;
-using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
 using P2P.Node.Security;
 using P2P.Node.Storage;
-using P2P.Node.Tests.Content;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Tests.Exchange;
 
-public sealed class BlockExchangeTests : IAsyncLifetime
+public sealed class BlockExchangeTests() : ExchangeTestBase(TimeSpan.FromSeconds(25))
 {
-    private const int ChunkSize = 16 * 1024;
-    private readonly List<ExchangeNode> _nodes = [];
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(25));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-            await node.DisposeAsync();
-        _timeout.Dispose();
-    }
-
-    private ExchangeNode Node(IBlockStore? store = null, IProviderFinder? finder = null, ExchangeOptions? options = null, TimeProvider? time = null)
-    {
-        var node = new ExchangeNode(store ?? new MemoryBlockStore(), finder, options, time);
-        _nodes.Add(node);
-        return node;
-    }
-
-    /// <summary>Imports G(seed, length) in 16 KiB chunks into <paramref name="store"/>.</summary>
-    private static async Task<(Cid Root, byte[] Data, long Blocks)> ImportAsync(IBlockStore store, int length, string seed = "exchange")
-    {
-        var data = ChaChaStream.Generate(seed, length);
-        using var stream = new MemoryStream(data);
-        var result = await UnixFsImporter.ImportFileAsync(stream, new ImportOptions { ChunkSize = ChunkSize }, store);
-        return (result.Root, data, result.BlockCount);
-    }
+    private ExchangeNode Node(IBlockStore? store = null, IProviderFinder? finder = null, ExchangeOptions? options = null, TimeProvider? time = null) =>
+        Track(new ExchangeNode(store ?? new MemoryBlockStore(), finder, options, time));
 
     private async Task<byte[]> FetchAsync(ExchangeNode fetcher, Cid root, int readAhead = 32)
     {
         await using var session = fetcher.Exchange.OpenSession(root);
-        using var output = new MemoryStream();
-        await new UnixFsExporter(session, readAhead).WriteFileAsync(root, output, cancellationToken: Ct);
-        return output.ToArray();
+        return await ExportAsync(session, root, readAhead);
     }
 
     [Fact]

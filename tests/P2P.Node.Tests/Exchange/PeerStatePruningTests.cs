@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using P2P.Node.Content;
-using P2P.Node.Content.Exporting;
-using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
 using P2P.Node.Security;
 using P2P.Node.Storage;
-using P2P.Node.Tests.Content;
 using P2P.Node.Tests.Limits;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
@@ -18,48 +15,17 @@ namespace P2P.Node.Tests.Exchange;
 /// <see cref="ExchangeOptions.MaxDisconnectedPeers"/> states behind, while a fetch still gets a provider back when
 /// it reconnects, a liar stays dropped, and node-wide counters keep every count.
 /// </summary>
-public sealed class PeerStatePruningTests : IAsyncLifetime
+public sealed class PeerStatePruningTests() : ExchangeTestBase(TimeSpan.FromSeconds(60))
 {
-    private const int ChunkSize = 16 * 1024;
     private const int Wave = 50;
     private static readonly TimeSpan Slow = TimeSpan.FromSeconds(30);
-    private readonly List<ExchangeNode> _nodes = [];
-    private CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(60));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-            await node.DisposeAsync();
-        _timeout.Dispose();
-    }
 
     private ExchangeNode Node(IBlockStore? store = null, IProviderFinder? finder = null, ExchangeOptions? options = null)
     {
         // A churn comes from many addresses in reality; here every client shares 127.0.0.1, so the per-address
         // connection rate is lifted, and handshakes get time to finish on a loaded machine.
         var transport = new TransportOptions { ConnectionAttemptsPerSecond = 100_000, HandshakeTimeout = Slow };
-        var node = new ExchangeNode(store ?? new MemoryBlockStore(), finder, options, transport: transport);
-        _nodes.Add(node);
-        return node;
-    }
-
-    private static async Task<(Cid Root, byte[] Data, long Blocks)> ImportAsync(IBlockStore store, int length, string seed)
-    {
-        var data = ChaChaStream.Generate(seed, length);
-        using var stream = new MemoryStream(data);
-        var result = await UnixFsImporter.ImportFileAsync(stream, new ImportOptions { ChunkSize = ChunkSize }, store);
-        return (result.Root, data, result.BlockCount);
-    }
-
-    private async Task<byte[]> ExportAsync(ExchangeSession session, Cid root)
-    {
-        using var output = new MemoryStream();
-        await new UnixFsExporter(session, 32).WriteFileAsync(root, output, cancellationToken: Ct);
-        return output.ToArray();
+        return Track(new ExchangeNode(store ?? new MemoryBlockStore(), finder, options, transport: transport));
     }
 
     /// <summary>
@@ -146,8 +112,7 @@ public sealed class PeerStatePruningTests : IAsyncLifetime
     [Trait("Category", "Long")]
     public async Task OnPeerDisconnected_TwoThousandThrowawayPeersLeaveAtMostTheDefaultBound()
     {
-        _timeout.Dispose();
-        _timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        ResetDeadline(TimeSpan.FromMinutes(4));
         await ChurnLeavesAtMostTheBoundAsync(2000, new ExchangeOptions().MaxDisconnectedPeers);
     }
 
