@@ -53,11 +53,13 @@ public sealed class SwarmFixture : IAsyncDisposable
     }
 
     /// <summary>Deterministic bytes written to a file in the fixture's folder; returns the path and its SHA-256.</summary>
-    public (string Path, string Sha) WriteFile(string name, int mib, int seed)
+    public (string Path, string Sha) WriteFile(string name, int mib, int seed) => WriteRandomFile(_dir.Combine(name), mib, seed);
+
+    /// <summary>Writes <paramref name="mib"/> MiB from a <see cref="Random"/> seeded with <paramref name="seed"/>; returns the path and its SHA-256.</summary>
+    public static (string Path, string Sha) WriteRandomFile(string path, int mib, int seed)
     {
         var data = new byte[mib << 20];
         new Random(seed).NextBytes(data);
-        var path = _dir.Combine(name);
         File.WriteAllBytes(path, data);
         return (path, Convert.ToHexString(SHA256.HashData(data)));
     }

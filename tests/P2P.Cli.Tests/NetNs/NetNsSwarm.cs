@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace P2P.Cli.Tests.NetNs;
@@ -128,14 +127,7 @@ public sealed class NetNsSwarm : IAsyncDisposable
     }
 
     /// <summary>Deterministic bytes in a file of the swarm's folder (outside every namespace: files are shared); returns its path and SHA-256.</summary>
-    public (string Path, string Sha) WriteFile(string name, int mib, int seed)
-    {
-        var data = new byte[mib << 20];
-        new Random(seed).NextBytes(data);
-        var path = _dir.Combine(name);
-        File.WriteAllBytes(path, data);
-        return (path, Convert.ToHexString(SHA256.HashData(data)));
-    }
+    public (string Path, string Sha) WriteFile(string name, int mib, int seed) => SwarmFixture.WriteRandomFile(_dir.Combine(name), mib, seed);
 
     /// <summary>Every daemon's output so far, for failure messages.</summary>
     public string Logs() => string.Join("\n", _daemons.Select((d, i) => d is null ? "" : $"--- node {i} ---\n{d.Output}"));

@@ -50,6 +50,19 @@ public sealed partial class NetNsTopology : IDisposable
     /// <summary>Why namespace tests cannot run here (not root, a tool or kernel feature missing), or null when they can.</summary>
     public static string? MissingReason() => Missing.Value;
 
+    /// <summary>
+    /// True where namespace tests can run. Elsewhere false, with the reason written to <paramref name="output"/>;
+    /// under CI (CI=true) a missing prerequisite fails the test instead, since .ci/run installs them.
+    /// </summary>
+    public static bool CanRun(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        if (MissingReason() is not { } missing)
+            return true;
+        Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI must run the network-namespace tests, but: {missing}");
+        output.WriteLine($"skipped: {missing}");
+        return false;
+    }
+
     /// <summary>Builds the switch and <paramref name="nodes"/> connected node namespaces; sweeps leftovers of dead runs first.</summary>
     public static NetNsTopology Create(int nodes, int seed)
     {

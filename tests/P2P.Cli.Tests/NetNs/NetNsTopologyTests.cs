@@ -25,7 +25,7 @@ public sealed class NetNsTopologyTests
     [Fact]
     public void Create_ThenDispose_BuildsAddressedNodesAndLeavesNothingBehind()
     {
-        if (!CanRun())
+        if (!NetNsTopology.CanRun(_output))
             return;
         string[] names;
         using (var topology = NetNsTopology.Create(3, seed: 5))
@@ -49,7 +49,7 @@ public sealed class NetNsTopologyTests
     [Fact]
     public void SweepLeftovers_NamespaceOfADeadRun_IsDeleted()
     {
-        if (!CanRun())
+        if (!NetNsTopology.CanRun(_output))
             return;
         // A pid that certainly belonged to a process that has exited: one we started and waited for.
         using var gone = Process.Start("true") ?? throw new InvalidOperationException("could not start true");
@@ -69,13 +69,4 @@ public sealed class NetNsTopologyTests
 
     private static HashSet<string> ListNamespaces() =>
         HostCommand.Run("ip", "netns", "list").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ToHashSet();
-
-    private bool CanRun()
-    {
-        if (NetNsTopology.MissingReason() is not { } missing)
-            return true;
-        Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI must run the network-namespace tests, but: {missing}");
-        _output.WriteLine($"skipped: {missing}");
-        return false;
-    }
 }
