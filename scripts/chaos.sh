@@ -276,6 +276,14 @@ PY
   FLOOD_NOTE="flood: $sent datagrams in $secs s ($rate/s); target RSS $((rss0 / 1024)) MiB before, $((peak / 1024)) MiB peak, $((rss1 / 1024)) MiB after; lookups $(wc -l <"$WORK/lat.lookup") p50 $(pct "$WORK/lat.lookup" 0.5) ms p95 $(pct "$WORK/lat.lookup" 0.95) ms max $(pct "$WORK/lat.lookup" 1) ms; 1 MiB fetches $(wc -l <"$WORK/lat.fetch") p50 $(pct "$WORK/lat.fetch" 0.5) ms max $(pct "$WORK/lat.fetch" 1) ms"
 }
 
+# More scenarios live one file each in scripts/chaos.d/: each file defines scenario_* functions (using the helpers
+# above: row, p2p_in, start_daemon, api, wait_until, stop_pids, check) and appends their names to EXTRA_SCENARIOS.
+EXTRA_SCENARIOS=()
+for extra in "$(dirname "$0")"/chaos.d/*.sh; do
+  # shellcheck source=/dev/null
+  [ -f "$extra" ] && source "$extra"
+done
+
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 scenario_kill "SIGKILL during add" add
 scenario_kill "SIGKILL during get" get
@@ -284,6 +292,7 @@ scenario_kill "SIGKILL during repo gc" gc
 scenario_disk_full
 scenario_provider_killed
 scenario_provider_corrupts
+for extra in "${EXTRA_SCENARIOS[@]}"; do "$extra"; done
 FLOOD_NOTE=""
 scenario_flood
 printf '%-30s %8s %10s %10s %11s %8s\n' fault injected attempted completed "bytes lost" crashes
