@@ -32,18 +32,10 @@ public sealed class DashboardTests : IDisposable
         _dir.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Dashboard_ShowsPeersAddsFileAndOpensIt()
     {
-        if (BrowserSession.MissingReason() is { } missing)
-        {
-            if (BrowserSession.SkipRequested)
-            {
-                _output.WriteLine($"skipped (P2P_SKIP_BROWSER=1): {missing}");
-                return;
-            }
-            Assert.Fail(missing);
-        }
+        BrowserSession.SkipUnlessAvailable();
 
         var repo1 = await InitAsync("node1");
         await using var node1 = await DaemonProcess.StartAsync(repo1, Ct);

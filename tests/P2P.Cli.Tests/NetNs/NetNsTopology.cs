@@ -51,16 +51,15 @@ public sealed partial class NetNsTopology : IDisposable
     public static string? MissingReason() => Missing.Value;
 
     /// <summary>
-    /// True where namespace tests can run. Elsewhere false, with the reason written to <paramref name="output"/>;
-    /// under CI (CI=true) a missing prerequisite fails the test instead, since .ci/run installs them.
+    /// Returns where namespace tests can run. Elsewhere the test is reported as skipped with the reason (never as
+    /// passed); under CI (CI=true) a missing prerequisite fails it instead, since scripts/test.sh installs them.
     /// </summary>
-    public static bool CanRun(Xunit.Abstractions.ITestOutputHelper output)
+    public static void SkipUnlessCanRun()
     {
         if (MissingReason() is not { } missing)
-            return true;
+            return;
         Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI must run the network-namespace tests, but: {missing}");
-        output.WriteLine($"skipped: {missing}");
-        return false;
+        Skip.If(true, missing);
     }
 
     /// <summary>Builds the switch and <paramref name="nodes"/> connected node namespaces; sweeps leftovers of dead runs first.</summary>

@@ -22,11 +22,10 @@ public sealed class NetNsTopologyTests
         Assert.Contains("hook input", NetNsTopology.LossRuleset(20), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Create_ThenDispose_BuildsAddressedNodesAndLeavesNothingBehind()
     {
-        if (!NetNsTopology.CanRun(_output))
-            return;
+        NetNsTopology.SkipUnlessCanRun();
         string[] names;
         using (var topology = NetNsTopology.Create(3, seed: 5))
         {
@@ -46,11 +45,10 @@ public sealed class NetNsTopologyTests
         Assert.All(names, n => Assert.DoesNotContain(n, left));
     }
 
-    [Fact]
+    [SkippableFact]
     public void SweepLeftovers_NamespaceOfADeadRun_IsDeleted()
     {
-        if (!NetNsTopology.CanRun(_output))
-            return;
+        NetNsTopology.SkipUnlessCanRun();
         // A pid that certainly belonged to a process that has exited: one we started and waited for.
         using var gone = Process.Start("true") ?? throw new InvalidOperationException("could not start true");
         gone.WaitForExit();
