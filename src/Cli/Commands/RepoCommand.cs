@@ -22,9 +22,7 @@ internal static class RepoCommand
         {
             using var node = NodeAccess.Open(parse);
             var s = node.Stat();
-            Output.For(parse).Write(
-                $"NumObjects: {s.BlockCount}\nRepoSize:   {s.TotalBytes} ({Units.Bytes(s.TotalBytes)})\nPins:       {s.PinCount}\nRepoPath:   {s.Path}\nVersion:    {s.Version}\nSync:       {s.SyncPolicy}",
-                new { NumObjects = s.BlockCount, RepoSize = s.TotalBytes, Pins = s.PinCount, RepoPath = s.Path, Version = s.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            RepoStatText.Write(Output.For(parse), s.BlockCount, s.DiskBytes, s.TotalBytes, s.ScratchBytes, s.PinCount, s.Path, s.Version, s.SyncPolicy.ToString());
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;

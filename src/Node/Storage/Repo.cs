@@ -2,7 +2,8 @@ using P2P.Node.Storage.Pack;
 namespace P2P.Node.Storage;
 
 /// <summary>
-/// A p2p repo on disk: config.json, identity.key, blocks/ (flatfs), pins.json, version, and repo.lock.
+/// A p2p repo on disk: config.json, identity.key, blocks/ (pack or flatfs), pins.json, version, repo.lock, and
+/// scratch/ for uploads in progress.
 /// An open Repo holds an exclusive lock on repo.lock for its lifetime (FileShare.None, which .NET implements
 /// with flock(2) on Unix), so the kernel releases it if the process dies and a second process, or a second
 /// Open in this one, gets a clear error instead of a corrupted repo.
@@ -21,13 +22,15 @@ public sealed class Repo : IDisposable
     public const string PinsFileName = "pins.json";
     public const string VersionFileName = "version";
     public const string LockFileName = "repo.lock";
+    public const string ScratchDirectoryName = RepoScratch.DirectoryName;
 
     private readonly FileStream _lock;
     private int _disposed;
 
-    private Repo(string path, FileStream repoLock, RepoConfig config, IBlockStore blocks, PinStore pins)
+    private Repo(string path, FileStream repoLock, RepoConfig config, IBlockStore blocks, PinStore pins, (int Entries, long Bytes) swept = default)
     {
         RootPath = path;
+        Swept = swept;
         _lock = repoLock;
         Config = config;
         Blocks = blocks;
@@ -35,6 +38,9 @@ public sealed class Repo : IDisposable
     }
 
     public string RootPath { get; }
+
+    /// <summary>What the open removed that a dead process had left: scratch uploads and temp files.</summary>
+    public (int Entries, long Bytes) Swept { get; }
 
     /// <summary>The config as loaded; change it with <see cref="SaveConfig"/>.</summary>
     public RepoConfig Config { get; private set; }
@@ -95,7 +101,10 @@ public sealed class Repo : IDisposable
         }
     }
 
-    /// <summary>Opens an existing repo, taking its lock and removing temp files left by a crash.</summary>
+    /// <summary>
+    /// Opens an existing repo, taking its lock and removing what a dead process left: temp files of interrupted
+    /// writes and scratch uploads (holding the lock proves their owner is gone).
+    /// </summary>
     public static Repo Open(string path)
     {
         path = Path.GetFullPath(path);
@@ -106,12 +115,12 @@ public sealed class Repo : IDisposable
         {
             CheckVersion(path);
             var config = RepoConfig.Load(Path.Join(path, ConfigFileName));
-            AtomicFile.RemoveTemporaryFiles(path);
+            var swept = RepoScratch.Sweep(path);
             var blocksDirectory = Path.Join(path, BlocksDirectoryName);
             var blocks = OpenBlockStore(blocksDirectory, DetectBlockStore(blocksDirectory) ?? config.BlockStore, config.SyncPolicy);
             (blocks as FlatFsBlockStore)?.RemoveTemporaryFiles();
             var pins = PinStore.Open(Path.Join(path, PinsFileName));
-            return new Repo(path, repoLock, config, blocks, pins);
+            return new Repo(path, repoLock, config, blocks, pins, swept);
         }
         catch
         {
@@ -119,6 +128,12 @@ public sealed class Repo : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// A fresh path under scratch/ for one job (the daemon saves a multipart add there); the caller creates and
+    /// deletes it. If the process dies first, the next open of the repo removes it.
+    /// </summary>
+    public string NewScratchPath(string purpose) => RepoScratch.NewPath(RootPath, purpose);
 
     /// <summary>The 32-byte Ed25519 private key; refuses a key file others can read or of the wrong size.</summary>
     public byte[] ReadIdentityKey() => IdentityKeyFile.Read(Path.Join(RootPath, IdentityFileName));
@@ -156,7 +171,8 @@ public sealed class Repo : IDisposable
             FlatFsBlockStore f => f.SyncPolicy,
             _ => Config.SyncPolicy,
         };
-        return new RepoStat(RootPath, CurrentVersion, count, bytes, Pins.Count, policy);
+        return new RepoStat(RootPath, CurrentVersion, count, bytes, Pins.Count, policy,
+            DiskBytes: DiskUsage.FileBytes(RootPath), ScratchBytes: RepoScratch.Measure(RootPath));
     }
 
     /// <summary>`repo gc`: removes every block not reachable from a pin. Waits for running adds to finish.</summary>
