@@ -40,12 +40,17 @@ internal static class RepoCommand
                 output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad.ToString() });
             foreach (var unreadable in result.Unreadable)
                 output.Write($"unreadable block {unreadable}", new { Msg = "unreadable", Block = unreadable.ToString() });
-            if (result.IsHealthy)
+            // A lost pin set is damage too: gc refuses until it is restored.
+            var pinProblem = node.Repo.Pins.Problem;
+            if (pinProblem is not null)
+                output.Write($"damaged pins: {pinProblem}", new { Msg = "pins", Error = pinProblem });
+            if (result.IsHealthy && pinProblem is null)
             {
                 output.Write($"verified {result.Checked} blocks: repo is healthy", new { Checked = result.Checked, Healthy = true });
                 return Task.FromResult(ExitCodes.Ok);
             }
-            Console.Error.WriteLine($"Error: {result.Corrupted.Count + result.Unreadable.Count} of {result.Checked} blocks failed verification");
+            var blocks = $"{result.Corrupted.Count + result.Unreadable.Count} of {result.Checked} blocks failed verification";
+            Console.Error.WriteLine(pinProblem is null ? $"Error: {blocks}" : $"Error: the pin set is lost and {blocks}");
             return Task.FromResult(ExitCodes.Corrupt);
         });
         return command;

@@ -102,12 +102,16 @@ internal static class RemoteRepoClient
             output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad });
         foreach (var u in unreadable)
             output.Write($"unreadable block {u}", new { Msg = "unreadable", Block = u });
-        if (corrupted.Count == 0 && unreadable.Count == 0)
+        var pinProblem = r.TryGetProperty("PinsError", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.String ? p.GetString() : null;
+        if (pinProblem is not null)
+            output.Write($"damaged pins: {pinProblem}", new { Msg = "pins", Error = pinProblem });
+        if (corrupted.Count == 0 && unreadable.Count == 0 && pinProblem is null)
         {
             output.Write($"verified {checkedCount} blocks: repo is healthy", new { Checked = checkedCount, Healthy = true });
             return ExitCodes.Ok;
         }
-        Console.Error.WriteLine($"Error: {corrupted.Count + unreadable.Count} of {checkedCount} blocks failed verification");
+        var blocks = $"{corrupted.Count + unreadable.Count} of {checkedCount} blocks failed verification";
+        Console.Error.WriteLine(pinProblem is null ? $"Error: {blocks}" : $"Error: the pin set is lost and {blocks}");
         return ExitCodes.Corrupt;
     }
 

@@ -91,8 +91,10 @@ public sealed class Repo : IDisposable
             config.Save(Path.Join(path, ConfigFileName));
             IdentityKeyFile.Create(Path.Join(path, IdentityFileName));
             var blocks = OpenBlockStore(Path.Join(path, BlocksDirectoryName), config.BlockStore, config.SyncPolicy);
+            // Before the version file: a repo that opens has its pin marker, so losing pins.json is noticed.
+            var pins = PinStore.Open(Path.Join(path, PinsFileName));
             AtomicFile.Write(Path.Join(path, VersionFileName), System.Text.Encoding.ASCII.GetBytes($"{CurrentVersion}\n"));
-            return new Repo(path, repoLock, config, blocks, PinStore.Open(Path.Join(path, PinsFileName)));
+            return new Repo(path, repoLock, config, blocks, pins);
         }
         catch
         {
@@ -175,9 +177,14 @@ public sealed class Repo : IDisposable
             DiskBytes: DiskUsage.FileBytes(RootPath), ScratchBytes: RepoScratch.Measure(RootPath));
     }
 
-    /// <summary>`repo gc`: removes every block not reachable from a pin. Waits for running adds to finish.</summary>
+    /// <summary>
+    /// `repo gc`: removes every block not reachable from a pin. Waits for running adds to finish. Refuses, removing
+    /// nothing, while the pin set is unknown (<see cref="PinStore.Problem"/>): zero pins would mean "delete everything".
+    /// </summary>
     public GcResult CollectGarbage(ILinkDecoder links, CancellationToken cancellationToken = default)
     {
+        if (Pins.Problem is { } problem)
+            throw new RepoException(RepoErrorReason.Corrupt, $"gc refused, nothing removed: {problem}");
         using (GcGate.EnterExclusive())
         {
             var result = GarbageCollector.Collect(Blocks, Pins.List(), links, cancellationToken);

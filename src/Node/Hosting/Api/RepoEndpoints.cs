@@ -85,6 +85,7 @@ public static class RepoEndpoints
                 result.Checked,
                 Corrupted = result.Corrupted.Select(c => c.ToString()).ToArray(),
                 Unreadable = result.Unreadable.Select(u => u.ToString()).ToArray(),
+                PinsError = local.Repo.Pins.Problem,
             });
         });
         api.MapPost("/repo/gc", (CancellationToken ct) =>
