@@ -65,7 +65,8 @@ internal sealed record PinFile(long Generation, IReadOnlyDictionary<Multihash, P
     {
         try
         {
-            using var document = JsonDocument.Parse(bytes);
+            // A text editor may have saved the file with a UTF-8 byte order mark, which the JSON reader refuses.
+            using var document = JsonDocument.Parse(bytes.AsMemory(bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0));
             var root = document.RootElement;
             var version = root.TryGetProperty("version", out var versionElement) ? versionElement.GetInt32() : 0;
             if (version is not (1 or FormatVersion))

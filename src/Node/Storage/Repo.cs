@@ -88,8 +88,9 @@ public sealed class Repo : IDisposable
         var repoLock = AcquireLock(path);
         try
         {
+            var peerId = IdentityKeyFile.Create(Path.Join(path, IdentityFileName));
+            config.Identity = new RepoIdentity { PeerId = peerId.ToString() };
             config.Save(Path.Join(path, ConfigFileName));
-            IdentityKeyFile.Create(Path.Join(path, IdentityFileName));
             var blocks = OpenBlockStore(Path.Join(path, BlocksDirectoryName), config.BlockStore, config.SyncPolicy);
             // Before the version file: a repo that opens has its pin marker, so losing pins.json is noticed.
             var pins = PinStore.Open(Path.Join(path, PinsFileName));
@@ -117,6 +118,7 @@ public sealed class Repo : IDisposable
         {
             CheckVersion(path);
             var config = RepoConfig.Load(Path.Join(path, ConfigFileName));
+            CheckIdentity(path, config);
             var swept = RepoScratch.Sweep(path);
             var blocksDirectory = Path.Join(path, BlocksDirectoryName);
             var blocks = OpenBlockStore(blocksDirectory, DetectBlockStore(blocksDirectory) ?? config.BlockStore, config.SyncPolicy);
@@ -140,9 +142,15 @@ public sealed class Repo : IDisposable
     /// <summary>The 32-byte Ed25519 private key; refuses a key file others can read or of the wrong size.</summary>
     public byte[] ReadIdentityKey() => IdentityKeyFile.Read(Path.Join(RootPath, IdentityFileName));
 
-    /// <summary>Validates and atomically replaces config.json. The sync policy applies from the next open.</summary>
+    /// <summary>
+    /// Validates and atomically replaces config.json. The sync policy applies from the next open. The recorded
+    /// identity is carried over when <paramref name="config"/> has none, and cannot be changed here.
+    /// </summary>
     public void SaveConfig(RepoConfig config)
     {
+        config.Identity ??= Config.Identity;
+        if (config.Identity?.PeerId != Config.Identity?.PeerId)
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"identity.peerId is {Config.Identity?.PeerId}, set from identity.key; it cannot be changed");
         config.Save(Path.Join(RootPath, ConfigFileName));
         Config = config;
     }
@@ -243,6 +251,26 @@ public sealed class Repo : IDisposable
         {
             throw new RepoException(RepoErrorReason.NotFound, $"cannot open repo lock {lockPath}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// identity.key must be the key of the PeerId in config.json: anything else (another repo's key, 32 random
+    /// bytes) would silently become a new identity. A config from before the field gets the key's PeerId recorded.
+    /// </summary>
+    private static void CheckIdentity(string path, RepoConfig config)
+    {
+        var keyPath = Path.Join(path, IdentityFileName);
+        var actual = IdentityKeyFile.ReadPeerId(keyPath);
+        if (config.Identity?.PeerId is not { } recorded)
+        {
+            config.Identity = new RepoIdentity { PeerId = actual.ToString() };
+            config.Save(Path.Join(path, ConfigFileName));
+            return;
+        }
+        if (!Security.PeerId.Parse(recorded).Equals(actual))
+            throw new RepoException(RepoErrorReason.InvalidIdentity,
+                $"identity key {keyPath} is the key of {actual}, but this repo is {recorded} (identity.peerId in {ConfigFileName}): " +
+                "put the repo's own identity.key back");
     }
 
     private static void CheckVersion(string path)
