@@ -22,9 +22,7 @@ internal static class RepoCommand
         {
             using var node = NodeAccess.Open(parse);
             var s = node.Stat();
-            Output.For(parse).Write(
-                $"NumObjects: {s.BlockCount}\nRepoSize:   {s.TotalBytes} ({Units.Bytes(s.TotalBytes)})\nPins:       {s.PinCount}\nRepoPath:   {s.Path}\nVersion:    {s.Version}\nSync:       {s.SyncPolicy}",
-                new { NumObjects = s.BlockCount, RepoSize = s.TotalBytes, Pins = s.PinCount, RepoPath = s.Path, Version = s.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            RepoStatText.Write(Output.For(parse), s.BlockCount, s.DiskBytes, s.TotalBytes, s.ScratchBytes, s.PinCount, s.Path, s.Version, s.SyncPolicy.ToString());
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
@@ -42,12 +40,17 @@ internal static class RepoCommand
                 output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad.ToString() });
             foreach (var unreadable in result.Unreadable)
                 output.Write($"unreadable block {unreadable}", new { Msg = "unreadable", Block = unreadable.ToString() });
-            if (result.IsHealthy)
+            // A lost pin set is damage too: gc refuses until it is restored.
+            var pinProblem = node.Repo.Pins.Problem;
+            if (pinProblem is not null)
+                output.Write($"damaged pins: {pinProblem}", new { Msg = "pins", Error = pinProblem });
+            if (result.IsHealthy && pinProblem is null)
             {
                 output.Write($"verified {result.Checked} blocks: repo is healthy", new { Checked = result.Checked, Healthy = true });
                 return Task.FromResult(ExitCodes.Ok);
             }
-            Console.Error.WriteLine($"Error: {result.Corrupted.Count + result.Unreadable.Count} of {result.Checked} blocks failed verification");
+            var blocks = $"{result.Corrupted.Count + result.Unreadable.Count} of {result.Checked} blocks failed verification";
+            Console.Error.WriteLine(pinProblem is null ? $"Error: {blocks}" : $"Error: the pin set is lost and {blocks}");
             return Task.FromResult(ExitCodes.Corrupt);
         });
         return command;

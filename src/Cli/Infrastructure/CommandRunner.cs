@@ -1,6 +1,7 @@
 using System.CommandLine;
 using P2P.Node.Content;
 using P2P.Node.Exchange;
+using P2P.Node.Storage;
 
 namespace P2P.Cli.Infrastructure;
 
@@ -37,6 +38,8 @@ internal static class CommandRunner
     private static (int Code, string Message) Classify(Exception ex, CancellationToken ct) => ex switch
     {
         CliException cli => (cli.ExitCode, cli.Message),
+        RepoException { Reason: RepoErrorReason.Corrupt } damaged => (ExitCodes.Corrupt, damaged.Message),
+        RepoException repo => (ExitCodes.Repo, repo.Message),
         OperationCanceledException when ct.IsCancellationRequested => (ExitCodes.Interrupted, "interrupted"),
         BlockNotFoundException nf => (ExitCodes.NotFound, nf.Message),
         CorruptBlockException bad => (ExitCodes.Corrupt, bad.Message),

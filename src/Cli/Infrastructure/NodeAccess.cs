@@ -4,14 +4,20 @@ using P2P.Node.Storage;
 
 namespace P2P.Cli.Infrastructure;
 
-/// <summary>Opens the node a command works with; repo problems become exit code 3 with the repo's own message.</summary>
+/// <summary>
+/// Opens the node a command works with; repo problems become exit code 3 with the repo's own message, and a pin
+/// set recovered from its backup is said on stderr.
+/// </summary>
 internal static class NodeAccess
 {
     public static LocalNode Open(ParseResult parse)
     {
         try
         {
-            return LocalNode.Open(RepoAccess.PathFor(parse));
+            var node = LocalNode.Open(RepoAccess.PathFor(parse));
+            if (node.Repo.Pins.Recovery is { } recovered)
+                Console.Error.WriteLine($"Warning: {recovered}");
+            return node;
         }
         catch (RepoException ex)
         {

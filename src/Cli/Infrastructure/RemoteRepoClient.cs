@@ -82,14 +82,12 @@ internal static class RemoteRepoClient
     public static async Task<int> RepoStatAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
     {
         var s = await daemon.PostJsonAsync("repo/stat", null, ct);
-        var objects = s.GetProperty("NumObjects").GetInt64();
         var size = s.GetProperty("RepoSize").GetInt64();
-        var pins = s.GetProperty("Pins").GetInt32();
-        var path = s.GetProperty("RepoPath").GetString();
-        var version = s.GetProperty("Version").GetInt32();
-        Output.For(parse).Write(
-            $"NumObjects: {objects}\nRepoSize:   {size} ({Units.Bytes(size)})\nPins:       {pins}\nRepoPath:   {path}\nVersion:    {version}\nSync:       {s.GetProperty("SyncPolicy").GetString()}",
-            new { NumObjects = objects, RepoSize = size, Pins = pins, RepoPath = path, Version = version.ToString(CultureInfo.InvariantCulture) });
+        // A daemon older than the BlockSize field reported block bytes as RepoSize.
+        var blocks = s.TryGetProperty("BlockSize", out var b) ? b.GetInt64() : size;
+        var scratch = s.TryGetProperty("ScratchSize", out var sc) ? sc.GetInt64() : 0;
+        RepoStatText.Write(Output.For(parse), s.GetProperty("NumObjects").GetInt64(), size, blocks, scratch, s.GetProperty("Pins").GetInt32(),
+            s.GetProperty("RepoPath").GetString(), s.GetProperty("Version").GetInt32(), s.GetProperty("SyncPolicy").GetString());
         return ExitCodes.Ok;
     }
 
@@ -104,12 +102,16 @@ internal static class RemoteRepoClient
             output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad });
         foreach (var u in unreadable)
             output.Write($"unreadable block {u}", new { Msg = "unreadable", Block = u });
-        if (corrupted.Count == 0 && unreadable.Count == 0)
+        var pinProblem = r.TryGetProperty("PinsError", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.String ? p.GetString() : null;
+        if (pinProblem is not null)
+            output.Write($"damaged pins: {pinProblem}", new { Msg = "pins", Error = pinProblem });
+        if (corrupted.Count == 0 && unreadable.Count == 0 && pinProblem is null)
         {
             output.Write($"verified {checkedCount} blocks: repo is healthy", new { Checked = checkedCount, Healthy = true });
             return ExitCodes.Ok;
         }
-        Console.Error.WriteLine($"Error: {corrupted.Count + unreadable.Count} of {checkedCount} blocks failed verification");
+        var blocks = $"{corrupted.Count + unreadable.Count} of {checkedCount} blocks failed verification";
+        Console.Error.WriteLine(pinProblem is null ? $"Error: {blocks}" : $"Error: the pin set is lost and {blocks}");
         return ExitCodes.Corrupt;
     }
 

@@ -84,6 +84,7 @@ public sealed class DaemonNode : IAsyncDisposable
         if (uploadRateOverride < 0)
             throw new ArgumentOutOfRangeException(nameof(uploadRateOverride), "the upload rate must be 0 (unlimited) or more");
         var local = LocalNode.Open(repoPath);
+        LogRepoRepairs(local.Repo, loggers.CreateLogger<DaemonNode>());
         NodeHost? host = null;
         Reprovider? reprovider = null;
         try
@@ -255,5 +256,16 @@ public sealed class DaemonNode : IAsyncDisposable
         await _join.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
         Host.Identity.Dispose();
         Local.Dispose();
+    }
+
+    /// <summary>What opening the repo found and mended, or could not: said once at start, where an operator looks.</summary>
+    private static void LogRepoRepairs(Repo repo, ILogger logger)
+    {
+        if (repo.Swept.Entries > 0)
+            logger.LogWarning("Removed {Entries} scratch entries ({Bytes} bytes) left by a process that died", repo.Swept.Entries, repo.Swept.Bytes);
+        if (repo.Pins.Recovery is { } recovered)
+            logger.LogWarning("{Recovery}", recovered);
+        if (repo.Pins.Problem is { } problem)
+            logger.LogError("{Problem}; gc is refused until the pin set is restored", problem);
     }
 }

@@ -1,4 +1,5 @@
 using NSec.Cryptography;
+using P2P.Node.Security;
 
 namespace P2P.Node.Storage;
 
@@ -16,11 +17,12 @@ internal static class IdentityKeyFile
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    /// <summary>Generates a fresh key and writes it; fails if the file exists.</summary>
-    public static void Create(string path)
+    /// <summary>Generates a fresh key and writes it; fails if the file exists. Returns the key's PeerId, to record.</summary>
+    public static PeerId Create(string path)
     {
         using var key = Key.Create(SignatureAlgorithm.Ed25519,
             new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+        var peerId = PeerId.FromPublicKey(key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
         var raw = key.Export(KeyBlobFormat.RawPrivateKey);
         try
         {
@@ -30,6 +32,24 @@ internal static class IdentityKeyFile
             using var stream = new FileStream(path, options);
             stream.Write(raw);
             stream.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            Array.Clear(raw);
+        }
+        return peerId;
+    }
+
+    /// <summary>The PeerId of the key in <paramref name="path"/>, after the checks of <see cref="Read"/>.</summary>
+    public static PeerId ReadPeerId(string path)
+    {
+        var raw = Read(path);
+        try
+        {
+            if (!NodeIdentity.TryFromPrivateKey(raw, out var identity, out var error))
+                throw new RepoException(RepoErrorReason.InvalidIdentity, $"identity key {path} is not usable: {error}");
+            using (identity)
+                return identity!.PeerId;
         }
         finally
         {

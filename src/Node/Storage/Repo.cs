@@ -2,7 +2,8 @@ using P2P.Node.Storage.Pack;
 namespace P2P.Node.Storage;
 
 /// <summary>
-/// A p2p repo on disk: config.json, identity.key, blocks/ (flatfs), pins.json, version, and repo.lock.
+/// A p2p repo on disk: config.json, identity.key, blocks/ (pack or flatfs), pins.json, version, repo.lock, and
+/// scratch/ for uploads in progress.
 /// An open Repo holds an exclusive lock on repo.lock for its lifetime (FileShare.None, which .NET implements
 /// with flock(2) on Unix), so the kernel releases it if the process dies and a second process, or a second
 /// Open in this one, gets a clear error instead of a corrupted repo.
@@ -21,13 +22,15 @@ public sealed class Repo : IDisposable
     public const string PinsFileName = "pins.json";
     public const string VersionFileName = "version";
     public const string LockFileName = "repo.lock";
+    public const string ScratchDirectoryName = RepoScratch.DirectoryName;
 
     private readonly FileStream _lock;
     private int _disposed;
 
-    private Repo(string path, FileStream repoLock, RepoConfig config, IBlockStore blocks, PinStore pins)
+    private Repo(string path, FileStream repoLock, RepoConfig config, IBlockStore blocks, PinStore pins, (int Entries, long Bytes) swept = default)
     {
         RootPath = path;
+        Swept = swept;
         _lock = repoLock;
         Config = config;
         Blocks = blocks;
@@ -35,6 +38,9 @@ public sealed class Repo : IDisposable
     }
 
     public string RootPath { get; }
+
+    /// <summary>What the open removed that a dead process had left: scratch uploads and temp files.</summary>
+    public (int Entries, long Bytes) Swept { get; }
 
     /// <summary>The config as loaded; change it with <see cref="SaveConfig"/>.</summary>
     public RepoConfig Config { get; private set; }
@@ -82,11 +88,14 @@ public sealed class Repo : IDisposable
         var repoLock = AcquireLock(path);
         try
         {
+            var peerId = IdentityKeyFile.Create(Path.Join(path, IdentityFileName));
+            config.Identity = new RepoIdentity { PeerId = peerId.ToString() };
             config.Save(Path.Join(path, ConfigFileName));
-            IdentityKeyFile.Create(Path.Join(path, IdentityFileName));
             var blocks = OpenBlockStore(Path.Join(path, BlocksDirectoryName), config.BlockStore, config.SyncPolicy);
+            // Before the version file: a repo that opens has its pin marker, so losing pins.json is noticed.
+            var pins = PinStore.Open(Path.Join(path, PinsFileName));
             AtomicFile.Write(Path.Join(path, VersionFileName), System.Text.Encoding.ASCII.GetBytes($"{CurrentVersion}\n"));
-            return new Repo(path, repoLock, config, blocks, PinStore.Open(Path.Join(path, PinsFileName)));
+            return new Repo(path, repoLock, config, blocks, pins);
         }
         catch
         {
@@ -95,7 +104,10 @@ public sealed class Repo : IDisposable
         }
     }
 
-    /// <summary>Opens an existing repo, taking its lock and removing temp files left by a crash.</summary>
+    /// <summary>
+    /// Opens an existing repo, taking its lock and removing what a dead process left: temp files of interrupted
+    /// writes and scratch uploads (holding the lock proves their owner is gone).
+    /// </summary>
     public static Repo Open(string path)
     {
         path = Path.GetFullPath(path);
@@ -106,12 +118,13 @@ public sealed class Repo : IDisposable
         {
             CheckVersion(path);
             var config = RepoConfig.Load(Path.Join(path, ConfigFileName));
-            AtomicFile.RemoveTemporaryFiles(path);
+            CheckIdentity(path, config);
+            var swept = RepoScratch.Sweep(path);
             var blocksDirectory = Path.Join(path, BlocksDirectoryName);
             var blocks = OpenBlockStore(blocksDirectory, DetectBlockStore(blocksDirectory) ?? config.BlockStore, config.SyncPolicy);
             (blocks as FlatFsBlockStore)?.RemoveTemporaryFiles();
             var pins = PinStore.Open(Path.Join(path, PinsFileName));
-            return new Repo(path, repoLock, config, blocks, pins);
+            return new Repo(path, repoLock, config, blocks, pins, swept);
         }
         catch
         {
@@ -120,12 +133,24 @@ public sealed class Repo : IDisposable
         }
     }
 
+    /// <summary>
+    /// A fresh path under scratch/ for one job (the daemon saves a multipart add there); the caller creates and
+    /// deletes it. If the process dies first, the next open of the repo removes it.
+    /// </summary>
+    public string NewScratchPath(string purpose) => RepoScratch.NewPath(RootPath, purpose);
+
     /// <summary>The 32-byte Ed25519 private key; refuses a key file others can read or of the wrong size.</summary>
     public byte[] ReadIdentityKey() => IdentityKeyFile.Read(Path.Join(RootPath, IdentityFileName));
 
-    /// <summary>Validates and atomically replaces config.json. The sync policy applies from the next open.</summary>
+    /// <summary>
+    /// Validates and atomically replaces config.json. The sync policy applies from the next open. The recorded
+    /// identity is carried over when <paramref name="config"/> has none, and cannot be changed here.
+    /// </summary>
     public void SaveConfig(RepoConfig config)
     {
+        config.Identity ??= Config.Identity;
+        if (config.Identity?.PeerId != Config.Identity?.PeerId)
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"identity.peerId is {Config.Identity?.PeerId}, set from identity.key; it cannot be changed");
         config.Save(Path.Join(RootPath, ConfigFileName));
         Config = config;
     }
@@ -156,12 +181,18 @@ public sealed class Repo : IDisposable
             FlatFsBlockStore f => f.SyncPolicy,
             _ => Config.SyncPolicy,
         };
-        return new RepoStat(RootPath, CurrentVersion, count, bytes, Pins.Count, policy);
+        return new RepoStat(RootPath, CurrentVersion, count, bytes, Pins.Count, policy,
+            DiskBytes: DiskUsage.FileBytes(RootPath), ScratchBytes: RepoScratch.Measure(RootPath));
     }
 
-    /// <summary>`repo gc`: removes every block not reachable from a pin. Waits for running adds to finish.</summary>
+    /// <summary>
+    /// `repo gc`: removes every block not reachable from a pin. Waits for running adds to finish. Refuses, removing
+    /// nothing, while the pin set is unknown (<see cref="PinStore.Problem"/>): zero pins would mean "delete everything".
+    /// </summary>
     public GcResult CollectGarbage(ILinkDecoder links, CancellationToken cancellationToken = default)
     {
+        if (Pins.Problem is { } problem)
+            throw new RepoException(RepoErrorReason.Corrupt, $"gc refused, nothing removed: {problem}");
         using (GcGate.EnterExclusive())
         {
             var result = GarbageCollector.Collect(Blocks, Pins.List(), links, cancellationToken);
@@ -220,6 +251,26 @@ public sealed class Repo : IDisposable
         {
             throw new RepoException(RepoErrorReason.NotFound, $"cannot open repo lock {lockPath}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// identity.key must be the key of the PeerId in config.json: anything else (another repo's key, 32 random
+    /// bytes) would silently become a new identity. A config from before the field gets the key's PeerId recorded.
+    /// </summary>
+    private static void CheckIdentity(string path, RepoConfig config)
+    {
+        var keyPath = Path.Join(path, IdentityFileName);
+        var actual = IdentityKeyFile.ReadPeerId(keyPath);
+        if (config.Identity?.PeerId is not { } recorded)
+        {
+            config.Identity = new RepoIdentity { PeerId = actual.ToString() };
+            config.Save(Path.Join(path, ConfigFileName));
+            return;
+        }
+        if (!Security.PeerId.Parse(recorded).Equals(actual))
+            throw new RepoException(RepoErrorReason.InvalidIdentity,
+                $"identity key {keyPath} is the key of {actual}, but this repo is {recorded} (identity.peerId in {ConfigFileName}): " +
+                "put the repo's own identity.key back");
     }
 
     private static void CheckVersion(string path)

@@ -29,6 +29,10 @@ public sealed class RepoConfig
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
     };
 
+    /// <summary>The PeerId recorded at init and checked against identity.key at every open; see <see cref="RepoIdentity"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RepoIdentity? Identity { get; set; }
+
     /// <summary>The UDP multiaddr the node listens on.</summary>
     public string Listen { get; set; } = DefaultListen;
 
@@ -71,6 +75,8 @@ public sealed class RepoConfig
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
+        if (Identity?.PeerId is { } peerId && !Security.PeerId.TryParse(peerId, out _, out var peerIdError))
+            errors.Add($"identity.peerId '{peerId}' is not a PeerId: {peerIdError}");
         if (AddressSyntax.CheckUdpMultiaddr(Listen, requirePeerId: false) is { } listenError)
             errors.Add($"listen {listenError}");
         if (Bootstrap is null)

@@ -73,18 +73,40 @@ public class PinStoreTests
     }
 
     [Fact]
-    public void Open_DamagedPinFile_RefusesRatherThanLosePins()
+    public void Open_DamagedPinFile_RecoveredFromBackup()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Join("pins.json");
+        var a = TestBlocks.Raw(1).Cid;
+        PinStore.Open(path).Add(a, PinKind.Recursive);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 5)]);
+
+        var reopened = PinStore.Open(path);
+
+        Assert.Equal([new Pin(a, PinKind.Recursive)], reopened.List());
+        Assert.Contains(path, reopened.Recovery, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Open_DamagedPinFileAndBackup_RefusesRatherThanLosePins()
     {
         using var dir = new TempDirectory();
         var path = dir.Join("pins.json");
         PinStore.Open(path).Add(TestBlocks.Raw(1).Cid, PinKind.Recursive);
-        var bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, bytes[..(bytes.Length - 5)]);
+        foreach (var copy in new[] { path, path + ".bak" })
+        {
+            var bytes = File.ReadAllBytes(copy);
+            File.WriteAllBytes(copy, bytes[..(bytes.Length - 5)]);
+        }
 
-        var error = Assert.Throws<RepoException>(() => PinStore.Open(path));
+        var pins = PinStore.Open(path);
 
+        var error = Assert.Throws<RepoException>(pins.List);
         Assert.Equal(RepoErrorReason.Corrupt, error.Reason);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Throws<RepoException>(() => pins.Add(TestBlocks.Raw(2).Cid, PinKind.Direct));
     }
 
     [Fact]

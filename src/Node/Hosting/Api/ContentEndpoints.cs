@@ -97,7 +97,7 @@ public static class ContentEndpoints
             await ApiJson.WriteLineAsync(context.Response, Line(request.Query["name"].FirstOrDefault() ?? result.Root.ToString(), result.Root, result.FileSize), ct);
             return Results.Empty;
         }
-        var scratch = Path.Join(daemon.Local.Repo.RootPath, $"add-{Guid.NewGuid():N}.tmp");
+        var scratch = daemon.Local.Repo.NewScratchPath("add");
         try
         {
             var tops = await MultipartUpload.SaveAsync(new MultipartReader(boundary, request.Body), scratch, ct);

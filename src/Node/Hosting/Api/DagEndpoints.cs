@@ -51,7 +51,7 @@ public static class DagEndpoints
         var roots = new List<Cid>();
         var blocks = 0;
         long bytes = 0;
-        foreach (var body in await BodiesAsync(request, ct))
+        foreach (var body in await BodiesAsync(request, local.Repo, ct))
         {
             var result = await CarImporter.ImportAsync(body, local.Blocks, cancellationToken: ct);
             roots.AddRange(result.Roots.Where(r => !roots.Contains(r)));
@@ -86,7 +86,7 @@ public static class DagEndpoints
     }
 
     /// <summary>The CAR streams of a request: each file part of a multipart body (kubo's CLI sends that), or the raw body.</summary>
-    private static async Task<IReadOnlyList<Stream>> BodiesAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<IReadOnlyList<Stream>> BodiesAsync(HttpRequest request, Repo repo, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return [request.Body];
@@ -95,7 +95,8 @@ public static class DagEndpoints
         var bodies = new List<Stream>();
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
-            var temp = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16,
+            // In the repo's scratch/, not /tmp: if the daemon is killed, DeleteOnClose never runs and the next open sweeps it.
+            var temp = new FileStream(repo.NewScratchPath("car"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
                 FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             request.HttpContext.Response.RegisterForDisposeAsync(temp);
             await section.Body.CopyToAsync(temp, ct);

@@ -71,7 +71,11 @@ public static class RepoEndpoints
         api.MapPost("/repo/stat", () =>
         {
             var s = local.Stat();
-            return ApiJson.Ok(new { NumObjects = s.BlockCount, RepoSize = s.TotalBytes, Pins = s.PinCount, RepoPath = s.Path, Version = s.Version, SyncPolicy = s.SyncPolicy.ToString() });
+            return ApiJson.Ok(new
+            {
+                NumObjects = s.BlockCount, RepoSize = s.DiskBytes, BlockSize = s.TotalBytes, ScratchSize = s.ScratchBytes,
+                Pins = s.PinCount, RepoPath = s.Path, Version = s.Version, SyncPolicy = s.SyncPolicy.ToString(),
+            });
         });
         api.MapPost("/repo/verify", (CancellationToken ct) =>
         {
@@ -81,6 +85,7 @@ public static class RepoEndpoints
                 result.Checked,
                 Corrupted = result.Corrupted.Select(c => c.ToString()).ToArray(),
                 Unreadable = result.Unreadable.Select(u => u.ToString()).ToArray(),
+                PinsError = local.Repo.Pins.Problem,
             });
         });
         api.MapPost("/repo/gc", (CancellationToken ct) =>
