@@ -76,6 +76,6 @@ public sealed class ApiGuard
     private static Task RefuseAsync(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new { Message = message, Code = 0, Type = "error" });
+        return context.Response.WriteAsJsonAsync(new { Message = message, Code = 0, Type = "error" }, ApiJson.Options);
     }
 }
