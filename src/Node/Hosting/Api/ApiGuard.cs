@@ -39,11 +39,11 @@ public sealed class ApiGuard
         if (!_hosts.IsServed(request.Host, context.Connection.LocalIpAddress, context.Connection.LocalPort))
         {
             return RefuseAsync(context, StatusCodes.Status403Forbidden,
-                $"Host '{request.Host.Value}' is not served by this API (only loopback names with its port, and the names in apiAllowedHosts): a page on another name reached it, as DNS rebinding does");
+                $"Host {request.Host.Value} is not served by this API (only loopback names with its port, and the names in apiAllowedHosts): a page on another name reached it, as DNS rebinding does");
         }
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0 && !string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase))
-            return RefuseAsync(context, StatusCodes.Status403Forbidden, $"cross-origin request from '{origin}' refused");
+            return RefuseAsync(context, StatusCodes.Status403Forbidden, $"cross-origin request from {origin} refused");
         var authorization = request.Headers.Authorization.ToString();
         if (_apiToken is not null)
         {
