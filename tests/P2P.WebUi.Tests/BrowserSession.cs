@@ -36,7 +36,8 @@ public static class BrowserSession
         return null;
     }
 
-    public static ChromeDriver Start(string profileDirectory)
+    /// <summary>Starts the browser; <paramref name="extraArguments"/> are added to the flags above (a host-resolver rule).</summary>
+    public static ChromeDriver Start(string profileDirectory, params string[] extraArguments)
     {
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
         options.AddArguments(
@@ -44,6 +45,7 @@ public static class BrowserSession
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-default-apps", "--disable-extensions", "--disable-dev-shm-usage",
             "--window-size=1400,1600", $"--user-data-dir={profileDirectory}");
+        options.AddArguments(extraArguments);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;

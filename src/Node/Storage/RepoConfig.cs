@@ -45,6 +45,13 @@ public sealed class RepoConfig
     /// </summary>
     public string Api { get; set; } = "127.0.0.1:5001";
 
+    /// <summary>
+    /// Host names the API answers to besides loopback's (<c>localhost</c>, 127.0.0.1, [::1] with the API's port), as
+    /// <c>name</c> or <c>name:port</c>: the name a reverse proxy forwards. Any other Host gets 403, which is what keeps
+    /// a DNS-rebinding web page off the API.
+    /// </summary>
+    public List<string> ApiAllowedHosts { get; set; } = [];
+
     /// <summary>The HTTP gateway's address:port.</summary>
     public string Gateway { get; set; } = "127.0.0.1:8080";
 
@@ -93,6 +100,18 @@ public sealed class RepoConfig
         }
         if (AddressSyntax.CheckEndpoint(Api) is { } apiError)
             errors.Add($"api {apiError}");
+        if (ApiAllowedHosts is null)
+        {
+            errors.Add("apiAllowedHosts must be a list");
+        }
+        else
+        {
+            foreach (var host in ApiAllowedHosts)
+            {
+                if (HostSyntax.Check(host) is { } hostError)
+                    errors.Add($"apiAllowedHosts entry {hostError}");
+            }
+        }
         if (AddressSyntax.CheckEndpoint(Gateway) is { } gatewayError)
             errors.Add($"gateway {gatewayError}");
         if (GatewayTimeout < TimeSpan.FromMilliseconds(100) || GatewayTimeout > TimeSpan.FromMinutes(10))

@@ -116,6 +116,17 @@ public sealed class ApiTests(GatewayFixture fixture) : IClassFixture<GatewayFixt
     }
 
     [Fact]
+    public async Task Error_BodyHasKubosFieldNames()
+    {
+        using var response = await Seed.Api.PostAsync("api/v0/cat?arg=notacid", null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("notacid", body.RootElement.GetProperty("Message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("error", body.RootElement.GetProperty("Type").GetString());
+    }
+
+    [Fact]
     public void CheckBind_RefusesANonLoopbackBindWithoutAToken()
     {
         var wildcard = new IPEndPoint(IPAddress.Any, 5001);

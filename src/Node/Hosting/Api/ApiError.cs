@@ -24,5 +24,7 @@ public static class ApiError
     };
 
     private static IResult Result(HttpStatusCode status, string message, int code) =>
-        Results.Json(new { Message = message, Code = code, Type = "error" }, statusCode: (int)status);
+        // kubo's field names as written: without ApiJson's options ASP.NET camel-cases them, and kubo's clients,
+        // the CLI and the dashboard read "Message".
+        Results.Json(new { Message = message, Code = code, Type = "error" }, ApiJson.Options, statusCode: (int)status);
 }

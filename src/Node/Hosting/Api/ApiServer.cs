@@ -1,15 +1,15 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace P2P.Node.Hosting.Api;
 
 /// <summary>
-/// The daemon's local HTTP API: Kestrel, kubo's RPC paths (<c>POST /api/v0/…</c>) and JSON field names, and the
-/// Prometheus metrics at <c>GET /debug/metrics/prometheus</c>. It refuses any request whose Origin header names
-/// another origin, so a web page cannot drive it from a browser (CSRF), as kubo does. With an access token every
-/// request must carry it (<see cref="ApiToken"/>); without one the API binds only to loopback.
+/// The daemon's local HTTP API: Kestrel, kubo's RPC paths (<c>POST /api/v0/…</c>) and JSON field names, the
+/// dashboard at <c>/webui</c>, and the Prometheus metrics at <c>GET /debug/metrics/prometheus</c>. Every request
+/// passes <see cref="ApiGuard"/> first: a Host the API serves (DNS rebinding), no foreign Origin (CSRF), and the
+/// access token (<see cref="ApiToken"/>) when the repo has one, or the dashboard's token for a browser's calls.
+/// Without an access token the API binds only to loopback.
 /// </summary>
 public sealed class ApiServer : IAsyncDisposable
 {
@@ -22,19 +22,22 @@ public sealed class ApiServer : IAsyncDisposable
 
     /// <summary>
     /// Starts the API on <paramref name="bind"/>. A non-loopback address needs <paramref name="token"/>, and with a
-    /// token a request without <c>Authorization: Bearer &lt;token&gt;</c> gets 401.
+    /// token a request without <c>Authorization: Bearer &lt;token&gt;</c> gets 401. <paramref name="allowedHosts"/>
+    /// are the Host names served besides loopback's (config <c>apiAllowedHosts</c>).
     /// </summary>
-    public static async Task<ApiServer> StartAsync(IPEndPoint bind, DaemonNode daemon, ILoggerFactory loggers, CancellationToken ct, string? token = null)
+    public static async Task<ApiServer> StartAsync(IPEndPoint bind, DaemonNode daemon, ILoggerFactory loggers, CancellationToken ct,
+        string? token = null, IReadOnlyList<string>? allowedHosts = null)
     {
         CheckBind(bind, token);
+        // A fresh one each run: a page served by an earlier run, or its cached copy, holds a dead token.
+        var dashboardToken = ApiToken.NewToken();
+        var guard = new ApiGuard(new ApiHosts(allowedHosts), token, dashboardToken);
         var host = await LoopbackWebHost.StartAsync(bind, loggers,
             // `add` streams files of any size; blocks are capped per endpoint.
             k => k.Limits.MaxRequestBodySize = null,
             app =>
             {
-                app.Use(RefuseForeignOrigins);
-                if (token is not null)
-                    app.Use((context, next) => RequireToken(context, next, token));
+                app.Use(guard.InvokeAsync);
                 Metrics.MetricsEndpoint.Map(app, daemon);
                 var api = app.MapGroup("/api/v0");
                 NetworkEndpoints.Map(api, daemon);
@@ -45,7 +48,7 @@ public sealed class ApiServer : IAsyncDisposable
                 GetEndpoint.Map(api, daemon);
                 StatsEndpoints.Map(api, daemon);
                 PinVerifyEndpoint.Map(api, daemon);
-                WebUi.WebUiEndpoints.Map(app, daemon);
+                WebUi.WebUiEndpoints.Map(app, daemon, dashboardToken);
             }, ct);
         return new ApiServer(host);
     }
@@ -55,31 +58,6 @@ public sealed class ApiServer : IAsyncDisposable
     {
         if (!IPAddress.IsLoopback(bind.Address) && token is null)
             throw new ArgumentException($"the API binds to {bind.Address}, beyond loopback, only with an access token ({ApiToken.FileName})", nameof(bind));
-    }
-
-    private static Task RequireToken(HttpContext context, RequestDelegate next, string token)
-    {
-        if (ApiToken.Matches(context.Request.Headers.Authorization.FirstOrDefault(), token))
-            return next(context);
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        return context.Response.WriteAsync("401 - Unauthorized: this API needs its access token (Authorization: Bearer)\n");
-    }
-
-    /// <summary>Browsers send Origin on cross-site requests; only our own origin (or none: the CLI, curl) passes.</summary>
-    private static Task RefuseForeignOrigins(HttpContext context, RequestDelegate next)
-    {
-        var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0)
-        {
-            var own = $"{context.Request.Scheme}://{context.Request.Host}";
-            if (!string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return context.Response.WriteAsync("403 - Forbidden: cross-origin requests are refused\n");
-            }
-        }
-        return next(context);
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();

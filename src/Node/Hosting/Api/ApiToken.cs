@@ -38,12 +38,16 @@ public static class ApiToken
     {
         if (TryRead(repoPath) is { } existing)
             return existing;
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = NewToken();
         var path = PathIn(repoPath);
         // Created with owner-only permissions, so the token is never readable by others, not even briefly.
         AtomicFile.Write(path, Encoding.ASCII.GetBytes(token + "\n"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return token;
     }
+
+    /// <summary>32 random bytes as base64url: the file's token, and the dashboard's per-run one.</summary>
+    public static string NewToken() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Whether an Authorization header carries <paramref name="token"/>, compared in constant time.</summary>
     public static bool Matches(string? authorization, string token)

@@ -9,8 +9,8 @@ namespace P2P.Node.Hosting.WebUi;
 
 /// <summary>
 /// The dashboard at <c>/webui</c>: static HTML, CSS and JS embedded in this assembly (no CDN, no external fonts),
-/// served by the API's own listener so the page's calls to <c>/api/v0/…</c> are same-origin and pass the API's
-/// origin check. <c>POST /webui/config</c> tells the page where the HTTP gateway is, if the daemon runs one.
+/// served by the API's own listener so the page's calls to <c>/api/v0/…</c> are same-origin, pass the API's
+/// origin check, and carry the per-run token written into the page (see <see cref="ApiGuard"/>). <c>POST /webui/config</c> tells the page where the HTTP gateway is, if the daemon runs one.
 /// </summary>
 public static class WebUiEndpoints
 {
@@ -24,25 +24,44 @@ public static class WebUiEndpoints
     private const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-    public static void Map(IEndpointRouteBuilder app, DaemonNode daemon)
+    /// <summary>The text in index.html's <c>p2p-api-token</c> meta tag that each run replaces with its token.</summary>
+    public const string TokenPlaceholder = "{{P2P_DASHBOARD_TOKEN}}";
+
+    /// <summary>
+    /// Maps the dashboard. <paramref name="dashboardToken"/> is written into the page, where only a script of the same
+    /// origin can read it (the API checks Host, so that origin is the API's own); the script sends it with every call.
+    /// </summary>
+    public static void Map(IEndpointRouteBuilder app, DaemonNode daemon, string dashboardToken)
     {
         var assets = WebUiAssets.Load();
+        var page = WithToken(assets, dashboardToken);
         // Routing treats /webui and /webui/ alike; the page names its files by absolute path, so both work.
-        app.MapGet("/webui", (HttpContext context) => Serve(context, assets, "index.html"));
-        app.MapGet("/webui/{name}", (HttpContext context, string name) => Serve(context, assets, name));
+        app.MapGet("/webui", (HttpContext context) => Serve(context, page, secret: true));
+        app.MapGet("/webui/{name}", (HttpContext context, string name) =>
+            name == "index.html" ? Serve(context, page, secret: true)
+            : assets.TryGet(name, out var asset) ? Serve(context, asset, secret: false)
+            : Results.NotFound());
         app.MapPost("/webui/config", () => ApiJson.Ok(new { Gateway = GatewayUrl(daemon.Local.Repo.RootPath) }));
     }
 
-    private static IResult Serve(HttpContext context, WebUiAssets assets, string name)
+    private static WebUiAsset WithToken(WebUiAssets assets, string token)
     {
-        if (!assets.TryGet(name, out var asset))
-            return Results.NotFound();
+        assets.TryGet("index.html", out var index);
+        var html = System.Text.Encoding.UTF8.GetString(index!.Bytes);
+        if (!html.Contains(TokenPlaceholder, StringComparison.Ordinal))
+            throw new InvalidOperationException($"the dashboard's index.html lacks {TokenPlaceholder}");
+        return index with { Bytes = System.Text.Encoding.UTF8.GetBytes(html.Replace(TokenPlaceholder, token, StringComparison.Ordinal)) };
+    }
+
+    private static IResult Serve(HttpContext context, WebUiAsset asset, bool secret)
+    {
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         // The assets change only with the binary; a daemon upgrade must not be masked by a stale cached script.
-        headers.CacheControl = "no-cache";
+        // The page holds this run's token: kept out of any cache.
+        headers.CacheControl = secret ? "no-store" : "no-cache";
         return Results.Bytes(asset.Bytes, asset.ContentType);
     }
 

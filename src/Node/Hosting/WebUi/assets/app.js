@@ -1,11 +1,15 @@
 // The p2p dashboard. It is served by the daemon's API listener, so every call below is a same-origin POST to
-// kubo's RPC paths (/api/v0/...), which the API's origin check lets through. Data is only ever written with
-// textContent, never as HTML, because CIDs, names and addresses come from the network.
+// kubo's RPC paths (/api/v0/...). The API refuses a browser's call without the token the daemon wrote into this
+// page for this run, so a page elsewhere cannot drive it. Data is only ever written with textContent, never as
+// HTML, because CIDs, names and addresses come from the network.
 'use strict';
+
+const token = document.querySelector('meta[name="p2p-api-token"]').content;
+const authorization = { Authorization: 'Bearer ' + token };
 
 const api = async (path, params) => {
   const query = params ? '?' + new URLSearchParams(params).toString() : '';
-  const response = await fetch('/api/v0/' + path + query, { method: 'POST' });
+  const response = await fetch('/api/v0/' + path + query, { method: 'POST', headers: authorization });
   if (!response.ok) throw new Error(await errorText(response));
   return response;
 };
@@ -49,7 +53,7 @@ const gateway = {
 
 async function loadConfig() {
   try {
-    const config = await (await fetch('/webui/config', { method: 'POST' })).json();
+    const config = await (await fetch('/webui/config', { method: 'POST', headers: authorization })).json();
     gateway.reported = config.Gateway || null;
   } catch { gateway.reported = null; }
   $('gateway-url').value = gateway.url;
@@ -182,6 +186,7 @@ $('add-form').addEventListener('submit', (event) => {
   form.append('file', file, encodeURIComponent(file.name));
   const request = new XMLHttpRequest();
   request.open('POST', '/api/v0/add?' + new URLSearchParams({ pin: $('add-pin').checked ? 'true' : 'false' }));
+  request.setRequestHeader('Authorization', authorization.Authorization);
   const progress = $('add-progress');
   progress.hidden = false;
   progress.value = 0;
