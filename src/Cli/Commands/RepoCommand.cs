@@ -42,12 +42,14 @@ internal static class RepoCommand
                 output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad.ToString() });
             foreach (var unreadable in result.Unreadable)
                 output.Write($"unreadable block {unreadable}", new { Msg = "unreadable", Block = unreadable.ToString() });
+            foreach (var missing in result.Missing)
+                output.Write($"missing block {missing}", new { Msg = "missing", Block = missing.ToString() });
             if (result.IsHealthy)
             {
                 output.Write($"verified {result.Checked} blocks: repo is healthy", new { Checked = result.Checked, Healthy = true });
                 return Task.FromResult(ExitCodes.Ok);
             }
-            Console.Error.WriteLine($"Error: {result.Corrupted.Count + result.Unreadable.Count} of {result.Checked} blocks failed verification");
+            Console.Error.WriteLine($"Error: {result.ProblemCount} problems found ({result.Checked} blocks checked)");
             return Task.FromResult(ExitCodes.Corrupt);
         });
         return command;
@@ -69,7 +71,8 @@ internal static class RepoCommand
             }
             if (!output.Json)
                 output.Line($"removed {result.Removed.Count} blocks ({Units.Bytes(result.BytesFreed)}), kept {result.Kept}");
-            return Task.FromResult(ExitCodes.Ok);
+            return Task.FromResult(GcReport.Print(output, result.Repaired, result.Damaged.Select(static d => d.ToString()),
+                result.Missing.Select(static m => m.ToString()), result.Shortfall));
         });
         return command;
     }

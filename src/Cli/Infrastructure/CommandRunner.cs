@@ -1,6 +1,7 @@
 using System.CommandLine;
 using P2P.Node.Content;
 using P2P.Node.Exchange;
+using P2P.Node.Storage;
 
 namespace P2P.Cli.Infrastructure;
 
@@ -42,6 +43,7 @@ internal static class CommandRunner
         CorruptBlockException bad => (ExitCodes.Corrupt, bad.Message),
         FormatException fe => (ExitCodes.Usage, fe.Message),
         InvalidDataException bad => (ExitCodes.Corrupt, bad.Message),
+        RepoException { Reason: RepoErrorReason.Corrupt } bad => (ExitCodes.Corrupt, bad.Message),
         FileNotFoundException fnf => (ExitCodes.Error, $"no such file: {fnf.FileName ?? fnf.Message}"),
         DirectoryNotFoundException dnf => (ExitCodes.Error, dnf.Message),
         UnauthorizedAccessException ua => (ExitCodes.Error, ua.Message),

@@ -104,12 +104,15 @@ internal static class RemoteRepoClient
             output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad });
         foreach (var u in unreadable)
             output.Write($"unreadable block {u}", new { Msg = "unreadable", Block = u });
-        if (corrupted.Count == 0 && unreadable.Count == 0)
+        var missing = Strings(r, "Missing");
+        foreach (var m in missing)
+            output.Write($"missing block {m}", new { Msg = "missing", Block = m });
+        if (corrupted.Count == 0 && unreadable.Count == 0 && missing.Count == 0)
         {
             output.Write($"verified {checkedCount} blocks: repo is healthy", new { Checked = checkedCount, Healthy = true });
             return ExitCodes.Ok;
         }
-        Console.Error.WriteLine($"Error: {corrupted.Count + unreadable.Count} of {checkedCount} blocks failed verification");
+        Console.Error.WriteLine($"Error: {corrupted.Count + unreadable.Count + missing.Count} problems found ({checkedCount} blocks checked)");
         return ExitCodes.Corrupt;
     }
 
@@ -125,7 +128,12 @@ internal static class RemoteRepoClient
         }
         if (!output.Json)
             output.Line($"removed {removed.Count} blocks ({Units.Bytes(r.GetProperty("BytesFreed").GetInt64())}), kept {r.GetProperty("Kept").GetInt32()}");
-        return ExitCodes.Ok;
+        var shortfall = r.TryGetProperty("Shortfall", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.String ? s.GetString() : null;
+        return GcReport.Print(output, Strings(r, "Repaired"), Strings(r, "Damaged"), Strings(r, "Missing"), shortfall);
     }
+
+    /// <summary>A string array field, or empty when an older daemon does not send it.</summary>
+    private static List<string> Strings(System.Text.Json.JsonElement r, string name) =>
+        r.TryGetProperty(name, out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Array ? a.EnumerateArray().Select(e => e.GetString()!).ToList() : [];
 
 }

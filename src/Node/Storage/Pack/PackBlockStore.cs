@@ -212,6 +212,12 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
 
     internal bool TryGetSegment(int id, out PackSegment segment) => _segments.TryGetValue(id, out segment!);
 
+    /// <summary>The open segments, in id order, for verify's scan.</summary>
+    internal List<PackSegment> SegmentsSnapshot() => _segments.Values.OrderBy(static s => s.Id).ToList();
+
+    /// <summary>True while the index still places <paramref name="key"/> at <paramref name="location"/>.</summary>
+    internal bool IsIndexedAt(Multihash key, PackLocation location) => _index.TryGetValue(key, out var now) && now == location;
+
     /// <summary>Where a block's record lives (segment file, record offset); for tests that damage it on purpose.</summary>
     internal (string Path, long Offset, long DataOffset)? Locate(Multihash multihash) =>
         _index.TryGetValue(multihash, out var l) && _segments.TryGetValue(l.Segment, out var s) ? (s.Path, l.Offset, l.DataOffset) : null;
