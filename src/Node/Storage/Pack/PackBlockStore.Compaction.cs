@@ -57,9 +57,8 @@ public sealed partial class PackBlockStore
 
     /// <summary>
     /// Cuts the records after a segment's last live one (deletes the file when nothing in it is live), which
-    /// needs no free space: what lets gc undo a failed add on a full disk. Tombstones cut with the tail could
-    /// only let a deleted, unpinned block reappear after a crash, for the next gc to remove again. Damage in
-    /// the tail is copied to quarantine first; if that fails the tail stays.
+    /// needs no free space: what lets gc undo a failed add on a full disk. Damage in the tail is copied to
+    /// quarantine first; if that fails the tail stays.
     /// </summary>
     private void TrimDeadTail(PackSegment segment, CompactionReport report)
     {
@@ -72,7 +71,15 @@ public sealed partial class PackBlockStore
         if (liveEnd >= segment.Length)
             return;
         var damaged = new List<PackDamage>();
-        PackScanner.Scan(segment.Handle, segment.Length, static _ => { }, damaged.Add, liveEnd);
+        var tailPuts = new HashSet<Multihash>();
+        var tombstones = new List<Multihash>();
+        PackScanner.Scan(segment.Handle, segment.Length, record =>
+        {
+            if (record.Tombstone)
+                tombstones.Add(record.Key);
+            else
+                tailPuts.Add(record.Key);
+        }, damaged.Add, liveEnd);
         foreach (var damage in damaged)
         {
             if (!damage.Torn && PackScanner.TrySalvage(segment.Handle, damage) is null && !QuarantineRun(segment, damage, report))
@@ -90,6 +97,23 @@ public sealed partial class PackBlockStore
             segment.Length = liveEnd;
         }
         report.Reclaimed += freed;
+        // A tombstone whose put went with the tail is not needed; one hiding an older put is appended again
+        // (it fits: the cut gave back more than it takes). If even that fails, a crash before the next clean
+        // close could bring the deleted, unpinned block back for the next gc to remove.
+        Span<byte> buffer = stackalloc byte[PackRecord.HeaderSize + PackRecord.MaxKeyLength];
+        foreach (var key in tombstones.Where(k => !tailPuts.Contains(k) && !_index.ContainsKey(k)).Distinct())
+        {
+            PackRecord.WriteHeader(buffer, tombstone: true, key.Bytes, 0);
+            try
+            {
+                Append(buffer[..(PackRecord.HeaderSize + key.Length)], key.Length, 0, key.ToString());
+                report.Reclaimed -= PackRecord.HeaderSize + key.Length;
+            }
+            catch (IOException e) when (IsDiskFull(e))
+            {
+                break;
+            }
+        }
     }
 
     /// <summary>Copies a damaged run to quarantine and reports it; false (segment to be kept) when the copy failed.</summary>
