@@ -168,9 +168,10 @@ public sealed class Repo : IDisposable
             if (Blocks is not PackBlockStore pack)
                 return result;
             // Deletes in a pack only append tombstones; compaction is what gives the space back. It is also where
-            // damage in a segment comes to light: then the pins are walked again to name any block they lost.
+            // damage in a segment comes to light. Mark does not look for raw leaves, so the pins are walked again
+            // (an index lookup per leaf) to name any block that damage, here or found at open, took from a pin.
             var compaction = pack.Compact(PackBlockStore.DefaultGarbageThreshold, cancellationToken);
-            var missing = compaction.Damaged.Count > 0 ? GarbageCollector.FindMissing(Blocks, Pins.List(), links, cancellationToken) : [];
+            var missing = GarbageCollector.FindMissing(Blocks, Pins.List(), links, cancellationToken);
             return result with { Damaged = compaction.Damaged, Repaired = compaction.Repaired, Shortfall = compaction.Shortfall, Missing = missing };
         }
     }
