@@ -106,7 +106,7 @@ scenario_pack_full_gc() {
     grep -q "   at " <<<"$err" && crashes=$((crashes + 1))
     cid=$(p2p_in "$repo" add -Q "$WORK/pf.small" 2>/dev/null) || true
     if [ -n "$cid" ] && check "$repo" && p2p_in "$repo" get "$cid" -o "$WORK/pf.out" >/dev/null && [ "$(sha "$WORK/pf.out")" = "$(sha "$WORK/pf.small")" ] \
-      && p2p_in "$repo" get "$keep" -o "$WORK/pf.out" >/dev/null && [ "$(sha "$WORK/pf.out")" = "$(sha "$WORK/pf.keep")" ]; then
+      && rm -f "$WORK/pf.out" && p2p_in "$repo" get "$keep" -o "$WORK/pf.out" >/dev/null && [ "$(sha "$WORK/pf.out")" = "$(sha "$WORK/pf.keep")" ]; then
       completed=$((completed + 1)); else lost=$((lost + 1048576)); fi
     rm -rf "$repo" "$WORK/pf.out"
   done
