@@ -30,18 +30,10 @@ public sealed class RebindingBrowserTests : IDisposable
         _dir.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RebindingPage_CannotAddUnpinOrGc_TheDashboardCan()
     {
-        if (BrowserSession.MissingReason() is { } missing)
-        {
-            if (BrowserSession.SkipRequested)
-            {
-                _output.WriteLine($"skipped (P2P_SKIP_BROWSER=1): {missing}");
-                return;
-            }
-            Assert.Fail(missing);
-        }
+        BrowserSession.SkipUnlessAvailable();
         var repo = _dir.Combine("node");
         Assert.Equal(0, (await CliRunner.RunAsync(repo, "init")).ExitCode);
         var file = _dir.Combine("kept.txt");

@@ -40,6 +40,8 @@ internal static class RepoCommand
                 output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad.ToString() });
             foreach (var unreadable in result.Unreadable)
                 output.Write($"unreadable block {unreadable}", new { Msg = "unreadable", Block = unreadable.ToString() });
+            foreach (var missing in result.Missing)
+                output.Write($"missing block {missing}", new { Msg = "missing", Block = missing.ToString() });
             // A lost pin set is damage too: gc refuses until it is restored.
             var pinProblem = node.Repo.Pins.Problem;
             if (pinProblem is not null)
@@ -49,8 +51,8 @@ internal static class RepoCommand
                 output.Write($"verified {result.Checked} blocks: repo is healthy", new { Checked = result.Checked, Healthy = true });
                 return Task.FromResult(ExitCodes.Ok);
             }
-            var blocks = $"{result.Corrupted.Count + result.Unreadable.Count} of {result.Checked} blocks failed verification";
-            Console.Error.WriteLine(pinProblem is null ? $"Error: {blocks}" : $"Error: the pin set is lost and {blocks}");
+            var problems = $"{result.ProblemCount} problems found ({result.Checked} blocks checked)";
+            Console.Error.WriteLine(pinProblem is null ? $"Error: {problems}" : $"Error: the pin set is lost and {problems}");
             return Task.FromResult(ExitCodes.Corrupt);
         });
         return command;
@@ -72,7 +74,8 @@ internal static class RepoCommand
             }
             if (!output.Json)
                 output.Line($"removed {result.Removed.Count} blocks ({Units.Bytes(result.BytesFreed)}), kept {result.Kept}");
-            return Task.FromResult(ExitCodes.Ok);
+            return Task.FromResult(GcReport.Print(output, result.Repaired, result.Damaged.Select(static d => d.ToString()),
+                result.Missing.Select(static m => m.ToString()), result.Shortfall));
         });
         return command;
     }

@@ -102,16 +102,19 @@ internal static class RemoteRepoClient
             output.Write($"corrupted block {bad}", new { Msg = "corrupted", Cid = bad });
         foreach (var u in unreadable)
             output.Write($"unreadable block {u}", new { Msg = "unreadable", Block = u });
+        var missing = Strings(r, "Missing");
+        foreach (var m in missing)
+            output.Write($"missing block {m}", new { Msg = "missing", Block = m });
         var pinProblem = r.TryGetProperty("PinsError", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.String ? p.GetString() : null;
         if (pinProblem is not null)
             output.Write($"damaged pins: {pinProblem}", new { Msg = "pins", Error = pinProblem });
-        if (corrupted.Count == 0 && unreadable.Count == 0 && pinProblem is null)
+        if (corrupted.Count == 0 && unreadable.Count == 0 && missing.Count == 0 && pinProblem is null)
         {
             output.Write($"verified {checkedCount} blocks: repo is healthy", new { Checked = checkedCount, Healthy = true });
             return ExitCodes.Ok;
         }
-        var blocks = $"{corrupted.Count + unreadable.Count} of {checkedCount} blocks failed verification";
-        Console.Error.WriteLine(pinProblem is null ? $"Error: {blocks}" : $"Error: the pin set is lost and {blocks}");
+        var problems = $"{corrupted.Count + unreadable.Count + missing.Count} problems found ({checkedCount} blocks checked)";
+        Console.Error.WriteLine(pinProblem is null ? $"Error: {problems}" : $"Error: the pin set is lost and {problems}");
         return ExitCodes.Corrupt;
     }
 
@@ -127,7 +130,12 @@ internal static class RemoteRepoClient
         }
         if (!output.Json)
             output.Line($"removed {removed.Count} blocks ({Units.Bytes(r.GetProperty("BytesFreed").GetInt64())}), kept {r.GetProperty("Kept").GetInt32()}");
-        return ExitCodes.Ok;
+        var shortfall = r.TryGetProperty("Shortfall", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.String ? s.GetString() : null;
+        return GcReport.Print(output, Strings(r, "Repaired"), Strings(r, "Damaged"), Strings(r, "Missing"), shortfall);
     }
+
+    /// <summary>A string array field, or empty when an older daemon does not send it.</summary>
+    private static List<string> Strings(System.Text.Json.JsonElement r, string name) =>
+        r.TryGetProperty(name, out var a) && a.ValueKind == System.Text.Json.JsonValueKind.Array ? a.EnumerateArray().Select(e => e.GetString()!).ToList() : [];
 
 }

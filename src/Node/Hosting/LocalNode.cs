@@ -103,7 +103,7 @@ public sealed class LocalNode : IDisposable
 
     public GcResult CollectGarbage(CancellationToken cancellationToken) => Repo.CollectGarbage(DagPbLinkDecoder.Instance, cancellationToken);
 
-    public VerifyResult Verify(CancellationToken cancellationToken) => Repo.Verify(cancellationToken);
+    public VerifyResult Verify(CancellationToken cancellationToken) => Repo.Verify(DagPbLinkDecoder.Instance, cancellationToken);
 
     public RepoStat Stat() => Repo.Stat();
 

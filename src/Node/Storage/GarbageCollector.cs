@@ -37,6 +37,49 @@ public static class GarbageCollector
     }
 
     /// <summary>
+    /// Every block a pin needs that is absent or does not decode, walking the pins as <see cref="Mark"/> does
+    /// but going on past a missing block, so `repo verify` and gc can name each one. Raw leaves are only
+    /// looked up, not read: verify re-hashes them anyway.
+    /// </summary>
+    public static List<MissingBlock> FindMissing(IBlockStore store, IEnumerable<Pin> pins, ILinkDecoder links, CancellationToken cancellationToken = default)
+    {
+        var missing = new List<MissingBlock>();
+        var seen = new HashSet<Multihash>();
+        var pending = new Stack<(Cid Cid, Cid Root, bool Recursive)>();
+        foreach (var pin in pins)
+            pending.Push((pin.Cid, pin.Cid, pin.Kind == PinKind.Recursive));
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (cid, root, recursive) = pending.Pop();
+            if (!seen.Add(cid.Multihash) || cid.Multihash.Code == Multicodec.Identity)
+                continue;
+            if (!recursive || cid.Codec == Multicodec.Raw)
+            {
+                if (!store.Has(cid))
+                    missing.Add(new MissingBlock(cid, root, "not in the repo"));
+                continue;
+            }
+            var block = store.Get(cid);
+            if (block is null)
+            {
+                missing.Add(new MissingBlock(cid, root, "not in the repo"));
+                continue;
+            }
+            try
+            {
+                foreach (var child in links.GetLinks(cid, block).ToList())
+                    pending.Push((child, root, true));
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException)
+            {
+                missing.Add(new MissingBlock(cid, root, $"does not decode ({e.Message})"));
+            }
+        }
+        return missing;
+    }
+
+    /// <summary>
     /// The multihashes that must be kept. A block missing below a recursive pin, or one that does not decode,
     /// aborts gc before anything is deleted (as kubo's gc does): its children cannot be told apart from garbage.
     /// </summary>

@@ -196,14 +196,27 @@ public sealed class Repo : IDisposable
         using (GcGate.EnterExclusive())
         {
             var result = GarbageCollector.Collect(Blocks, Pins.List(), links, cancellationToken);
-            // Deletes in a pack only append tombstones; compaction is what gives the space back.
-            (Blocks as PackBlockStore)?.Compact(PackBlockStore.DefaultGarbageThreshold, cancellationToken);
-            return result;
+            if (Blocks is not PackBlockStore pack)
+                return result;
+            // Deletes in a pack only append tombstones; compaction is what gives the space back. It is also where
+            // damage in a segment comes to light. Mark does not look for raw leaves, so the pins are walked again
+            // (an index lookup per leaf) to name any block that damage, here or found at open, took from a pin.
+            var compaction = pack.Compact(PackBlockStore.DefaultGarbageThreshold, cancellationToken);
+            var missing = GarbageCollector.FindMissing(Blocks, Pins.List(), links, cancellationToken);
+            return result with { Damaged = compaction.Damaged, Repaired = compaction.Repaired, Shortfall = compaction.Shortfall, Missing = missing };
         }
     }
 
     /// <summary>`repo verify`: re-hashes every block in parallel.</summary>
     public VerifyResult Verify(CancellationToken cancellationToken = default) => BlockVerifier.Verify(Blocks, cancellationToken);
+
+    /// <summary>`repo verify` as the CLI runs it: <see cref="Verify(CancellationToken)"/>, then every block the pins need must be there.</summary>
+    public VerifyResult Verify(ILinkDecoder links, CancellationToken cancellationToken = default)
+    {
+        var result = BlockVerifier.Verify(Blocks, cancellationToken);
+        using (GcGate.EnterShared())
+            return result with { Missing = GarbageCollector.FindMissing(Blocks, Pins.List(), links, cancellationToken) };
+    }
 
     /// <summary>The layout an existing blocks/ directory has ("flatfs" or "pack"), or null if it has neither marker yet.</summary>
     public static string? DetectBlockStore(string blocksDirectory)

@@ -4,9 +4,16 @@ namespace P2P.Node.Storage;
 
 /// <summary>
 /// The outcome of `repo verify`: how many blocks were re-hashed, those whose bytes no longer match their
-/// multihash (named as CIDv1 raw, as the store keeps no codec), and files that could not be checked.
+/// multihash (named as CIDv1 raw, as the store keeps no codec), files or runs of a segment that could not be
+/// checked (damage, quarantined bytes, a segment gone), and blocks that pins need but the store lacks.
 /// </summary>
 public sealed record VerifyResult(int Checked, IReadOnlyList<Cid> Corrupted, IReadOnlyList<UnreadableBlock> Unreadable)
 {
-    public bool IsHealthy => Corrupted.Count == 0 && Unreadable.Count == 0;
+    /// <summary>Blocks reachable from a pin that are absent or do not decode; empty when pins were not walked.</summary>
+    public IReadOnlyList<MissingBlock> Missing { get; init; } = [];
+
+    public bool IsHealthy => Corrupted.Count == 0 && Unreadable.Count == 0 && Missing.Count == 0;
+
+    /// <summary>How many problems in all, for the one-line summary.</summary>
+    public int ProblemCount => Corrupted.Count + Unreadable.Count + Missing.Count;
 }

@@ -19,6 +19,7 @@ public static class ApiError
         BlockNotFoundException nf => NotFound(nf.Message),
         CorruptBlockException bad => Result(HttpStatusCode.UnprocessableEntity, bad.Message, 0),
         InvalidDataException bad => Result(HttpStatusCode.UnprocessableEntity, bad.Message, 0),
+        Storage.RepoException { Reason: Storage.RepoErrorReason.Corrupt } bad => Result(HttpStatusCode.UnprocessableEntity, bad.Message, 0),
         FormatException or ArgumentException => BadRequest(e.Message),
         _ => Result(HttpStatusCode.InternalServerError, $"{e.GetType().Name}: {e.Message}", 0),
     };

@@ -85,13 +85,23 @@ public static class RepoEndpoints
                 result.Checked,
                 Corrupted = result.Corrupted.Select(c => c.ToString()).ToArray(),
                 Unreadable = result.Unreadable.Select(u => u.ToString()).ToArray(),
+                Missing = result.Missing.Select(m => m.ToString()).ToArray(),
                 PinsError = local.Repo.Pins.Problem,
             });
         });
         api.MapPost("/repo/gc", (CancellationToken ct) =>
         {
             var result = local.CollectGarbage(ct);
-            return ApiJson.Ok(new { Removed = result.Removed.Select(c => c.ToString()).ToArray(), result.BytesFreed, result.Kept });
+            return ApiJson.Ok(new
+            {
+                Removed = result.Removed.Select(c => c.ToString()).ToArray(),
+                result.BytesFreed,
+                result.Kept,
+                Repaired = result.Repaired.ToArray(),
+                Damaged = result.Damaged.Select(d => d.ToString()).ToArray(),
+                Missing = result.Missing.Select(m => m.ToString()).ToArray(),
+                result.Shortfall,
+            });
         });
     }
 

@@ -2,19 +2,24 @@ using P2P.Node.Content;
 
 namespace P2P.Node.Storage.Pack;
 
-/// <summary>Compaction: rewrite the live records of wasteful segments at the end of the pack, then drop the segments.</summary>
+/// <summary>
+/// Compaction: give back the space of dead records. First what costs no writes (a segment's dead tail is cut,
+/// a segment with nothing live is deleted), then segments are rewritten smallest-live-first, so on a nearly full
+/// disk each step frees room for the next. A segment goes only once every valid record in it was copied or is
+/// dead and every damaged run in it was copied to quarantine.
+/// </summary>
 public sealed partial class PackBlockStore
 {
     /// <summary>Default share of garbage above which gc rewrites a segment.</summary>
     public const double DefaultGarbageThreshold = 0.25;
 
     /// <summary>
-    /// Rewrites every segment whose garbage (superseded records and tombstones) exceeds
+    /// Rewrites every segment whose garbage (superseded records, tombstones, damage) exceeds
     /// <paramref name="garbageThreshold"/> of its length (0: any garbage at all). Crash-safe at every step:
     /// the live records are appended to the newest segment and fsynced, and only then does the index point at
     /// them and the old file go; after a crash in between, both copies exist and the rebuild keeps the later
-    /// one. A tombstone is carried forward while an older segment could still hold the block it deletes.
-    /// Blocks writers while it runs (gc already keeps adds out); readers keep going.
+    /// one. Blocks writers while it runs (gc already keeps adds out); readers keep going. A full disk does not
+    /// throw: the result says which segment could not be moved and how much space it needs.
     /// </summary>
     public PackCompactionResult Compact(double garbageThreshold = DefaultGarbageThreshold, CancellationToken cancellationToken = default)
     {
@@ -22,72 +27,127 @@ public sealed partial class PackBlockStore
         lock (_writeLock)
         {
             ThrowIfDisposed();
+            var report = new CompactionReport();
+            foreach (var segment in _segments.Values.OrderBy(static s => s.LiveBytes).ThenBy(static s => s.Id).ToList())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                TrimDeadTail(segment, report);
+            }
             var candidates = _segments.Values
                 .Where(s => s.GarbageBytes > 0 && s.GarbageBytes >= garbageThreshold * s.Length)
-                .OrderBy(static s => s.Id)
+                .OrderBy(static s => s.LiveBytes)
+                .ThenBy(static s => s.Id)
                 .ToList();
-            int rewritten = 0;
-            long copied = 0, reclaimed = 0;
             foreach (var segment in candidates)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var bytesCopied = Rewrite(segment);
-                rewritten++;
-                copied += bytesCopied;
-                reclaimed += segment.Length - bytesCopied;
+                if (!Rewrite(segment, report))
+                    break;
             }
-            return new PackCompactionResult(rewritten, copied, reclaimed);
+            if (report.Rewritten > 0 || report.Reclaimed > 0)
+                _snapshotStale = true;
+            return new PackCompactionResult(report.Rewritten, report.Copied, report.Reclaimed)
+            {
+                Damaged = report.Damaged,
+                Repaired = report.Repaired,
+                Shortfall = report.Shortfall,
+            };
         }
     }
 
-    /// <summary>Copies one segment's live records (and still-needed tombstones) forward, then removes it. Returns bytes copied.</summary>
-    private long Rewrite(PackSegment old)
+    /// <summary>
+    /// Cuts the records after a segment's last live one (deletes the file when nothing in it is live), which
+    /// needs no free space: what lets gc undo a failed add on a full disk. Damage in the tail is copied to
+    /// quarantine first; if that fails the tail stays.
+    /// </summary>
+    private void TrimDeadTail(PackSegment segment, CompactionReport report)
     {
-        if (ReferenceEquals(_active, old))
-            _active = null; // appends (the copies included) go to a fresh segment numbered after every other
-        var isOldest = _segments.Keys.Min() == old.Id;
-        var moves = new List<(Multihash Key, PackLocation Location)>();
-        var written = new HashSet<PackSegment>();
-        long copied = 0;
-        PackScanner.Scan(old.Handle, old.Length, record =>
+        long liveEnd = 0;
+        foreach (var (_, location) in _index)
         {
-            bool keep;
-            if (record.Tombstone)
-                keep = !isOldest && !_index.ContainsKey(record.Key);
-            else
-                keep = _index.TryGetValue(record.Key, out var live) && live.Segment == old.Id && live.Offset == record.Offset;
-            if (!keep)
-                return;
-            var bytes = GC.AllocateUninitializedArray<byte>(record.RecordSize);
-            if (PackScanner.ReadFully(old.Handle, bytes, record.Offset) != bytes.Length)
-                throw new InvalidDataException($"segment {old.Path} ends inside the record at offset {record.Offset}");
-            var location = Append(bytes, record.KeyLength, record.DataLength, $"a compacted record of {old.Path}");
-            written.Add(_active!);
-            if (!record.Tombstone)
-            {
-                _active!.LiveBytes += bytes.Length;
-                moves.Add((record.Key, location));
-            }
-            copied += bytes.Length;
-        }, out _);
-        // Records past a damaged header cannot be read; whatever the index still places there is lost with the file.
-        foreach (var segment in written)
-        {
-            Posix.FsyncFile(segment.Handle, segment.Path);
-            segment.Unsynced = false;
+            if (location.Segment == segment.Id)
+                liveEnd = Math.Max(liveEnd, location.Offset + location.RecordSize);
         }
-        Posix.FsyncDirectory(RootDirectory);
-        foreach (var (key, location) in moves)
-            _index[key] = location;
+        if (liveEnd >= segment.Length)
+            return;
+        var damaged = new List<PackDamage>();
+        var tailPuts = new HashSet<Multihash>();
+        var tombstones = new List<Multihash>();
+        PackScanner.Scan(segment.Handle, segment.Length, record =>
+        {
+            if (record.Tombstone)
+                tombstones.Add(record.Key);
+            else
+                tailPuts.Add(record.Key);
+        }, damaged.Add, liveEnd);
+        foreach (var damage in damaged)
+        {
+            if (!damage.Torn && PackScanner.TrySalvage(segment.Handle, damage) is null && !QuarantineRun(segment, damage, report))
+                return;
+        }
+        var freed = segment.Length - liveEnd;
+        if (liveEnd == 0 && !ReferenceEquals(segment, _active))
+        {
+            DropSegment(segment);
+        }
+        else
+        {
+            RandomAccess.SetLength(segment.Handle, liveEnd);
+            Posix.FsyncFile(segment.Handle, segment.Path);
+            segment.Length = liveEnd;
+        }
+        report.Reclaimed += freed;
+        // A tombstone whose put went with the tail is not needed; one hiding an older put is appended again
+        // (it fits: the cut gave back more than it takes). If even that fails, a crash before the next clean
+        // close could bring the deleted, unpinned block back for the next gc to remove.
+        Span<byte> buffer = stackalloc byte[PackRecord.HeaderSize + PackRecord.MaxKeyLength];
+        foreach (var key in tombstones.Where(k => !tailPuts.Contains(k) && !_index.ContainsKey(k)).Distinct())
+        {
+            PackRecord.WriteHeader(buffer, tombstone: true, key.Bytes, 0);
+            try
+            {
+                Append(buffer[..(PackRecord.HeaderSize + key.Length)], key.Length, 0, key.ToString());
+                report.Reclaimed -= PackRecord.HeaderSize + key.Length;
+            }
+            catch (IOException e) when (IsDiskFull(e))
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Copies a damaged run to quarantine and reports it; false (segment to be kept) when the copy failed.</summary>
+    private bool QuarantineRun(PackSegment segment, PackDamage damage, CompactionReport report)
+    {
+        var kept = PackQuarantine.Save(RootDirectory, segment, damage);
+        report.Damaged.Add(DamageReport(segment, damage, kept));
+        return kept;
+    }
+
+    /// <summary>Forgets a segment whose records are all copied or dead, and deletes its file. Caller holds the lock.</summary>
+    private void DropSegment(PackSegment segment)
+    {
         foreach (var (key, location) in _index)
         {
-            if (location.Segment == old.Id)
+            if (location.Segment == segment.Id)
                 _index.TryRemove(key, out _);
         }
-        _segments.TryRemove(old.Id, out _);
-        File.Delete(old.Path);
+        if (ReferenceEquals(_active, segment))
+            _active = null;
+        _segments.TryRemove(segment.Id, out _);
+        File.Delete(segment.Path);
         Posix.FsyncDirectory(RootDirectory);
-        old.Dispose();
-        return copied;
+        segment.Dispose();
+    }
+
+    /// <summary>What one compaction did, gathered as it goes. Under the write lock.</summary>
+    private sealed class CompactionReport
+    {
+        public int Rewritten;
+        public long Copied;
+        public long Reclaimed;
+        public readonly List<UnreadableBlock> Damaged = [];
+        public readonly List<string> Repaired = [];
+        public string? Shortfall;
     }
 }

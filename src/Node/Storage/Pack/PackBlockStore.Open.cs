@@ -14,9 +14,12 @@ public sealed partial class PackBlockStore
     private readonly List<UnreadableBlock> _openProblems = [];
     private readonly List<string> _recoveryNotes = [];
 
+    /// <summary>Records recovered from a damaged header during the rebuild, rewritten once the store is open.</summary>
+    private readonly List<(Multihash Key, PackLocation Location)> _salvaged = [];
+
     /// <summary>
     /// Opens (creating if needed) a pack directory. The caller must hold the repo lock. Loads the index snapshot
-    /// after a clean close; otherwise scans every segment, truncating a torn tail of the last one.
+    /// after a clean close; otherwise scans every segment (see <see cref="Rebuild"/>).
     /// </summary>
     public PackBlockStore(string directory, SyncPolicy syncPolicy = SyncPolicy.Batch, long segmentSize = DefaultSegmentSize)
     {
@@ -40,6 +43,7 @@ public sealed partial class PackBlockStore
                 _segments[location.Segment].LiveBytes += location.RecordSize;
             if (_segments.Keys.DefaultIfEmpty(0).Max() is var last and > 0 && _segments[last].Length < SegmentSize)
                 _active = _segments[last];
+            RewriteSalvaged();
         }
         catch
         {
@@ -173,8 +177,10 @@ public sealed partial class PackBlockStore
 
     /// <summary>
     /// Replays every segment in order, so the latest record of a key wins (a put after a delete, or a copy made
-    /// by an interrupted compaction). A bad record ends the scan of its segment: in the last segment that is a
-    /// torn write, cut off; elsewhere it is damage, reported by <see cref="OpenProblems"/> and `repo verify`.
+    /// by an interrupted compaction). Damage never ends a scan (<see cref="PackScanner"/> resynchronises):
+    /// a record whose header alone is hurt is recovered when its data still hashes to its key; any other damaged
+    /// run is copied to quarantine and reported by <see cref="OpenProblems"/> and `repo verify`, and the records
+    /// after it are kept. Only what an interrupted append leaves at the very end of the last segment is cut.
     /// </summary>
     private void Rebuild()
     {
@@ -183,28 +189,77 @@ public sealed partial class PackBlockStore
         foreach (var id in ids)
         {
             var segment = _segments[id];
-            var end = PackScanner.Scan(segment.Handle, segment.Length, record =>
+            var last = id == ids[^1];
+            PackDamage? tail = null;
+            PackScanner.Scan(segment.Handle, segment.Length, record =>
             {
                 if (record.Tombstone)
                     index.Remove(record.Key);
                 else
                     index[record.Key] = new PackLocation(id, record.Offset, record.KeyLength, record.DataLength);
-            }, out var error);
-            if (error is null)
-                continue;
-            if (id == ids[^1])
+            }, damage =>
             {
-                _recoveryNotes.Add($"{segment.Path}: cut {segment.Length - end} bytes after offset {end} ({error})");
-                RandomAccess.SetLength(segment.Handle, end);
+                if (damage.Torn && last)
+                {
+                    tail = damage;
+                    return;
+                }
+                if (PackScanner.TrySalvage(segment.Handle, damage) is { } salvaged)
+                {
+                    var location = new PackLocation(id, salvaged.Offset, salvaged.KeyLength, salvaged.DataLength);
+                    index[salvaged.Key] = location;
+                    _salvaged.Add((salvaged.Key, location));
+                    _recoveryNotes.Add($"{segment.Path}@{damage.Start}: the header of the record of {salvaged.Key} was damaged ({damage.Reason}); its data matches its hash, so it was recovered");
+                    return;
+                }
+                var kept = PackQuarantine.Save(RootDirectory, segment, damage);
+                _openProblems.Add(DamageReport(segment, damage, kept));
+                if (kept && damage.End == segment.Length && last)
+                    tail = damage; // copied out, so the junk at the end can go and appends start clean
+            });
+            if (tail is { } cut)
+            {
+                _recoveryNotes.Add($"{segment.Path}: cut {cut.Length} bytes after offset {cut.Start} ({cut.Reason})");
+                RandomAccess.SetLength(segment.Handle, cut.Start);
                 Posix.FsyncFile(segment.Handle, segment.Path);
-                segment.Length = end;
-            }
-            else
-            {
-                _openProblems.Add(new UnreadableBlock($"{segment.Path}@{end}", $"records from here on are unreadable: {error}"));
+                segment.Length = cut.Start;
             }
         }
         foreach (var (key, location) in index)
             _index[key] = location;
+    }
+
+    /// <summary>How a damaged run is reported: where, why, and where its bytes went.</summary>
+    private UnreadableBlock DamageReport(PackSegment segment, PackDamage damage, bool quarantined) =>
+        new($"{segment.Path}@{damage.Start}", $"{damage.Length} damaged bytes ({damage.Reason}); the blocks in them are lost"
+            + (quarantined ? $", the bytes are kept in {PackQuarantine.PathFor(RootDirectory, segment, damage.Start)}" : ", and could not be copied out, so the segment is kept"));
+
+    /// <summary>
+    /// Writes a fresh copy (with a good header) of each record recovered at open, so the damaged one becomes
+    /// garbage that compaction drops. Best effort: on failure the index keeps pointing at the recovered data.
+    /// </summary>
+    private void RewriteSalvaged()
+    {
+        foreach (var (key, location) in _salvaged)
+        {
+            if (!_index.TryGetValue(key, out var current) || current != location)
+                continue;
+            try
+            {
+                var data = ReadData(_segments[location.Segment], location);
+                var record = new byte[location.RecordSize];
+                PackRecord.WriteHeader(record, tombstone: false, key.Bytes, data.Length);
+                data.CopyTo(record.AsSpan(PackRecord.HeaderSize + key.Length));
+                var moved = Append(record, key.Length, data.Length, $"a recovered copy of {key}");
+                _active!.LiveBytes += record.Length;
+                _segments[location.Segment].LiveBytes -= record.Length;
+                _index[key] = moved;
+            }
+            catch (IOException e)
+            {
+                _recoveryNotes.Add($"could not rewrite the recovered record of {key}: {e.Message}");
+            }
+        }
+        _salvaged.Clear();
     }
 }

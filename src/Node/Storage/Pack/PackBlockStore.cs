@@ -43,7 +43,7 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
     private bool _marked;
 
     /// <summary>The snapshot on disk does not describe the segments (rebuilt at open); rewrite it at close even if nothing is written.</summary>
-    private readonly bool _snapshotStale;
+    private bool _snapshotStale;
 
     private bool _disposed;
 
@@ -132,7 +132,17 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
             if (!_index.TryGetValue(multihash, out var location))
                 return false;
             PackRecord.WriteHeader(record, tombstone: true, multihash.Bytes, 0);
-            Append(record[..(PackRecord.HeaderSize + multihash.Length)], multihash.Length, 0, multihash.ToString());
+            try
+            {
+                Append(record[..(PackRecord.HeaderSize + multihash.Length)], multihash.Length, 0, multihash.ToString());
+            }
+            catch (IOException e) when (IsDiskFull(e))
+            {
+                // No room for the tombstone. Deleting is how gc makes room, so it must not need any: the block
+                // leaves the index (and the snapshot written at close) all the same. Only a crash before the next
+                // clean close could bring it back, as an unpinned block the next gc removes again.
+                _snapshotStale = true;
+            }
             _index.TryRemove(multihash, out _);
             if (_segments.TryGetValue(location.Segment, out var segment))
                 segment.LiveBytes -= location.RecordSize;
@@ -194,10 +204,19 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
             Posix.FsyncDirectory(RootDirectory);
     }
 
+    /// <summary>Test seam for a full disk: appends fail with ENOSPC once the segments would exceed this many bytes.</summary>
+    internal long? CapacityLimitForTests { get; set; }
+
     /// <summary>A copy of the index, for verify and tests.</summary>
     internal KeyValuePair<Multihash, PackLocation>[] IndexSnapshot() => _index.ToArray();
 
     internal bool TryGetSegment(int id, out PackSegment segment) => _segments.TryGetValue(id, out segment!);
+
+    /// <summary>The open segments, in id order, for verify's scan.</summary>
+    internal List<PackSegment> SegmentsSnapshot() => _segments.Values.OrderBy(static s => s.Id).ToList();
+
+    /// <summary>True while the index still places <paramref name="key"/> at <paramref name="location"/>.</summary>
+    internal bool IsIndexedAt(Multihash key, PackLocation location) => _index.TryGetValue(key, out var now) && now == location;
 
     /// <summary>Where a block's record lives (segment file, record offset); for tests that damage it on purpose.</summary>
     internal (string Path, long Offset, long DataOffset)? Locate(Multihash multihash) =>
@@ -216,6 +235,8 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
         var offset = segment.Length;
         try
         {
+            if (CapacityLimitForTests is { } capacity && _segments.Values.Sum(static s => s.Length) + record.Length > capacity)
+                throw new IOException("No space left on device (test capacity)", Posix.ENOSPC);
             RandomAccess.Write(segment.Handle, record, offset);
             if (SyncPolicy == SyncPolicy.Always)
                 Posix.FsyncFile(segment.Handle, segment.Path);

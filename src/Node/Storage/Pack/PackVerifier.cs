@@ -5,7 +5,8 @@ namespace P2P.Node.Storage.Pack;
 
 /// <summary>
 /// `repo verify` for a pack store: reads every live record whole, checks its header and key against the index,
-/// and re-hashes its data, in parallel (positional reads and SHA-256 both scale with cores).
+/// and re-hashes its data, in parallel (positional reads and SHA-256 both scale with cores); then reports the
+/// damage in the segments and in quarantine that no index entry points at (<see cref="PackDamageFinder"/>).
 /// </summary>
 internal static class PackVerifier
 {
@@ -19,7 +20,11 @@ internal static class PackVerifier
         {
             var (key, location) = entry;
             if (!store.TryGetSegment(location.Segment, out var segment))
-                return; // compacted away since the snapshot was taken
+            {
+                if (store.IsIndexedAt(key, location)) // not merely compacted away since the snapshot was taken
+                    unreadable.Add(new UnreadableBlock($"segment {location.Segment}", $"block {Cid.V1(Multicodec.Raw, key)} is indexed in a segment that is gone"));
+                return;
+            }
             var where = $"{segment.Path}@{location.Offset}";
             if (key.Code is not (Multicodec.Sha2_256 or Multicodec.Blake3 or Multicodec.Identity))
             {
@@ -52,6 +57,8 @@ internal static class PackVerifier
             if (!intact)
                 corrupted.Add(Cid.V1(Multicodec.Raw, key));
         });
+        foreach (var problem in PackDamageFinder.Find(store, cancellationToken))
+            unreadable.Add(problem);
         var corruptList = corrupted.ToList();
         corruptList.Sort();
         var unreadableList = unreadable.OrderBy(static u => u.Path, StringComparer.Ordinal).ToList();
