@@ -214,6 +214,9 @@ public sealed class Repo : IDisposable
     public VerifyResult Verify(ILinkDecoder links, CancellationToken cancellationToken = default)
     {
         var result = BlockVerifier.Verify(Blocks, cancellationToken);
+        // An unknown pin set cannot be walked; the caller reports Pins.Problem itself, after the block check.
+        if (Pins.Problem is not null)
+            return result;
         using (GcGate.EnterShared())
             return result with { Missing = GarbageCollector.FindMissing(Blocks, Pins.List(), links, cancellationToken) };
     }
