@@ -17,6 +17,10 @@ public sealed partial class LiteNetTransport
     [ThreadStatic]
     private static bool t_accepting;
 
+    /// <summary>The connection LiteNetLib created inside the current accept, if it created one.</summary>
+    [ThreadStatic]
+    private static NetPeer? t_accepted;
+
     internal void OnConnectionRequest(ConnectionRequest request)
     {
         var from = request.RemoteEndPoint;
@@ -41,6 +45,7 @@ public sealed partial class LiteNetTransport
         }
         NetPeer? peer;
         t_accepting = true;
+        t_accepted = null;
         try
         {
             peer = request.AcceptIfKey(_options.ConnectionKey);
@@ -48,6 +53,18 @@ public sealed partial class LiteNetTransport
         finally
         {
             t_accepting = false;
+        }
+        var created = t_accepted;
+        t_accepted = null;
+        if (peer is not null && !ReferenceEquals(peer, created))
+        {
+            // LiteNetLib looked the endpoint up before our own dial to it registered its connection, and the accept
+            // then hands back that outgoing connection instead of creating one ("already have peer"). It is our
+            // dial's, not an inbound handshake: leave it alone. The other side resends its request, and LiteNetLib
+            // settles the crossing against our outgoing attempt as usual.
+            Interlocked.Decrement(ref _pendingInbound);
+            _logger.LogDebug("Connection request from {EndPoint} crossed our dial to it; left to the dial", from);
+            return;
         }
         if (peer is null)
         {
@@ -64,8 +81,13 @@ public sealed partial class LiteNetTransport
     internal void OnPeerConnected(NetPeer peer)
     {
         var key = new IPEndPoint(peer.Address, peer.Port);
-        if (t_accepting || peer.Tag is PendingHandshake || !_outbound.TryGetValue(key, out var pending))
-            return; // inbound: wait for the hello
+        if (t_accepting)
+        {
+            t_accepted = peer;
+            return; // inbound: OnConnectionRequest tags it; then wait for the hello
+        }
+        if (peer.Tag is PendingHandshake || !_outbound.TryGetValue(key, out var pending))
+            return;
         byte[] hello;
         lock (pending.Lock)
         {
