@@ -20,10 +20,12 @@ internal sealed class ReplayRelay : IDisposable
     private readonly ConcurrentQueue<byte[]> _captured = new();
     private IPEndPoint? _client;
 
-    public ReplayRelay(IPEndPoint server)
+    /// <param name="server">Where client datagrams go.</param>
+    /// <param name="port">The relay's port: 0 for any, or a previous relay's to stand for a peer restarted at the same address.</param>
+    public ReplayRelay(IPEndPoint server, int port = 0)
     {
         _server = server;
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
         EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _loop = Task.Run(RunAsync);
     }

@@ -52,6 +52,47 @@ public sealed class SpoofedReplayTests() : TransportTestBase(TimeSpan.FromSecond
         Assert.Same(atClient, Assert.Single(client.Peers));
     }
 
+    [Fact]
+    public async Task RestartedPeer_AtTheSameAddress_ReplacesItsSilentOldSession()
+    {
+        // The guard must not lock out a peer that really restarted: its old session falls silent (no goodbye reached
+        // us) and its new connect request from the same address gets through once that is clear.
+        var server = Create();
+        var old = Create();
+        var relay = new ReplayRelay(server.LocalEndPoint);
+        var port = relay.EndPoint.Port;
+        var gone = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PeerDisconnected += (_, e) => gone.TrySetResult(e.Reason ?? "");
+        var first = await old.ConnectAsync(relay.EndPoint, server.LocalPeerId, Ct);
+        Assert.True(first.Succeeded, first.Error);
+        relay.Dispose(); // the old process dies: nothing more from it, and its goodbye is lost
+        await old.DisposeAsync();
+
+        var restarted = Create();
+        var back = new TaskCompletionSource<SecurePeer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PeerConnected += (_, e) =>
+        {
+            if (e.Peer.PeerId == restarted.LocalPeerId)
+                back.TrySetResult(e.Peer);
+        };
+        using var again = new ReplayRelay(server.LocalEndPoint, port);
+        ConnectResult result;
+        var attempts = 0;
+        do
+        {
+            attempts++;
+            result = await restarted.ConnectAsync(again.EndPoint, server.LocalPeerId, Ct);
+            if (!result.Succeeded)
+                await Task.Delay(TimeSpan.FromMilliseconds(200), Ct); // bounded by the test's deadline
+        }
+        while (!result.Succeeded);
+
+        Assert.NotNull(await gone.Task.WaitAsync(Ct));
+        Assert.Same(await back.Task.WaitAsync(Ct), Assert.Single(server.Peers));
+        Assert.True(await restarted.SendAsync(result.Peer!, "back"u8.ToArray(), 0, Ct));
+        Assert.Equal("back"u8.ToArray(), (await server.Inbound.ReadAsync(Ct)).Payload);
+    }
+
     /// <summary>client → server on channel 0 (always LiteNetLib), and the server answers on the same session.</summary>
     private async Task RoundTrip(LiteNetTransport client, SecurePeer atClient, LiteNetTransport server, SecurePeer atServer, int n)
     {
