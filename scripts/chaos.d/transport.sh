@@ -55,7 +55,10 @@ scenario_simultaneous_open() {
     injected=$((injected + 1))
     if [ $oka = 1 ] && [ $okb = 1 ] && p2p_in "$a" swarm peers 2>/dev/null | grep -q "${baddr##*/}" \
       && p2p_in "$b" swarm peers 2>/dev/null | grep -q "${aaddr##*/}"; then completed=$((completed + 1))
-    else echo "simultaneous open round $r: a: $(cat "$a.connect") / b: $(cat "$b.connect")" >&2; fi
+    else
+      echo "simultaneous open round $r: a: $(cat "$a.connect") / b: $(cat "$b.connect")" >&2
+      grep -h -E "fail|rror|xception|Dropped|timed out|Closed" "$a.log" "$b.log" | head -20 >&2
+    fi
     kill -0 "$pa" 2>/dev/null || crashes=$((crashes + 1))
     kill -0 "$pb" 2>/dev/null || crashes=$((crashes + 1))
     stop_pids "$pa" "$pb"
