@@ -57,7 +57,7 @@ scenario_simultaneous_open() {
       && p2p_in "$b" swarm peers 2>/dev/null | grep -q "${aaddr##*/}"; then completed=$((completed + 1))
     else
       echo "simultaneous open round $r: a: $(cat "$a.connect") / b: $(cat "$b.connect")" >&2
-      grep -h -E "fail|rror|xception|Dropped|timed out|Closed" "$a.log" "$b.log" | head -20 >&2
+      grep -h -E "WRN|ERR|rror|xception" "$a.log" "$b.log" | head -20 >&2
     fi
     kill -0 "$pa" 2>/dev/null || crashes=$((crashes + 1))
     kill -0 "$pb" 2>/dev/null || crashes=$((crashes + 1))
