@@ -7,4 +7,7 @@ internal enum FrameKind : byte
     Reply = 2,
     Finish = 3,
     Data = 4,
+
+    /// <summary>A sealed empty frame sent every keepalive interval: proof, which no spoofer can forge, that the peer is alive.</summary>
+    Keepalive = 5,
 }

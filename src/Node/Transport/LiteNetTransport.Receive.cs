@@ -9,6 +9,18 @@ namespace P2P.Node.Transport;
 /// <summary>The network-thread half: connection requests, handshake steps and data frames.</summary>
 public sealed partial class LiteNetTransport
 {
+    /// <summary>
+    /// Set while this thread accepts a connection request: LiteNetLib raises the new connection's connected event
+    /// inside the accept, before its tag says it is inbound, and OnPeerConnected must not take it for our own dial to
+    /// the same endpoint (it did, and sent a hello on it: both sides then acted as initiator and the handshake failed).
+    /// </summary>
+    [ThreadStatic]
+    private static bool t_accepting;
+
+    /// <summary>The connection LiteNetLib created inside the current accept, if it created one.</summary>
+    [ThreadStatic]
+    private static NetPeer? t_accepted;
+
     internal void OnConnectionRequest(ConnectionRequest request)
     {
         var from = request.RemoteEndPoint;
@@ -31,7 +43,29 @@ public sealed partial class LiteNetTransport
             request.Reject();
             return;
         }
-        var peer = request.AcceptIfKey(_options.ConnectionKey);
+        NetPeer? peer;
+        t_accepting = true;
+        t_accepted = null;
+        try
+        {
+            peer = request.AcceptIfKey(_options.ConnectionKey);
+        }
+        finally
+        {
+            t_accepting = false;
+        }
+        var created = t_accepted;
+        t_accepted = null;
+        if (peer is not null && !ReferenceEquals(peer, created))
+        {
+            // LiteNetLib looked the endpoint up before our own dial to it registered its connection, and the accept
+            // then hands back that outgoing connection instead of creating one ("already have peer"). It is our
+            // dial's, not an inbound handshake: leave it alone. The other side resends its request, and LiteNetLib
+            // settles the crossing against our outgoing attempt as usual.
+            Interlocked.Decrement(ref _pendingInbound);
+            _logger.LogDebug("Connection request from {EndPoint} crossed our dial to it; left to the dial", from);
+            return;
+        }
         if (peer is null)
         {
             Interlocked.Decrement(ref _pendingInbound);
@@ -47,8 +81,13 @@ public sealed partial class LiteNetTransport
     internal void OnPeerConnected(NetPeer peer)
     {
         var key = new IPEndPoint(peer.Address, peer.Port);
+        if (t_accepting)
+        {
+            t_accepted = peer;
+            return; // inbound: OnConnectionRequest tags it; then wait for the hello
+        }
         if (peer.Tag is PendingHandshake || !_outbound.TryGetValue(key, out var pending))
-            return; // inbound: wait for the hello
+            return;
         byte[] hello;
         lock (pending.Lock)
         {
@@ -65,22 +104,33 @@ public sealed partial class LiteNetTransport
         SendUnreliable(peer, hello);
     }
 
-    internal void OnPeerDisconnected(NetPeer peer, string reason)
+    internal void OnPeerDisconnected(NetPeer peer, DisconnectReason reason)
     {
         switch (peer.Tag)
         {
-            case SecurePeer secure when _peers.TryRemove(peer.Id, out _):
+            case SecurePeer secure when _peers.TryRemove(new KeyValuePair<int, SecurePeer>(peer.Id, secure)):
+                RemoveSession(secure);
                 secure.MarkDisconnected();
                 _logger.LogDebug("Peer {PeerId} disconnected: {Reason}", secure.PeerId, reason);
-                PeerDisconnected?.Invoke(this, new SecurePeerEventArgs(secure, reason));
+                // Disposing says goodbye to every peer; as before, the application hears nothing of those.
+                if (_disposed == 0)
+                    PeerDisconnected?.Invoke(this, new SecurePeerEventArgs(secure, reason.ToString()));
                 break;
             case PendingHandshake pending:
                 Fail(pending, $"connection closed during the handshake ({reason})", count: false);
                 break;
             default:
+                if (!_outbound.TryGetValue(new IPEndPoint(peer.Address, peer.Port), out var outbound))
+                    break;
+                if (reason == DisconnectReason.PeerToPeerConnection)
+                {
+                    // Both sides dialled at once and the other side's connect request won: its handshake runs on
+                    // the connection LiteNetLib kept, and completes this dial when it finishes (or the dial times out).
+                    _logger.LogDebug("Dial to {EndPoint} yields to its simultaneous dial to us", outbound.Remote);
+                    break;
+                }
                 // An outbound attempt that never connected (refused, unreachable, timed out).
-                if (_outbound.TryGetValue(new IPEndPoint(peer.Address, peer.Port), out var outbound))
-                    Fail(outbound, $"could not connect ({reason})", count: false);
+                Fail(outbound, $"could not connect ({reason})", count: false);
                 break;
         }
     }
@@ -101,6 +151,8 @@ public sealed partial class LiteNetTransport
         {
             if (kind == FrameKind.Data)
                 OpenAndDeliver(secure, frame[1..], channel);
+            else if (kind == FrameKind.Keepalive)
+                OnKeepalive(secure, frame[1..]);
             else if (kind is not (FrameKind.Hello or FrameKind.Reply))
                 _drops.Count(DropReason.MalformedFrame, from, $"frame kind {frame[0]} after the handshake");
             // A hello or reply after the handshake is a retransmission that crossed the message ending it: ignored.
@@ -146,10 +198,10 @@ public sealed partial class LiteNetTransport
                 return;
             }
             pending.Finished = true;
-            secure = new SecurePeer(peer, session!, outbound: true);
+            secure = new SecurePeer(peer, session!, outbound: true, _time.GetTimestamp());
             // Tag before the finish leaves, so the responder's first data frames find the session.
             peer.Tag = secure;
-            _peers[peer.Id] = secure;
+            AddSession(secure);
         }
         SendHandshake(peer, FrameKind.Finish, finish!);
         pending.Dispose();
@@ -184,15 +236,18 @@ public sealed partial class LiteNetTransport
             }
             pending.Finished = true;
             Interlocked.Decrement(ref _pendingInbound);
-            secure = new SecurePeer(peer, session!, outbound: false);
+            secure = new SecurePeer(peer, session!, outbound: false, _time.GetTimestamp());
             peer.Tag = secure;
-            _peers[peer.Id] = secure;
+            AddSession(secure);
             early = [.. pending.EarlyFrames];
             pending.EarlyFrames.Clear();
         }
         pending.Dispose();
         _logger.LogDebug("Accepted {PeerId} from {EndPoint} ({Suite})", secure.PeerId, secure.RemoteEndPoint, secure.Suite);
         PeerConnected?.Invoke(this, new SecurePeerEventArgs(secure));
+        // Our own dial to this endpoint, if one is waiting, ends with this session (simultaneous open).
+        if (_outbound.TryGetValue(secure.RemoteEndPoint, out var dial))
+            CompleteDial(dial, secure);
         OnInboundSession(secure);
         foreach (var (channel, frame) in early)
             OpenAndDeliver(secure, frame.AsSpan(1), channel);
@@ -229,6 +284,7 @@ public sealed partial class LiteNetTransport
         switch (secure.Session.TryOpen(sealedFrame, plaintext))
         {
             case SessionOpenStatus.Ok:
+                secure.Verified(_time.GetTimestamp());
                 if (!_inbound.Writer.TryWrite(new InboundMessage(secure, channel, plaintext)))
                     _drops.Count(DropReason.InboundQueueFull, secure.RemoteEndPoint);
                 break;

@@ -52,7 +52,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
             SingleWriter = false,
             SingleReader = false,
         });
-        _net = new NetManager(new TransportListener(this))
+        _net = new NetManager(new TransportListener(this), new SessionGuard(this))
         {
             UpdateTime = _options.UpdateTimeMilliseconds,
             MtuOverride = _options.MtuOverride,
@@ -92,6 +92,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
             throw new InvalidOperationException($"could not bind UDP {bind}");
         LocalEndPoint = new IPEndPoint(bind.Address, _net.LocalPort);
         StartBulk();
+        StartKeepalive();
         _logger.LogInformation("Transport {PeerId} listening on udp {EndPoint}", LocalPeerId, LocalEndPoint);
     }
 
@@ -104,13 +105,9 @@ public sealed partial class LiteNetTransport : ISecureTransport
         foreach (var existing in _peers.Values)
         {
             if (existing.RemoteEndPoint.Equals(key) && existing.IsConnected)
-            {
-                return expectedPeer is null || existing.PeerId == expectedPeer
-                    ? ConnectResult.Success(existing)
-                    : ConnectResult.Failure($"{key} is already connected as {existing.PeerId}, not {expectedPeer}");
-            }
+                return DialResult(existing, expectedPeer);
         }
-        var pending = PendingHandshake.Outbound(key, new HandshakeInitiator(_identity, expectedPeer, _options.CipherSuites));
+        var pending = PendingHandshake.Outbound(key, new HandshakeInitiator(_identity, expectedPeer, _options.CipherSuites), expectedPeer);
         if (!_outbound.TryAdd(key, pending))
         {
             pending.Dispose();
@@ -118,9 +115,15 @@ public sealed partial class LiteNetTransport : ISecureTransport
         }
         try
         {
+            // Simultaneous open (docs/TRANSPORT.md): LiteNetLib keeps one connection per endpoint pair. When the other
+            // side's connect request got here first, Connect returns that inbound connection (or null while the
+            // request is being accepted), and when both requests cross, LiteNetLib keeps the one with the earlier
+            // connect time and drops the other side's outgoing attempt (DisconnectReason.PeerToPeerConnection). Either
+            // way only one handshake runs; this dial then completes with the session it makes (AdoptInboundSession).
             var netPeer = _net.Connect(key, _options.ConnectionKey);
-            if (netPeer is null)
-                return ConnectResult.Failure($"LiteNetLib refused to connect to {key}");
+            var dialled = netPeer is { ConnectionState: ConnectionState.Outgoing } ? netPeer : null;
+            if (netPeer?.Tag is SecurePeer already)
+                CompleteDial(pending, already);
             using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             try
@@ -129,9 +132,8 @@ public sealed partial class LiteNetTransport : ISecureTransport
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                Abort(pending, netPeer);
-                // The node may have dialled us at the same moment and won: LiteNetLib keeps one peer per endpoint, so
-                // our handshake never ran and the session we wanted runs on its connection. Use it.
+                Abort(pending, dialled);
+                // Last resort: a session with the endpoint that came up without passing through this dial.
                 foreach (var existing in _peers.Values)
                 {
                     if (existing.RemoteEndPoint.Equals(key) && existing.IsConnected && (expectedPeer is null || existing.PeerId == expectedPeer))
@@ -142,7 +144,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
             }
             catch (OperationCanceledException)
             {
-                Abort(pending, netPeer);
+                Abort(pending, dialled);
                 throw;
             }
         }
@@ -150,6 +152,25 @@ public sealed partial class LiteNetTransport : ISecureTransport
         {
             _outbound.TryRemove(new KeyValuePair<IPEndPoint, PendingHandshake>(key, pending));
         }
+    }
+
+    private static ConnectResult DialResult(SecurePeer secure, PeerId? expectedPeer) =>
+        expectedPeer is null || secure.PeerId == expectedPeer
+            ? ConnectResult.Success(secure)
+            : ConnectResult.Failure($"{secure.RemoteEndPoint} is already connected as {secure.PeerId}, not {expectedPeer}");
+
+    /// <summary>Ends an outbound dial with a session that the other side's simultaneous dial made on the one connection.</summary>
+    private void CompleteDial(PendingHandshake dial, SecurePeer secure)
+    {
+        lock (dial.Lock)
+        {
+            if (dial.Finished)
+                return;
+            dial.Finished = true;
+        }
+        dial.Dispose();
+        _logger.LogDebug("Dial to {EndPoint} completes with the session {PeerId} opened from its side", dial.Remote, secure.PeerId);
+        dial.Completion.TrySetResult(DialResult(secure, dial.ExpectedPeer));
     }
 
     public async ValueTask<bool> SendAsync(SecurePeer peer, ReadOnlyMemory<byte> message, byte channel, CancellationToken ct)
@@ -174,8 +195,11 @@ public sealed partial class LiteNetTransport : ISecureTransport
     {
         if (_peers.TryRemove(peer.NetPeer.Id, out _))
         {
+            RemoveSession(peer);
             peer.MarkDisconnected();
-            _net.DisconnectPeer(peer.NetPeer);
+            // The goodbye rides in LiteNetLib's disconnect packet: the other side's SessionGuard lets only a
+            // disconnect carrying one through.
+            _net.DisconnectPeer(peer.NetPeer, Goodbye(peer));
             PeerDisconnected?.Invoke(this, new SecurePeerEventArgs(peer, "disconnected locally"));
         }
     }
@@ -219,6 +243,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
         _net.TriggerUpdate();
     }
 
+    /// <summary>Ends a dial that timed out or was cancelled; <paramref name="netPeer"/> is the connection it created, if any.</summary>
     private void Abort(PendingHandshake pending, NetPeer? netPeer)
     {
         lock (pending.Lock)
@@ -228,9 +253,10 @@ public sealed partial class LiteNetTransport : ISecureTransport
             pending.Finished = true;
         }
         pending.Dispose();
-        // After a simultaneous open the peer may carry the other side's session (seen in a lossy netns swarm: a dial
-        // timing out at join closed the live connection the two nodes had just made). That one is not ours to close.
-        if (netPeer is not null && netPeer.Tag is not SecurePeer)
+        // After a simultaneous open the connection may carry the other side's session or handshake (seen in a lossy
+        // netns swarm: a dial timing out at join closed the live connection the two nodes had just made). Only a
+        // connection this dial created and that still carries its handshake is ours to close.
+        if (netPeer is not null && (netPeer.Tag is null || ReferenceEquals(netPeer.Tag, pending)))
             _net.DisconnectPeer(netPeer);
     }
 
@@ -239,7 +265,14 @@ public sealed partial class LiteNetTransport : ISecureTransport
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         // Stop joins LiteNetLib's threads; run it off the caller's context.
+        _keepalive?.Dispose();
         await StopBulkAsync();
+        // Each session says a sealed goodbye, so the other side's guard lets the disconnect through at once.
+        foreach (var peer in _peers.Values)
+        {
+            if (peer.IsConnected)
+                _net.DisconnectPeer(peer.NetPeer, Goodbye(peer));
+        }
         await Task.Run(() => _net.Stop(sendDisconnectMessages: true));
         _inbound.Writer.TryComplete();
         // Session keys are not disposed here or on disconnect: a send on another thread may still be sealing;

@@ -11,11 +11,12 @@ namespace P2P.Node.Transport;
 /// </summary>
 internal sealed class PendingHandshake : IDisposable
 {
-    private PendingHandshake(IPEndPoint remote, HandshakeInitiator? initiator, HandshakeResponder? responder)
+    private PendingHandshake(IPEndPoint remote, HandshakeInitiator? initiator, HandshakeResponder? responder, PeerId? expectedPeer)
     {
         Remote = remote;
         Initiator = initiator;
         Responder = responder;
+        ExpectedPeer = expectedPeer;
     }
 
     public Lock Lock { get; } = new();
@@ -27,6 +28,9 @@ internal sealed class PendingHandshake : IDisposable
     public HandshakeResponder? Responder { get; }
 
     public bool IsOutbound => Initiator is not null;
+
+    /// <summary>Outbound: the PeerId the caller named, checked again when the dial adopts the other side's session.</summary>
+    public PeerId? ExpectedPeer { get; }
 
     /// <summary>Completed with the outcome for the caller of ConnectAsync (outbound only).</summary>
     public TaskCompletionSource<ConnectResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,9 +52,10 @@ internal sealed class PendingHandshake : IDisposable
     /// <summary>Copies of <see cref="HandshakeFrame"/> sent so far (bounded by LiteNetTransport.MaxHandshakeSends).</summary>
     public int HandshakeSends { get; set; }
 
-    public static PendingHandshake Outbound(IPEndPoint remote, HandshakeInitiator initiator) => new(remote, initiator, null);
+    public static PendingHandshake Outbound(IPEndPoint remote, HandshakeInitiator initiator, PeerId? expectedPeer) =>
+        new(remote, initiator, null, expectedPeer);
 
-    public static PendingHandshake Inbound(IPEndPoint remote, HandshakeResponder responder) => new(remote, null, responder);
+    public static PendingHandshake Inbound(IPEndPoint remote, HandshakeResponder responder) => new(remote, null, responder, null);
 
     public void Dispose()
     {

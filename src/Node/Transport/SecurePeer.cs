@@ -10,13 +10,31 @@ public sealed class SecurePeer
     private volatile bool _connected = true;
     private BulkStream? _bulk;
 
-    internal SecurePeer(NetPeer netPeer, SecureSession session, bool outbound)
+    internal SecurePeer(NetPeer netPeer, SecureSession session, bool outbound, long now)
     {
         NetPeer = netPeer;
         Session = session;
         IsOutbound = outbound;
         RemoteEndPoint = new IPEndPoint(netPeer.Address, netPeer.Port);
+        _lastVerified = now;
     }
+
+    /// <summary>TimeProvider timestamp of the last frame from the peer that verified (the handshake counts as one).</summary>
+    private long _lastVerified;
+
+    /// <summary>TimeProvider timestamp of an unauthenticated reset or disconnect for this session; 0 when none is pending.</summary>
+    private long _suspectedAt;
+
+    internal long LastVerified => Interlocked.Read(ref _lastVerified);
+
+    internal long SuspectedAt => Interlocked.Read(ref _suspectedAt);
+
+    internal void Verified(long now) => Interlocked.Exchange(ref _lastVerified, now);
+
+    /// <summary>Keeps the first pending suspicion: later ones must not push its deadline back.</summary>
+    internal void Suspect(long now) => Interlocked.CompareExchange(ref _suspectedAt, now, 0);
+
+    internal void ClearSuspicion() => Interlocked.Exchange(ref _suspectedAt, 0);
 
     public PeerId PeerId => Session.RemotePeer;
 

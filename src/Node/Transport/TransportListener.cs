@@ -20,7 +20,7 @@ internal sealed class TransportListener(LiteNetTransport transport) : INetEventL
     {
         try
         {
-            transport.OnPeerDisconnected(peer, disconnectInfo.Reason.ToString());
+            transport.OnPeerDisconnected(peer, disconnectInfo.Reason);
         }
         finally
         {
