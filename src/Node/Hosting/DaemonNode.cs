@@ -196,7 +196,10 @@ public sealed class DaemonNode : IAsyncDisposable
     /// A fetch of the DAG under <paramref name="root"/>: an exchange session and an exporter reading through it.
     /// Blocks held are read from the repo; the others come from the swarm. Dispose it when the fetch ends.
     /// </summary>
-    public SwarmFetch OpenFetch(Cid root) => new(Exchange.OpenSession(root), Local, ReadAhead, FetchReads);
+    public SwarmFetch OpenFetch(Cid root) => new(Exchange.OpenSession(root), Local, ReadAhead, FetchReads, MemoryTrim);
+
+    /// <summary>Collects once when the last fetch of a burst ends, so an idle daemon does not sit on the burst's garbage.</summary>
+    internal IdleMemoryTrim MemoryTrim { get; } = new();
 
     /// <summary>
     /// Speculative block fetches allowed at once over every fetch of this daemon (gateway and API streams): each

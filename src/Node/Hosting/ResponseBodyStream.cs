@@ -1,16 +1,20 @@
+using System.IO.Pipelines;
+
 namespace P2P.Node.Hosting;
 
 /// <summary>
 /// The response body as the daemon's streaming answers write it (the gateway's files and CARs, the API's cat, get
 /// and dag export), fixing two things Kestrel's own body stream does not do for a client that stops reading.
-/// Once the client is gone (<c>RequestAborted</c>) Kestrel accepts and discards every write, so a loop copying a
-/// file would go on reading all of it for nobody: here every write first throws
-/// <see cref="OperationCanceledException"/> when the request is aborted. And Kestrel copies a whole write into its
+/// Once the client is gone Kestrel accepts and discards every write, so a loop copying a file would go on reading
+/// all of it for nobody; and <c>RequestAborted</c> is cancelled from the thread pool some time later, long enough
+/// for a loop over local blocks to read hundreds of megabytes first. Here every write goes to the response's
+/// <see cref="PipeWriter"/>, whose result says at once that the connection's output is complete, and then throws
+/// <see cref="OperationCanceledException"/>, as it does when the request is aborted. And Kestrel copies a whole write into its
 /// pipe before it applies back-pressure, so a 1 MiB block costs 1 MiB of buffer per stalled connection: here
 /// writes go down in slices of <see cref="SliceSize"/>, so the pipe holds at most its limit
 /// (<c>MaxResponseBufferSize</c>) plus one slice. The body itself is not disposed. Async writes only.
 /// </summary>
-internal sealed class ResponseBodyStream(Stream body, CancellationToken aborted) : Stream
+internal sealed class ResponseBodyStream(PipeWriter body, CancellationToken aborted) : Stream
 {
     public const int SliceSize = 16 * 1024;
 
@@ -39,7 +43,9 @@ internal sealed class ResponseBodyStream(Stream body, CancellationToken aborted)
             aborted.ThrowIfCancellationRequested();
             token.ThrowIfCancellationRequested();
             var slice = buffer[..Math.Min(buffer.Length, SliceSize)];
-            await body.WriteAsync(slice, token);
+            var result = await body.WriteAsync(slice, token);
+            if (result.IsCompleted || result.IsCanceled)
+                throw new OperationCanceledException("the client closed the connection", aborted);
             Written += slice.Length;
             buffer = buffer[slice.Length..];
         }
@@ -53,8 +59,8 @@ internal sealed class ResponseBodyStream(Stream body, CancellationToken aborted)
 
     public override Task FlushAsync(CancellationToken cancellationToken)
     {
-        aborted.ThrowIfCancellationRequested();
-        return body.FlushAsync(cancellationToken.CanBeCanceled ? cancellationToken : aborted);
+        // Nothing to flush to a client that has gone; a CAR's buffer flushed on the way out must not throw.
+        return aborted.IsCancellationRequested ? Task.CompletedTask : body.FlushAsync(cancellationToken.CanBeCanceled ? cancellationToken : aborted).AsTask();
     }
 
     public override void Flush()

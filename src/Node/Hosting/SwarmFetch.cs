@@ -15,18 +15,23 @@ public sealed class SwarmFetch : IAsyncDisposable
 {
     private readonly LocalNode _local;
     private readonly IDisposable _gcScope;
+    private readonly IdleMemoryTrim? _trim;
+    private int _disposed;
 
     /// <summary>
     /// <paramref name="reads"/>, when given, wraps the session for every read of this fetch (tests count block reads
     /// through it); one that is <see cref="IDisposable"/> is disposed when the fetch ends.
     /// </summary>
-    internal SwarmFetch(ExchangeSession session, LocalNode local, ReadAheadBudget budget, Func<IBlockGetter, IBlockGetter>? reads = null)
+    internal SwarmFetch(ExchangeSession session, LocalNode local, ReadAheadBudget budget, Func<IBlockGetter, IBlockGetter>? reads = null,
+        IdleMemoryTrim? trim = null)
     {
         Session = session;
         _local = local;
         _gcScope = local.Repo.GcGate.EnterShared();
         Blocks = reads?.Invoke(session) ?? session;
         Exporter = new UnixFsExporter(Blocks, DaemonNode.FetchReadAhead, budget);
+        _trim = trim;
+        _trim?.Enter();
     }
 
     public ExchangeSession Session { get; }
@@ -38,6 +43,8 @@ public sealed class SwarmFetch : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         try
         {
             await Session.DisposeAsync();
@@ -48,6 +55,7 @@ public sealed class SwarmFetch : IAsyncDisposable
             _gcScope.Dispose();
             if (!ReferenceEquals(Blocks, Session))
                 (Blocks as IDisposable)?.Dispose();
+            _trim?.Exit();
         }
     }
 }

@@ -32,7 +32,7 @@ public static class ContentEndpoints
             context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, (long)info.Size - offset))
                 .ToString(CultureInfo.InvariantCulture);
             // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
-            await fetch.Exporter.WriteFileAsync(cid, new ResponseBodyStream(context.Response.Body, ct), offset, length, null, ct);
+            await fetch.Exporter.WriteFileAsync(cid, new ResponseBodyStream(context.Response.BodyWriter, ct), offset, length, null, ct);
             return Results.Empty;
         }));
         api.MapPost("/files/stat", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>

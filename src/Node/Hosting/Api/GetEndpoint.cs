@@ -29,7 +29,7 @@ public static class GetEndpoint
             var info = await fetch.Exporter.StatAsync(cid, ct);
             context.Response.ContentType = "application/x-tar";
             // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
-            await using var tar = new TarWriter(new ResponseBodyStream(context.Response.Body, ct), TarEntryFormat.Pax, leaveOpen: true);
+            await using var tar = new TarWriter(new ResponseBodyStream(context.Response.BodyWriter, ct), TarEntryFormat.Pax, leaveOpen: true);
             await WriteAsync(tar, fetch.Exporter, cid, info, segments[^1], ct);
             return Results.Empty;
         }));

@@ -163,7 +163,7 @@ internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout,
         response.ContentLength = length;
         if (HttpMethods.IsHead(context.Request.Method))
             return;
-        var body = new ResponseBodyStream(response.Body, ct);
+        var body = new ResponseBodyStream(response.BodyWriter, ct);
         try
         {
             await foreach (var part in fetch.Exporter.ReadFileAsync(cid, offset, length, ct))
@@ -193,7 +193,7 @@ internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout,
         response.ContentLength = block.Length;
         if (HttpMethods.IsHead(context.Request.Method))
             return;
-        await new ResponseBodyStream(response.Body, ct).WriteAsync(block, ct);
+        await new ResponseBodyStream(response.BodyWriter, ct).WriteAsync(block, ct);
         daemon.Host.Metrics.CountGatewayBytes(block.Length);
     }
 
@@ -211,7 +211,7 @@ internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout,
         try
         {
             // The buffer only joins each block's small length-and-CID prefix into one write; blocks pass through.
-            await using var buffered = new BufferedStream(new ResponseBodyStream(response.Body, ct), CarPrefixBuffer);
+            await using var buffered = new BufferedStream(new ResponseBodyStream(response.BodyWriter, ct), CarPrefixBuffer);
             var result = await new CarExporter(fetch.Blocks).ExportAsync(cid, buffered, ct);
             daemon.Host.Metrics.CountGatewayBytes(result.Bytes);
         }
