@@ -13,7 +13,7 @@ namespace P2P.Node.Hosting;
 internal sealed class IdleMemoryTrim(long threshold = IdleMemoryTrim.Threshold)
 {
     /// <summary>Allocation since the last trim below which a trim is not worth a full collection.</summary>
-    public const long Threshold = 256L << 20;
+    public const long Threshold = 64L << 20;
 
     /// <summary>Open fetches; changed only with Interlocked.</summary>
     private int _open;
@@ -21,27 +21,30 @@ internal sealed class IdleMemoryTrim(long threshold = IdleMemoryTrim.Threshold)
     /// <summary>Bytes allocated by the process at the last trim; written under Interlocked by the trimming thread.</summary>
     private long _allocatedAtTrim = GC.GetTotalAllocatedBytes();
 
-    /// <summary>Trims run so far; for tests and logs.</summary>
-    public int Trims { get; private set; }
+    /// <summary>Trims run so far; changed only with Interlocked.</summary>
+    private int _trims;
+
+    public int Trims => Volatile.Read(ref _trims);
 
     public void Enter() => Interlocked.Increment(ref _open);
 
-    public void Exit()
+    /// <summary>Ends a fetch; returns the trim it started (tests await it), or a completed task.</summary>
+    public Task Exit()
     {
         if (Interlocked.Decrement(ref _open) != 0)
-            return;
+            return Task.CompletedTask;
         var allocated = GC.GetTotalAllocatedBytes();
         var last = Interlocked.Read(ref _allocatedAtTrim);
         if (allocated - last < threshold || Interlocked.CompareExchange(ref _allocatedAtTrim, allocated, last) != last)
-            return;
+            return Task.CompletedTask;
         // Off the caller's thread: it is a request finishing, and its client should not wait for a collection.
-        _ = Task.Run(() =>
+        return Task.Run(() =>
         {
             if (Volatile.Read(ref _open) != 0)
                 return;
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            Trims++;
+            Interlocked.Increment(ref _trims);
         });
     }
 }

@@ -55,7 +55,7 @@ public sealed class SwarmFetch : IAsyncDisposable
             _gcScope.Dispose();
             if (!ReferenceEquals(Blocks, Session))
                 (Blocks as IDisposable)?.Dispose();
-            _trim?.Exit();
+            _ = _trim?.Exit();
         }
     }
 }
