@@ -22,7 +22,7 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, ReadAheadBu
     public const int MaxDepth = 32;
 
     /// <summary>Speculative fetches a read may hold before it has shown that it waits on its source.</summary>
-    public const int InitialWindow = 4;
+    public const int InitialWindow = 0;
 
     /// <summary>Speculative fetches started and not yet reached by the walk; touched only by the walking thread.</summary>
     private int _held;
