@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.Content;
+using P2P.Node.Content.Exporting;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
 using P2P.Node.Hosting.Gateway;
@@ -28,6 +29,11 @@ public sealed class DaemonNode : IAsyncDisposable
 
     /// <summary>Blocks the exporter asks for ahead of the one it writes: the exchange's measured sweet spot (docs/EXCHANGE.md).</summary>
     public const int FetchReadAhead = 64;
+
+    /// <summary>
+    /// Speculative fetches over all streams at once: eight streams at full read-ahead (128 MiB of 256 KiB blocks).
+    /// </summary>
+    public const int ReadAheadSlots = 8 * FetchReadAhead;
 
     private readonly ILogger _logger;
     private Task _join = Task.CompletedTask;
@@ -120,7 +126,7 @@ public sealed class DaemonNode : IAsyncDisposable
             var daemon = new DaemonNode(local, host, reprovider, exchange, loggers.CreateLogger<DaemonNode>());
             daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token, config.ApiAllowedHosts);
             AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(Multiaddr(daemon.Api.EndPoint)));
-            await daemon.StartGatewayAsync(gateway, config.GatewayTimeout, loggers, ct);
+            await daemon.StartGatewayAsync(gateway, config.GatewayTimeout, config.Limits.MaxHttpConnections, loggers, ct);
             daemon._join = daemon.JoinAsync();
             daemon._logger.LogInformation("Daemon {PeerId} ready: udp {Listen}, API http://{Api}", host.PeerId, host.Address, daemon.Api.EndPoint);
             return daemon;
@@ -140,11 +146,11 @@ public sealed class DaemonNode : IAsyncDisposable
     /// Starts the gateway and writes its address to the <c>gateway</c> file. A gateway whose address is taken (the
     /// default 8080 when several daemons share a machine) is logged and skipped: the node and its API work without it.
     /// </summary>
-    private async Task StartGatewayAsync(IPEndPoint bind, TimeSpan resolveTimeout, ILoggerFactory loggers, CancellationToken ct)
+    private async Task StartGatewayAsync(IPEndPoint bind, TimeSpan resolveTimeout, int maxConnections, ILoggerFactory loggers, CancellationToken ct)
     {
         try
         {
-            Gateway = await GatewayServer.StartAsync(bind, this, resolveTimeout, loggers, ct);
+            Gateway = await GatewayServer.StartAsync(bind, this, resolveTimeout, loggers, ct, maxConnections);
         }
         catch (IOException e)
         {
@@ -191,7 +197,19 @@ public sealed class DaemonNode : IAsyncDisposable
     /// A fetch of the DAG under <paramref name="root"/>: an exchange session and an exporter reading through it.
     /// Blocks held are read from the repo; the others come from the swarm. Dispose it when the fetch ends.
     /// </summary>
-    public SwarmFetch OpenFetch(Cid root) => new(Exchange.OpenSession(root), Local);
+    public SwarmFetch OpenFetch(Cid root) => new(Exchange.OpenSession(root), Local, ReadAhead, FetchReads, MemoryTrim);
+
+    /// <summary>Collects once when the last fetch of a burst ends, so an idle daemon does not sit on the burst's garbage.</summary>
+    internal IdleMemoryTrim MemoryTrim { get; } = new();
+
+    /// <summary>
+    /// Speculative block fetches allowed at once over every fetch of this daemon (gateway and API streams): each
+    /// stream's window is paced by its client, and this caps their sum (<see cref="ReadAheadSlots"/> blocks).
+    /// </summary>
+    internal ReadAheadBudget ReadAhead { get; } = new(ReadAheadSlots);
+
+    /// <summary>When set, wraps every fetch's block getter: tests count the blocks a request reads through it.</summary>
+    internal Func<IBlockGetter, IBlockGetter>? FetchReads { get; set; }
 
     /// <summary>
     /// Pins <paramref name="cid"/>, fetching from the swarm whatever of its DAG the repo lacks (kubo's pin add).

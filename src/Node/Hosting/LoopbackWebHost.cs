@@ -12,10 +12,19 @@ namespace P2P.Node.Hosting;
 /// <summary>
 /// The Kestrel start-up shared by the daemon's HTTP services (the API and the gateway): a slim web application on
 /// one address (loopback unless the caller checked otherwise), no Server header, the daemon's logger factory, and
-/// the port Kestrel really bound when 0 was asked, so the caller can write it where the CLI finds it.
+/// the port Kestrel really bound when 0 was asked, so the caller can write it where the CLI finds it. Connections
+/// are capped (<see cref="DefaultMaxConnections"/>) and so is what each may buffer for a client that does not read.
 /// </summary>
 public sealed class LoopbackWebHost : IAsyncDisposable
 {
+    /// <summary>Connections served at once unless the caller says otherwise; Kestrel closes any beyond it at accept.</summary>
+    public const int DefaultMaxConnections = 256;
+
+    /// <summary>
+    /// Response bytes Kestrel buffers per connection before a write waits for the client (its default, stated so a
+    /// client that does not read costs this much and no more; <see cref="ResponseBodyStream"/> writes in slices).
+    /// </summary>
+    public const int ResponseBufferSize = 64 * 1024;
     private readonly WebApplication _app;
 
     private LoopbackWebHost(WebApplication app, IPEndPoint endPoint)
@@ -43,6 +52,9 @@ public sealed class LoopbackWebHost : IAsyncDisposable
         {
             k.Listen(bind);
             k.AddServerHeader = false;
+            // Kestrel's default is no cap at all: every connection costs buffers and a request's worth of state.
+            k.Limits.MaxConcurrentConnections = DefaultMaxConnections;
+            k.Limits.MaxResponseBufferSize = ResponseBufferSize;
             kestrel?.Invoke(k);
         });
         var app = builder.Build();

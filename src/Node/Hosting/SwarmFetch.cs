@@ -8,27 +8,43 @@ namespace P2P.Node.Hosting;
 /// it with <see cref="DaemonNode.FetchReadAhead"/> blocks of read-ahead, which the session turns into parallel
 /// requests over every provider. Holds the repo's gc gate (shared) for its life, so a concurrent gc cannot remove
 /// blocks being fetched; on dispose the session's outstanding wants are cancelled and the repo is flushed, so
-/// what was fetched survives a crash and a later fetch resumes from it.
+/// what was fetched survives a crash and a later fetch resumes from it. Its read-ahead draws on the daemon's
+/// shared <see cref="ReadAheadBudget"/>, so many stalled clients together cannot pin more than that budget.
 /// </summary>
 public sealed class SwarmFetch : IAsyncDisposable
 {
     private readonly LocalNode _local;
     private readonly IDisposable _gcScope;
+    private readonly IdleMemoryTrim? _trim;
+    private int _disposed;
 
-    internal SwarmFetch(ExchangeSession session, LocalNode local)
+    /// <summary>
+    /// <paramref name="reads"/>, when given, wraps the session for every read of this fetch (tests count block reads
+    /// through it); one that is <see cref="IDisposable"/> is disposed when the fetch ends.
+    /// </summary>
+    internal SwarmFetch(ExchangeSession session, LocalNode local, ReadAheadBudget budget, Func<IBlockGetter, IBlockGetter>? reads = null,
+        IdleMemoryTrim? trim = null)
     {
         Session = session;
         _local = local;
         _gcScope = local.Repo.GcGate.EnterShared();
-        Exporter = new UnixFsExporter(session, DaemonNode.FetchReadAhead);
+        Blocks = reads?.Invoke(session) ?? session;
+        Exporter = new UnixFsExporter(Blocks, DaemonNode.FetchReadAhead, budget);
+        _trim = trim;
+        _trim?.Enter();
     }
 
     public ExchangeSession Session { get; }
+
+    /// <summary>Where this fetch's blocks come from: the session, or the wrapper a test put around it.</summary>
+    public IBlockGetter Blocks { get; }
 
     public UnixFsExporter Exporter { get; }
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         try
         {
             await Session.DisposeAsync();
@@ -37,6 +53,9 @@ public sealed class SwarmFetch : IAsyncDisposable
         finally
         {
             _gcScope.Dispose();
+            if (!ReferenceEquals(Blocks, Session))
+                (Blocks as IDisposable)?.Dispose();
+            _ = _trim?.Exit();
         }
     }
 }

@@ -134,6 +134,8 @@ public sealed class RepoConfig
                 errors.Add("limits.uploadRateBytesPerSecond must be 0 (unlimited) or more");
             if (Limits.MaxPendingHandshakes < 1)
                 errors.Add("limits.maxPendingHandshakes must be at least 1");
+            if (Limits.MaxHttpConnections < 1)
+                errors.Add("limits.maxHttpConnections must be at least 1");
             if (!(Limits.DhtRequestsPerSecondPerPeer >= 1) || double.IsInfinity(Limits.DhtRequestsPerSecondPerPeer))
                 errors.Add("limits.dhtRequestsPerSecondPerPeer must be a number of at least 1");
             if (!(Limits.DhtRequestsPerSecondPerIp >= 1) || double.IsInfinity(Limits.DhtRequestsPerSecondPerIp))

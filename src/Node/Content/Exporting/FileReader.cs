@@ -5,18 +5,30 @@ namespace P2P.Node.Content.Exporting;
 /// <summary>
 /// Streams one file's bytes in order with a bounded read-ahead. At each File node the children that overlap the
 /// wanted range (found from blocksizes, so skipped subtrees are never fetched) are fetched in order: the child
-/// needed now is always fetched, and up to <c>readAhead</c> further children across the whole walk (at most one
-/// ahead among internal nodes) are fetched speculatively, each holding a slot of a shared budget until the walk reaches it. Because the child needed
-/// now never waits for a slot, a deep walk cannot deadlock on slots its ancestors hold, and memory stays at
-/// <c>readAhead</c> blocks plus one per level. One instance serves one read; not thread-safe.
+/// needed now is always fetched, and further children across the whole walk (at most one ahead among internal
+/// nodes) are fetched speculatively, each holding a slot until the walk reaches it. Because the child needed now
+/// never waits for a slot, a deep walk cannot deadlock on slots its ancestors hold.
+/// The speculative window is paced by the consumer, as TCP's congestion window is by acks: it starts at
+/// <see cref="InitialWindow"/> and grows by one, up to <c>readAhead</c>, only when the walk reaches a block that
+/// has not arrived yet (the source, not the consumer, is the bottleneck). A consumer that stops asking (an HTTP
+/// client that does not read, so the response write never completes) therefore pins at most the window's blocks,
+/// never <c>readAhead</c> from the start, and a local read (blocks ready at once) never grows it. Slots also come
+/// from a <see cref="ReadAheadBudget"/> that may be shared between reads. One instance serves one read; not
+/// thread-safe.
 /// </summary>
-internal sealed class FileReader(IBlockGetter getter, int readAhead, CancellationToken cancellationToken)
+internal sealed class FileReader(IBlockGetter getter, int readAhead, ReadAheadBudget budget, CancellationToken cancellationToken)
 {
     /// <summary>Deeper than any importer builds (1024 links of 2 MiB reach exabytes in 5 levels).</summary>
     public const int MaxDepth = 32;
 
-    /// <summary>Free speculative-fetch slots; touched only by the walking thread.</summary>
-    private int _free = readAhead;
+    /// <summary>Speculative fetches a read may hold before it has shown that it waits on its source.</summary>
+    public const int InitialWindow = 0;
+
+    /// <summary>Speculative fetches started and not yet reached by the walk; touched only by the walking thread.</summary>
+    private int _held;
+
+    /// <summary>How many speculative fetches this read may hold now; touched only by the walking thread.</summary>
+    private int _window = Math.Min(InitialWindow, readAhead);
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(UnixFsNode node, long start, long end, int depth)
     {
@@ -40,6 +52,8 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, Cancellatio
         {
             for (var k = 0; k < wanted.Count; k++)
             {
+                // A local read ignores the token (the block is there), so a client that left must be noticed here.
+                cancellationToken.ThrowIfCancellationRequested();
                 while (started < wanted.Count && (started == k || (started - k - 1 < ahead && TryTakeSlot())))
                 {
                     queue.Enqueue((getter.GetBlockAsync(node.Links[wanted[started].Index].Hash, cancellationToken).AsTask(), started != k));
@@ -47,7 +61,9 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, Cancellatio
                 }
                 var (fetch, speculative) = queue.Dequeue();
                 if (speculative)
-                    _free++;
+                    ReturnSlot();
+                if (!fetch.IsCompleted && _window < readAhead)
+                    _window++;
                 var (index, offset) = wanted[k];
                 var cid = node.Links[index].Hash;
                 var child = UnixFsNode.Decode(cid, await fetch);
@@ -66,7 +82,7 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, Cancellatio
             foreach (var (fetch, speculative) in queue)
             {
                 if (speculative)
-                    _free++;
+                    ReturnSlot();
                 _ = fetch.ContinueWith(static t => t.Exception, CancellationToken.None,
                     TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
@@ -75,10 +91,16 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, Cancellatio
 
     private bool TryTakeSlot()
     {
-        if (_free == 0)
+        if (_held >= _window || !budget.TryTake())
             return false;
-        _free--;
+        _held++;
         return true;
+    }
+
+    private void ReturnSlot()
+    {
+        _held--;
+        budget.Return();
     }
 
     /// <summary>Children overlapping [start, end) with their offsets in the node; empty children are skipped.</summary>

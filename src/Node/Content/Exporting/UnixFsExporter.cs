@@ -16,12 +16,19 @@ public sealed class UnixFsExporter
 
     private readonly IBlockGetter _getter;
     private readonly int _readAhead;
+    private readonly ReadAheadBudget _budget;
 
-    public UnixFsExporter(IBlockGetter getter, int readAhead = DefaultReadAhead)
+    /// <summary>
+    /// <paramref name="readAhead"/> caps the blocks one file read fetches ahead of the one it returns (reached only
+    /// while the reader waits on its source); <paramref name="budget"/>, when given, caps them over every reader
+    /// that shares it.
+    /// </summary>
+    public UnixFsExporter(IBlockGetter getter, int readAhead = DefaultReadAhead, ReadAheadBudget? budget = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(readAhead, 0);
         _getter = getter;
         _readAhead = readAhead;
+        _budget = budget ?? ReadAheadBudget.Unlimited;
     }
 
     /// <summary>
@@ -128,7 +135,7 @@ public sealed class UnixFsExporter
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            var reader = new FileReader(_getter, _readAhead, cts.Token);
+            var reader = new FileReader(_getter, _readAhead, _budget, cts.Token);
             await foreach (var part in reader.ReadAsync(root, start, end, 0))
                 yield return part;
         }

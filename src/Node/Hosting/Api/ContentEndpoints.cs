@@ -31,7 +31,8 @@ public static class ContentEndpoints
             // What this answer will carry, so the CLI can draw a progress bar with an ETA.
             context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, (long)info.Size - offset))
                 .ToString(CultureInfo.InvariantCulture);
-            await fetch.Exporter.WriteFileAsync(cid, context.Response.Body, offset, length, null, ct);
+            // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
+            await fetch.Exporter.WriteFileAsync(cid, new ResponseBodyStream(context.Response.BodyWriter, ct), offset, length, null, ct);
             return Results.Empty;
         }));
         api.MapPost("/files/stat", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>

@@ -23,12 +23,13 @@ public static class DagEndpoints
             var root = ParseCid(ApiJson.Arg(context.Request));
             await using var fetch = daemon.OpenFetch(root);
             // The root first, before the headers go out, so content nobody has is a 404 and not an empty CAR.
-            await fetch.Session.GetBlockAsync(root, ct);
+            await fetch.Blocks.GetBlockAsync(root, ct);
             context.Response.ContentType = "application/vnd.ipld.car";
-            await using var buffered = new BufferedStream(context.Response.Body, 1 << 18);
+            // Paced by the client and stopped when it leaves (ResponseBodyStream); the buffer only joins small prefixes.
+            await using var buffered = new BufferedStream(new ResponseBodyStream(context.Response.BodyWriter, ct), Gateway.GatewayHandler.CarPrefixBuffer);
             try
             {
-                await new CarExporter(fetch.Session).ExportAsync(root, buffered, ct);
+                await new CarExporter(fetch.Blocks).ExportAsync(root, buffered, ct);
             }
             catch (Exception e) when (e is BlockNotFoundException or CorruptBlockException or InvalidDataException)
             {

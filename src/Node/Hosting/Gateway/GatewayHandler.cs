@@ -16,12 +16,17 @@ namespace P2P.Node.Hosting.Gateway;
 /// listing, and the trustless responses <c>?format=raw</c> (the one block) and <c>?format=car</c> (the DAG as a
 /// CARv1). Content is immutable, so every answer carries an ETag naming the CID and a year-long immutable
 /// Cache-Control, and If-None-Match answers 304 without fetching anything beyond the resolution.
+/// Bodies go out through <see cref="ResponseBodyStream"/>: a client that stops reading stalls the exporter, whose
+/// read-ahead is paced by what was written, and a client that leaves stops the reading at the next write.
 /// </summary>
 internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout, ILogger logger)
 {
     public const string ImmutableCache = "public, max-age=29030400, immutable";
     public const string RawType = "application/vnd.ipld.raw";
     public const string CarType = "application/vnd.ipld.car";
+
+    /// <summary>Bytes a CAR response gathers before writing: many small prefixes, never a whole block.</summary>
+    internal const int CarPrefixBuffer = 16 * 1024;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -54,7 +59,7 @@ internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout,
                 if (format == ResponseFormat.UnixFs)
                     info = await fetch.Exporter.StatAsync(cid, wait.Token);
                 else
-                    await fetch.Session.GetBlockAsync(cid, wait.Token);
+                    await fetch.Blocks.GetBlockAsync(cid, wait.Token);
             }
             catch (Exception e) when (e is FileNotFoundException or BlockNotFoundException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
@@ -158,24 +163,21 @@ internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout,
         response.ContentLength = length;
         if (HttpMethods.IsHead(context.Request.Method))
             return;
-        long written = 0;
+        var body = new ResponseBodyStream(response.BodyWriter, ct);
         try
         {
             await foreach (var part in fetch.Exporter.ReadFileAsync(cid, offset, length, ct))
-            {
-                await response.Body.WriteAsync(part, ct);
-                written += part.Length;
-            }
+                await body.WriteAsync(part, ct);
         }
         catch (Exception e) when (e is BlockNotFoundException or CorruptBlockException or InvalidDataException)
         {
             // The status line is gone; cutting the connection short of Content-Length is how the client learns.
-            logger.LogWarning("Gateway fetch of {Cid} failed after {Bytes} bytes: {Error}", cid, written, e.Message);
+            logger.LogWarning("Gateway fetch of {Cid} failed after {Bytes} bytes: {Error}", cid, body.Written, e.Message);
             context.Abort();
         }
         finally
         {
-            daemon.Host.Metrics.CountGatewayBytes(written);
+            daemon.Host.Metrics.CountGatewayBytes(body.Written);
         }
     }
 
@@ -184,14 +186,14 @@ internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout,
         var response = context.Response;
         if (!Validators(context, $"\"{cid}.raw\""))
             return;
-        var block = await fetch.Session.GetBlockAsync(cid, ct);
+        var block = await fetch.Blocks.GetBlockAsync(cid, ct);
         response.ContentType = RawType;
         response.Headers.ContentDisposition = $"attachment; filename=\"{cid}.bin\"";
         response.Headers.XContentTypeOptions = "nosniff";
         response.ContentLength = block.Length;
         if (HttpMethods.IsHead(context.Request.Method))
             return;
-        await response.Body.WriteAsync(block, ct);
+        await new ResponseBodyStream(response.BodyWriter, ct).WriteAsync(block, ct);
         daemon.Host.Metrics.CountGatewayBytes(block.Length);
     }
 
@@ -208,8 +210,9 @@ internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout,
             return;
         try
         {
-            await using var buffered = new BufferedStream(response.Body, 1 << 18);
-            var result = await new CarExporter(fetch.Session).ExportAsync(cid, buffered, ct);
+            // The buffer only joins each block's small length-and-CID prefix into one write; blocks pass through.
+            await using var buffered = new BufferedStream(new ResponseBodyStream(response.BodyWriter, ct), CarPrefixBuffer);
+            var result = await new CarExporter(fetch.Blocks).ExportAsync(cid, buffered, ct);
             daemon.Host.Metrics.CountGatewayBytes(result.Bytes);
         }
         catch (Exception e) when (e is BlockNotFoundException or CorruptBlockException or InvalidDataException)

@@ -1,0 +1,76 @@
+using System.IO.Pipelines;
+
+namespace P2P.Node.Hosting;
+
+/// <summary>
+/// The response body as the daemon's streaming answers write it (the gateway's files and CARs, the API's cat, get
+/// and dag export), fixing two things Kestrel's own body stream does not do for a client that stops reading.
+/// Once the client is gone Kestrel accepts and discards every write, so a loop copying a file would go on reading
+/// all of it for nobody; and <c>RequestAborted</c> is cancelled from the thread pool some time later, long enough
+/// for a loop over local blocks to read hundreds of megabytes first. Here every write goes to the response's
+/// <see cref="PipeWriter"/>, whose result says at once that the connection's output is complete, and then throws
+/// <see cref="OperationCanceledException"/>, as it does when the request is aborted. And Kestrel copies a whole write into its
+/// pipe before it applies back-pressure, so a 1 MiB block costs 1 MiB of buffer per stalled connection: here
+/// writes go down in slices of <see cref="SliceSize"/>, so the pipe holds at most its limit
+/// (<c>MaxResponseBufferSize</c>) plus one slice. The body itself is not disposed. Async writes only.
+/// </summary>
+internal sealed class ResponseBodyStream(PipeWriter body, CancellationToken aborted) : Stream
+{
+    public const int SliceSize = 16 * 1024;
+
+    /// <summary>Bytes handed to the body so far.</summary>
+    public long Written { get; private set; }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => Written;
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : aborted;
+        while (!buffer.IsEmpty)
+        {
+            aborted.ThrowIfCancellationRequested();
+            token.ThrowIfCancellationRequested();
+            var slice = buffer[..Math.Min(buffer.Length, SliceSize)];
+            var result = await body.WriteAsync(slice, token);
+            if (result.IsCompleted || result.IsCanceled)
+                throw new OperationCanceledException("the client closed the connection", aborted);
+            Written += slice.Length;
+            buffer = buffer[slice.Length..];
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("write the response asynchronously");
+
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        // Nothing to flush to a client that has gone; a CAR's buffer flushed on the way out must not throw.
+        return aborted.IsCancellationRequested ? Task.CompletedTask : body.FlushAsync(cancellationToken.CanBeCanceled ? cancellationToken : aborted).AsTask();
+    }
+
+    public override void Flush()
+    {
+        // Nothing is buffered here; Kestrel flushes its pipe as the slices go in.
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
