@@ -124,7 +124,7 @@ public sealed class DaemonNode : IAsyncDisposable
                 TimeProvider.System, loggers.CreateLogger<BlockExchange>());
             host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
             var daemon = new DaemonNode(local, host, reprovider, exchange, loggers.CreateLogger<DaemonNode>());
-            daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token, config.ApiAllowedHosts);
+            daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token, config.ApiAllowedHosts, config.Limits.MaxHttpConnections);
             AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(Multiaddr(daemon.Api.EndPoint)));
             await daemon.StartGatewayAsync(gateway, config.GatewayTimeout, config.Limits.MaxHttpConnections, loggers, ct);
             daemon._join = daemon.JoinAsync();

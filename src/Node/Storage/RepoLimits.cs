@@ -15,7 +15,7 @@ public sealed class RepoLimits
     /// <summary>Inbound handshakes in progress at once (half-open connections); more connection attempts are refused.</summary>
     public int MaxPendingHandshakes { get; set; } = 64;
 
-    /// <summary>HTTP connections the gateway serves at once; more are closed as they arrive.</summary>
+    /// <summary>HTTP connections the API, and separately the gateway, serve at once; more are closed as they arrive.</summary>
     public int MaxHttpConnections { get; set; } = 256;
 
     /// <summary>DHT requests answered per second from one peer (IP:port); the burst is twice this. More are dropped.</summary>

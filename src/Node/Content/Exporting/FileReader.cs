@@ -9,8 +9,8 @@ namespace P2P.Node.Content.Exporting;
 /// nodes) are fetched speculatively, each holding a slot until the walk reaches it. Because the child needed now
 /// never waits for a slot, a deep walk cannot deadlock on slots its ancestors hold.
 /// The speculative window is paced by the consumer, as TCP's congestion window is by acks: it starts at
-/// <see cref="InitialWindow"/> and grows by one, up to <c>readAhead</c>, only when the walk reaches a block that
-/// has not arrived yet (the source, not the consumer, is the bottleneck). A consumer that stops asking (an HTTP
+/// <see cref="InitialWindow"/> and doubles (slow start: 1, 2, 4, ...), up to <c>readAhead</c>, only when the walk
+/// reaches a block that has not arrived yet (the source, not the consumer, is the bottleneck). A consumer that stops asking (an HTTP
 /// client that does not read, so the response write never completes) therefore pins at most the window's blocks,
 /// never <c>readAhead</c> from the start, and a local read (blocks ready at once) never grows it. Slots also come
 /// from a <see cref="ReadAheadBudget"/> that may be shared between reads. One instance serves one read; not
@@ -62,8 +62,9 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, ReadAheadBu
                 var (fetch, speculative) = queue.Dequeue();
                 if (speculative)
                     ReturnSlot();
+                // Doubling rather than +1: a remote fetch reaches the full window after ~7 waits, not 64.
                 if (!fetch.IsCompleted && _window < readAhead)
-                    _window++;
+                    _window = Math.Min(readAhead, Math.Max(1, _window * 2));
                 var (index, offset) = wanted[k];
                 var cid = node.Links[index].Hash;
                 var child = UnixFsNode.Decode(cid, await fetch);

@@ -26,15 +26,20 @@ public sealed class ApiServer : IAsyncDisposable
     /// are the Host names served besides loopback's (config <c>apiAllowedHosts</c>).
     /// </summary>
     public static async Task<ApiServer> StartAsync(IPEndPoint bind, DaemonNode daemon, ILoggerFactory loggers, CancellationToken ct,
-        string? token = null, IReadOnlyList<string>? allowedHosts = null)
+        string? token = null, IReadOnlyList<string>? allowedHosts = null, int maxConnections = LoopbackWebHost.DefaultMaxConnections)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
         CheckBind(bind, token);
         // A fresh one each run: a page served by an earlier run, or its cached copy, holds a dead token.
         var dashboardToken = ApiToken.NewToken();
         var guard = new ApiGuard(new ApiHosts(allowedHosts), token, dashboardToken);
         var host = await LoopbackWebHost.StartAsync(bind, loggers,
             // `add` streams files of any size; blocks are capped per endpoint.
-            k => k.Limits.MaxRequestBodySize = null,
+            k =>
+            {
+                k.Limits.MaxRequestBodySize = null;
+                k.Limits.MaxConcurrentConnections = maxConnections;
+            },
             app =>
             {
                 app.Use(guard.InvokeAsync);
