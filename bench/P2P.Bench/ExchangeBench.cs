@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using P2P.Node.Content;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
 using P2P.Node.Transport;

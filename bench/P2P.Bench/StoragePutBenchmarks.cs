@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 using P2P.Node.Storage.Pack;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Transport;
 

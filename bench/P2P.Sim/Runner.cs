@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using P2P.Dht;
-using P2P.Dht.Lookups;
 using P2P.Dht.Simulation;
 
 namespace P2P.Sim;

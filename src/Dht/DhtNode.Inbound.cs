@@ -1,6 +1,5 @@
 using P2P.Dht.Lookups;
 using P2P.Dht.Network;
-using P2P.Dht.Routing;
 
 namespace P2P.Dht;
 

@@ -215,7 +215,7 @@ public sealed class OfflineCommandsTests : IDisposable
         using (var repo = P2P.Node.Storage.Repo.Open(_repo))
         {
             var leaf = repo.Blocks.EnumerateMultihashes()
-                .Select(m => P2P.Node.Content.Cid.V1(P2P.Node.Content.Multicodec.Raw, m))
+                .Select(m => P2P.Node.Multiformats.Cid.V1(P2P.Node.Multiformats.Multicodec.Raw, m))
                 .First(c => repo.Blocks.GetSize(c) == 262144);
             Assert.True(repo.Blocks.Delete(leaf));
         }

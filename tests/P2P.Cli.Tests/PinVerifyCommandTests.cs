@@ -1,5 +1,5 @@
 using System.Text.Json;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Cli.Tests;

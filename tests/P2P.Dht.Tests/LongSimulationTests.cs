@@ -1,5 +1,3 @@
-using P2P.Dht.Simulation;
-
 namespace P2P.Dht.Tests;
 
 /// <summary>The 10,000-node figures as assertions (run by scripts/test-long.sh; the table comes from scripts/sim.sh).</summary>

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Content;
 using P2P.Node.Content.Importing;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 

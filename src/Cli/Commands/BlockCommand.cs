@@ -1,6 +1,6 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Content;
 using P2P.Node.Content.Car;
-using P2P.Node.Exchange;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Cli.Commands;

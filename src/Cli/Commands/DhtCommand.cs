@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 

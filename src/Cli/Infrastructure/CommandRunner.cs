@@ -1,6 +1,5 @@
 using System.CommandLine;
-using P2P.Node.Content;
-using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Cli.Infrastructure;

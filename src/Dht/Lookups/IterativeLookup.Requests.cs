@@ -1,5 +1,3 @@
-using P2P.Dht.Network;
-
 namespace P2P.Dht.Lookups;
 
 /// <summary>The request side of a lookup: sending, timing out and merging replies.</summary>

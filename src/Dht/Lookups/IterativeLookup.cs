@@ -1,5 +1,3 @@
-using P2P.Dht.Network;
-
 namespace P2P.Dht.Lookups;
 
 /// <summary>

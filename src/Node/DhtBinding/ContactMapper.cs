@@ -1,6 +1,6 @@
 using System.Net;
 using P2P.Dht;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 using P2P.Node.Wire;
 
 namespace P2P.Node.DhtBinding;

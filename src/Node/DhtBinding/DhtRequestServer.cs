@@ -1,6 +1,6 @@
 using P2P.Dht;
 using P2P.Dht.Network;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
 

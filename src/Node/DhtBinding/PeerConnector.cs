@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 using P2P.Node.Transport;
 
 namespace P2P.Node.DhtBinding;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 using P2P.Node.Wire;
 
 namespace P2P.Node.DhtBinding;

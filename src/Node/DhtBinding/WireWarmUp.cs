@@ -1,4 +1,4 @@
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 using P2P.Node.Wire;
 
 namespace P2P.Node.DhtBinding;
@@ -13,7 +13,7 @@ public static class WireWarmUp
     public static void Run(PeerId self)
     {
         var contact = WireContact.From(self, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 1));
-        var key = Content.Multihash.Sha256([]).Bytes.ToArray();
+        var key = Multiformats.Multihash.Sha256([]).Bytes.ToArray();
         WireMessage[] samples =
         [
             new PingMessage { RequestId = 1 },

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
+using P2P.Node.Storage;
 using P2P.Node.Wire;
 
 namespace P2P.Node.Exchange;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 using P2P.Node.Wire;
 
 namespace P2P.Node.Exchange;

@@ -1,3 +1,5 @@
+using P2P.Node.Storage;
+
 namespace P2P.Node.Exchange;
 
 /// <summary>Limits and timings of <see cref="BlockExchange"/>. Defaults suit loopback and LAN swarms of 256 KiB blocks.</summary>

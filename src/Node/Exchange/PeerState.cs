@@ -1,5 +1,4 @@
-using P2P.Node.Content;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Exchange;

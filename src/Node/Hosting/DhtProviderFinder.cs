@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using P2P.Node.Content;
 using P2P.Node.DhtBinding;
 using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting;
 

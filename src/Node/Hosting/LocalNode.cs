@@ -1,8 +1,7 @@
-using P2P.Node.Content;
 using P2P.Node.Content.DagPb;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
-using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting;
 

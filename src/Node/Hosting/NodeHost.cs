@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Transport;
 

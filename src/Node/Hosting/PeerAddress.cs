@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting;
 
@@ -45,7 +45,7 @@ public sealed record PeerAddress(IPEndPoint EndPoint, PeerId? PeerId)
                 error = $"'{text}' may only end with /p2p/<PeerId>";
                 return false;
             }
-            if (!Security.PeerId.TryParse(parts[6], out peer, out var peerError))
+            if (!Multiformats.PeerId.TryParse(parts[6], out peer, out var peerError))
             {
                 error = $"'{parts[6]}' in '{text}' is not a PeerId: {peerError}";
                 return false;

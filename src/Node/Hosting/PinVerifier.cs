@@ -1,5 +1,5 @@
-using P2P.Node.Content;
 using P2P.Node.Content.DagPb;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting;

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using P2P.Dht;
 using Microsoft.Extensions.Logging;
-using P2P.Node.Content;
+using P2P.Dht;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting;

@@ -1,5 +1,6 @@
 using P2P.Node.Content.Exporting;
 using P2P.Node.Exchange;
+using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting;
 

@@ -1,4 +1,5 @@
 using NSec.Cryptography;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Security;
 

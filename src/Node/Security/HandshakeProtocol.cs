@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using NSec.Cryptography;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Security;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage.Pack;
 
 namespace P2P.Node.Storage;

@@ -1,4 +1,4 @@
-using NSec.Cryptography;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 
 namespace P2P.Node.Storage;
@@ -20,10 +20,10 @@ internal static class IdentityKeyFile
     /// <summary>Generates a fresh key and writes it; fails if the file exists. Returns the key's PeerId, to record.</summary>
     public static PeerId Create(string path)
     {
-        using var key = Key.Create(SignatureAlgorithm.Ed25519,
-            new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        var peerId = PeerId.FromPublicKey(key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
-        var raw = key.Export(KeyBlobFormat.RawPrivateKey);
+        // Keys are made in Security; this file only keeps their bytes.
+        using var identity = NodeIdentity.Generate();
+        var peerId = identity.PeerId;
+        var raw = identity.ExportPrivateKey();
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };

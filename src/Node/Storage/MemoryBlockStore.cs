@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Storage;
 

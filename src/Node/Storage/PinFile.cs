@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Storage;
 

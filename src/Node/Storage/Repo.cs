@@ -283,7 +283,7 @@ public sealed class Repo : IDisposable
             config.Save(Path.Join(path, ConfigFileName));
             return;
         }
-        if (!Security.PeerId.Parse(recorded).Equals(actual))
+        if (!Multiformats.PeerId.Parse(recorded).Equals(actual))
             throw new RepoException(RepoErrorReason.InvalidIdentity,
                 $"identity key {keyPath} is the key of {actual}, but this repo is {recorded} (identity.peerId in {ConfigFileName}): " +
                 "put the repo's own identity.key back");

@@ -82,7 +82,7 @@ public sealed class RepoConfig
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Identity?.PeerId is { } peerId && !Security.PeerId.TryParse(peerId, out _, out var peerIdError))
+        if (Identity?.PeerId is { } peerId && !Multiformats.PeerId.TryParse(peerId, out _, out var peerIdError))
             errors.Add($"identity.peerId '{peerId}' is not a PeerId: {peerIdError}");
         if (AddressSyntax.CheckUdpMultiaddr(Listen, requirePeerId: false) is { } listenError)
             errors.Add($"listen {listenError}");

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Transport;
 

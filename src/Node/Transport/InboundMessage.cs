@@ -1,5 +1,5 @@
 using System.Net;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Transport;
 

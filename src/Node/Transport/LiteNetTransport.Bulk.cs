@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 
 namespace P2P.Node.Transport;

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using LiteNetLib;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 
 namespace P2P.Node.Transport;

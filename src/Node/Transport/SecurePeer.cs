@@ -1,5 +1,6 @@
 using System.Net;
 using LiteNetLib;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 
 namespace P2P.Node.Transport;

@@ -1,5 +1,4 @@
 using P2P.Node.Security;
-using P2P.Node.Wire;
 
 namespace P2P.Node.Transport;
 
@@ -12,8 +11,15 @@ public sealed class TransportOptions
     /// <summary>Channels per connection (1-64); both ends must agree, LiteNetLib drops data on extra channels.</summary>
     public int ChannelCount { get; set; } = 16;
 
+    /// <summary>
+    /// What <see cref="MaxMessageSize"/> starts at: a 2 MiB block and 512 bytes of envelope. The wire layer above
+    /// owns the real figure (its <c>WireLimits.MaxAnyMessageSize</c>; a test keeps the two equal), since the
+    /// transport must not reach up for it.
+    /// </summary>
+    public const int DefaultMaxMessageSize = (2 << 20) + 512;
+
     /// <summary>Largest plaintext message sent or accepted.</summary>
-    public int MaxMessageSize { get; set; } = WireLimits.MaxAnyMessageSize;
+    public int MaxMessageSize { get; set; } = DefaultMaxMessageSize;
 
     /// <summary>Authenticated plus handshaking peers at most.</summary>
     public int MaxPeers { get; set; } = 256;

@@ -1,6 +1,6 @@
 using System.Net;
 using MessagePack;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Wire;
 
@@ -25,7 +25,7 @@ public sealed class WireContact
     };
 
     /// <summary>The PeerId, or null when the bytes are not a valid one (already checked by the codec on receive).</summary>
-    public PeerId? GetPeerId() => Security.PeerId.TryFromBytes(PeerId, out var id, out _) ? id : null;
+    public PeerId? GetPeerId() => Multiformats.PeerId.TryFromBytes(PeerId, out var id, out _) ? id : null;
 
     /// <summary>The endpoint, or null when the address is malformed.</summary>
     public IPEndPoint? GetEndPoint() =>
@@ -33,7 +33,7 @@ public sealed class WireContact
 
     internal string? Validate()
     {
-        if (!Security.PeerId.TryFromBytes(PeerId ?? [], out _, out var error))
+        if (!Multiformats.PeerId.TryFromBytes(PeerId ?? [], out _, out var error))
             return $"contact: {error}";
         if (Address is not { Length: 4 or 16 })
             return "contact: address must be 4 or 16 bytes";

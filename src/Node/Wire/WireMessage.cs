@@ -37,7 +37,7 @@ public abstract class WireMessage
             return "empty CID";
         if (cid.Length > WireLimits.MaxCidLength)
             return "CID too long";
-        if (!Content.Cid.TryRead(cid, out _, out var consumed, out var error))
+        if (!Multiformats.Cid.TryRead(cid, out _, out var consumed, out var error))
             return $"bad CID: {error}";
         return consumed == cid.Length ? null : "trailing bytes after CID";
     }
@@ -62,7 +62,7 @@ public abstract class WireMessage
             return "empty key";
         if (key.Length > WireLimits.MaxCidLength)
             return "key too long";
-        if (!Content.Multihash.TryRead(key, out _, out var consumed, out var error))
+        if (!Multiformats.Multihash.TryRead(key, out _, out var consumed, out var error))
             return $"bad key multihash: {error}";
         return consumed == key.Length ? null : "trailing bytes after key multihash";
     }

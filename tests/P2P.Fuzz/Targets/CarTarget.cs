@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
 using P2P.Fuzz.Engine;
-using P2P.Node.Content;
 using P2P.Node.Content.Car;
+using P2P.Node.Multiformats;
 
 namespace P2P.Fuzz.Targets;
 

@@ -1,6 +1,5 @@
 using P2P.Fuzz.Engine;
-using P2P.Node.Content;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Fuzz.Targets;
 

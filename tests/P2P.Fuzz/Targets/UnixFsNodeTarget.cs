@@ -1,8 +1,8 @@
 using System.Reflection;
 using P2P.Fuzz.Engine;
-using P2P.Node.Content;
 using P2P.Node.Content.DagPb;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Multiformats;
 
 namespace P2P.Fuzz.Targets;
 

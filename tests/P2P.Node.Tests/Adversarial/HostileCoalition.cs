@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Tests.Adversarial;
 

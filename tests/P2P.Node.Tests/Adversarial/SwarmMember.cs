@@ -1,11 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
-using P2P.Node.Content;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 using Xunit.Abstractions;
 
 namespace P2P.Node.Tests.Adversarial;

@@ -1,6 +1,6 @@
-using P2P.Node.Content;
 using P2P.Node.Content.DagPb;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Tests.Api;

@@ -1,7 +1,6 @@
-using P2P.Node.Content;
 using P2P.Node.Content.Car;
 using P2P.Node.Content.DagPb;
-using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Tests.Car;

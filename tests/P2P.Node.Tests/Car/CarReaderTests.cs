@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using P2P.Node.Content;
 using P2P.Node.Content.Car;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Tests.Car;
 

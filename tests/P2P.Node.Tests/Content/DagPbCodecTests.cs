@@ -1,6 +1,6 @@
 using CsCheck;
-using P2P.Node.Content;
 using P2P.Node.Content.DagPb;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Tests.Content;
 

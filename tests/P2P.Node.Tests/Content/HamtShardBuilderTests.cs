@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using P2P.Node.Content;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
-using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Tests.Content;

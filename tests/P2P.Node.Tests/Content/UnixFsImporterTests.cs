@@ -1,5 +1,4 @@
 using System.Text;
-using P2P.Node.Content;
 using P2P.Node.Content.Importing;
 using P2P.Node.Storage;
 

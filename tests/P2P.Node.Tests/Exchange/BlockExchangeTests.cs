@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
-using P2P.Node.Content;
 using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
 using P2P.Node.Transport;

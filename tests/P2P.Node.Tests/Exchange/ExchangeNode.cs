@@ -1,5 +1,6 @@
 using System.Net;
 using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
 using P2P.Node.Transport;

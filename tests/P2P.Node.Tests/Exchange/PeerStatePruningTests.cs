@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using P2P.Node.Content;
 using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
 using P2P.Node.Tests.Limits;

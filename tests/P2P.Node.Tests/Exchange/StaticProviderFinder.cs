@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using P2P.Node.Content;
 using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Tests.Exchange;
 

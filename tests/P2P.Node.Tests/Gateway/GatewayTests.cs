@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using P2P.Node.Content;
 using P2P.Node.Content.Car;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
-using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Tests.Gateway;

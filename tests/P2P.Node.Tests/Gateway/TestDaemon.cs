@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
-using P2P.Node.Content;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 using P2P.Node.Tests.Hosting;
 

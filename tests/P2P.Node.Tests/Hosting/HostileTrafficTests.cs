@@ -1,4 +1,3 @@
-using P2P.Dht;
 using System.Net.Sockets;
 using P2P.Node.Hosting;
 using P2P.Node.Transport;

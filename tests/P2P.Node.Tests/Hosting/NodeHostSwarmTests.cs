@@ -1,6 +1,6 @@
 using P2P.Dht;
-using P2P.Node.Content;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 
 namespace P2P.Node.Tests.Hosting;

@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
-using P2P.Dht;
-using P2P.Dht.Network;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using P2P.Node.Content;
+using P2P.Dht;
+using P2P.Dht.Network;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Tests.Hosting;

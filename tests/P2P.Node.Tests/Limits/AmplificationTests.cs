@@ -1,5 +1,3 @@
-using System.Net;
-using P2P.Node.Security;
 using P2P.Node.Tests.Transport;
 using P2P.Node.Transport;
 using Xunit.Abstractions;

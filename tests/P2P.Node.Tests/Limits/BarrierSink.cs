@@ -1,5 +1,5 @@
-using P2P.Node.Content;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
 

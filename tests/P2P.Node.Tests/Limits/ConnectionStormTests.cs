@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using P2P.Node.Content;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Tests.Hosting;
 using P2P.Node.Transport;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using P2P.Dht;
-using P2P.Node.Content;
 using P2P.Node.DhtBinding;
 using P2P.Node.Hosting;
+using P2P.Node.Multiformats;
 using P2P.Node.Tests.Hosting;
 using P2P.Node.Transport;
 using P2P.Node.Wire;

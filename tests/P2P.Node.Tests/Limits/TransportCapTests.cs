@@ -1,6 +1,4 @@
-using System.Net;
 using Microsoft.Extensions.Time.Testing;
-using P2P.Node.Security;
 using P2P.Node.Tests.Transport;
 using P2P.Node.Transport;
 

@@ -1,6 +1,5 @@
 using CsCheck;
-using P2P.Node.Content;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Tests.Security;
 

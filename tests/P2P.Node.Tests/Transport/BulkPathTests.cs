@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using P2P.Node.Security;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Tests.Transport;

@@ -1,6 +1,5 @@
 using System.Net;
-using P2P.Node.Content;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 using P2P.Node.Wire;
 
 namespace P2P.Node.Tests.Wire;

@@ -1,5 +1,6 @@
 using P2P.Node.Content.DagPb;
-using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
+using P2P.Node.Storage;
 
 namespace P2P.Node.Content.Car;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Content.Car;
 

@@ -1,3 +1,5 @@
+using P2P.Node.Multiformats;
+
 namespace P2P.Node.Content.Car;
 
 /// <summary>What a CAR held: the roots its header names, and the number and total size of its blocks.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Content.Car;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Content.DagPb;
 

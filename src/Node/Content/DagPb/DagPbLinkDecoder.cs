@@ -1,3 +1,4 @@
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Content.DagPb;

@@ -1,3 +1,5 @@
+using P2P.Node.Multiformats;
+
 namespace P2P.Node.Content.DagPb;
 
 /// <summary>

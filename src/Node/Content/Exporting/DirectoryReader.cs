@@ -1,6 +1,7 @@
 using System.Globalization;
 using P2P.Node.Content.DagPb;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Content.Exporting;
 

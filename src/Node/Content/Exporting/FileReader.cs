@@ -1,4 +1,4 @@
-using P2P.Node.Exchange;
+using P2P.Node.Storage;
 
 namespace P2P.Node.Content.Exporting;
 

@@ -1,4 +1,5 @@
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Content.Exporting;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using P2P.Node.Content.UnixFs;
-using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
+using P2P.Node.Storage;
 
 namespace P2P.Node.Content.Exporting;
 

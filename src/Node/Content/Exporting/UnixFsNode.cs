@@ -1,5 +1,6 @@
 using P2P.Node.Content.DagPb;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Content.Exporting;
 

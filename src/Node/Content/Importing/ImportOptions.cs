@@ -1,4 +1,5 @@
 using P2P.Node.Content.Chunking;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Content.Importing;
 

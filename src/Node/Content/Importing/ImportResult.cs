@@ -1,3 +1,5 @@
+using P2P.Node.Multiformats;
+
 namespace P2P.Node.Content.Importing;
 
 /// <summary>What importing one file produced: its root, its length and the DAG's cumulative size (the link Tsize).</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using P2P.Node.Content.DagPb;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Content.Importing;

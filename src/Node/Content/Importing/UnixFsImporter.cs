@@ -1,6 +1,5 @@
 using System.Buffers;
 using P2P.Node.Content.Chunking;
-using P2P.Node.Content.UnixFs;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Content.Importing;

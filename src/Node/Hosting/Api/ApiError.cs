@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using P2P.Node.Exchange;
+using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting.Api;
 

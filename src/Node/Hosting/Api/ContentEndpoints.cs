@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using P2P.Node.Content;
 using P2P.Node.Content.Importing;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
 

@@ -1,5 +1,5 @@
-using P2P.Node.Content;
 using P2P.Node.Content.Exporting;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
 

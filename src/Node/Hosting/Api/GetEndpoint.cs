@@ -2,9 +2,9 @@ using System.Formats.Tar;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using P2P.Node.Content;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
 

@@ -3,9 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using P2P.Dht;
-using P2P.Node.Content;
 using P2P.Node.DhtBinding;
-using P2P.Node.Security;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
 

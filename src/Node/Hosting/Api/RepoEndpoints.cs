@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting.Api;

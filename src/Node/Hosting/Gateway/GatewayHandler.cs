@@ -1,11 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using P2P.Node.Content;
 using P2P.Node.Content.Car;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.UnixFs;
-using P2P.Node.Exchange;
+using P2P.Node.Multiformats;
+using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting.Gateway;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Storage.Pack;
 

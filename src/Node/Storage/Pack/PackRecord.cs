@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Storage.Pack;
 

@@ -61,7 +61,7 @@ internal static class PackScanner
         if (ReadFully(handle, bytes, damage.Start) != bytes.Length)
             return null;
         var rest = bytes.AsSpan(PackRecord.HeaderSize);
-        if (!Content.Multihash.TryRead(rest, out var key, out var keyLength, out _) || key is null || keyLength > PackRecord.MaxKeyLength)
+        if (!Multiformats.Multihash.TryRead(rest, out var key, out var keyLength, out _) || key is null || keyLength > PackRecord.MaxKeyLength)
             return null;
         if (!key.Matches(rest[keyLength..]))
             return null;

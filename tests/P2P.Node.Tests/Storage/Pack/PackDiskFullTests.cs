@@ -1,4 +1,3 @@
-using P2P.Node.Content;
 using P2P.Node.Storage;
 using P2P.Node.Storage.Pack;
 

@@ -1,4 +1,4 @@
-namespace P2P.Node.Content;
+namespace P2P.Node.Multiformats;
 
 /// <summary>Multicodec codes p2p uses (github.com/multiformats/multicodec, table.csv).</summary>
 public static class Multicodec

@@ -1,6 +1,6 @@
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
-namespace P2P.Node.Exchange;
+namespace P2P.Node.Storage;
 
 /// <summary>
 /// How the exporter obtains blocks: from the local store when offline, from the swarm when a daemon runs.

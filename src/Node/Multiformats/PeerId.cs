@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using P2P.Node.Content;
 
-namespace P2P.Node.Security;
+namespace P2P.Node.Multiformats;
 
 /// <summary>
 /// A peer's identity as libp2p forms it for Ed25519 keys (libp2p specs, peer-ids/peer-ids.md): the identity

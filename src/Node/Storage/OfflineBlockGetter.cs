@@ -1,7 +1,6 @@
-using P2P.Node.Content;
-using P2P.Node.Storage;
+using P2P.Node.Multiformats;
 
-namespace P2P.Node.Exchange;
+namespace P2P.Node.Storage;
 
 /// <summary>The exchange with no network: the local store, every block verified before it is handed out.</summary>
 public sealed class OfflineBlockGetter(IBlockStore store) : IBlockGetter

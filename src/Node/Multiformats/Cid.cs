@@ -1,4 +1,4 @@
-namespace P2P.Node.Content;
+namespace P2P.Node.Multiformats;
 
 /// <summary>
 /// A content identifier (github.com/multiformats/cid). CIDv0 is the bare base58btc sha2-256 multihash of a

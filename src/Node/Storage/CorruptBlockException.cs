@@ -1,6 +1,6 @@
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
-namespace P2P.Node.Exchange;
+namespace P2P.Node.Storage;
 
 /// <summary>A block's bytes do not hash to its CID (a corrupted file on disk, or a lying peer).</summary>
 public sealed class CorruptBlockException : Exception

@@ -1,6 +1,6 @@
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
-namespace P2P.Node.Exchange;
+namespace P2P.Node.Storage;
 
 /// <summary>A block is neither held locally nor obtainable; the message names the CID for the user.</summary>
 public sealed class BlockNotFoundException : Exception

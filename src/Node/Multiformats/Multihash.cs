@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace P2P.Node.Content;
+namespace P2P.Node.Multiformats;
 
 /// <summary>
 /// A self-describing hash: <c>varint(code) varint(length) digest</c>. Immutable; equality is by bytes.

@@ -1,4 +1,4 @@
-namespace P2P.Node.Content;
+namespace P2P.Node.Multiformats;
 
 /// <summary>
 /// The two multibase encodings p2p speaks: base32 lower-case without padding (prefix 'b', the CIDv1 default)

@@ -1,4 +1,4 @@
-namespace P2P.Node.Content;
+namespace P2P.Node.Multiformats;
 
 /// <summary>Unsigned LEB128 varints as the multiformats spec defines them (at most 9 bytes, minimal encoding).</summary>
 public static class Varint
