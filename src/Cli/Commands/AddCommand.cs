@@ -45,7 +45,7 @@ internal static class AddCommand
                     throw new CliException($"{p}: no such file or directory");
             }
             var output = Output.For(parse);
-            using var node = options.OnlyHash ? LocalNode.InMemory() : NodeAccess.Open(parse);
+            using var node = options.OnlyHash ? LocalContent.InMemory() : NodeAccess.Open(parse);
             var total = inputs.Sum(SizeOf);
             using var bar = new ProgressBar("adding", total, parse.GetValue(progress) || !Console.IsErrorRedirected);
             Cid? last = null;

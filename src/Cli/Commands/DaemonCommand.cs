@@ -53,10 +53,17 @@ internal static class DaemonCommand
                     rollingInterval: RollingInterval.Day, fileSizeLimitBytes: 16 * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
                 .CreateLogger();
             using var loggers = new SerilogLoggerFactory(serilog);
-            DaemonNode daemon;
+            Daemon daemon;
             try
             {
-                daemon = await DaemonNode.StartAsync(path, parse.GetValue(listen), parse.GetValue(api), loggers, ct, parse.GetValue(uploadRate), parse.GetValue(gateway));
+                daemon = await Daemon.StartAsync(new DaemonOptions
+                {
+                    RepoPath = path,
+                    Listen = parse.GetValue(listen),
+                    Api = parse.GetValue(api),
+                    UploadRate = parse.GetValue(uploadRate),
+                    Gateway = parse.GetValue(gateway),
+                }, loggers, ct);
             }
             catch (RepoException e)
             {

@@ -99,7 +99,7 @@ internal static class DagCommand
         return command;
     }
 
-    private static async Task<CarImportResult> ImportOneAsync(LocalNode node, string path, CancellationToken ct)
+    private static async Task<CarImportResult> ImportOneAsync(LocalContent node, string path, CancellationToken ct)
     {
         await using var input = path == "-"
             ? Console.OpenStandardInput()
@@ -117,7 +117,7 @@ internal static class DagCommand
     }
 
     /// <summary>Pins each root after checking its whole DAG is present, printing kubo's line for each; returns the failures.</summary>
-    private static async Task<int> PinRootsAsync(LocalNode node, List<Cid> roots, Output output, CancellationToken ct)
+    private static async Task<int> PinRootsAsync(LocalContent node, List<Cid> roots, Output output, CancellationToken ct)
     {
         var failed = 0;
         foreach (var root in roots)
@@ -125,7 +125,7 @@ internal static class DagCommand
             string? error = null;
             try
             {
-                // LocalNode.PinAsync would enter the gc gate a second time; walking then recording the pin
+                // LocalContent.PinAsync would enter the gc gate a second time; walking then recording the pin
                 // under the scope already held is the same check without that risk.
                 await node.WalkAsync(root, ct);
                 node.Repo.Pins.Add(root, PinKind.Recursive);

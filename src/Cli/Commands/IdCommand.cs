@@ -1,6 +1,6 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Hosting;
+using P2P.Node.Hosting.Peers;
 
 namespace P2P.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Hosting;
+using P2P.Node.Content.Verifying;
 using P2P.Node.Hosting.Api;
 
 namespace P2P.Cli.Commands;

@@ -10,11 +10,11 @@ namespace P2P.Cli.Infrastructure;
 /// </summary>
 internal static class NodeAccess
 {
-    public static LocalNode Open(ParseResult parse)
+    public static LocalContent Open(ParseResult parse)
     {
         try
         {
-            var node = LocalNode.Open(RepoAccess.PathFor(parse));
+            var node = LocalContent.Open(RepoAccess.PathFor(parse));
             if (node.Repo.Pins.Recovery is { } recovered)
                 Console.Error.WriteLine($"Warning: {recovered}");
             return node;

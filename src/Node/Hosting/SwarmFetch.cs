@@ -6,7 +6,7 @@ namespace P2P.Node.Hosting;
 
 /// <summary>
 /// One `cat`, `get`, `ls` or `pin add` on a daemon: an exchange session for the root and an exporter reading through
-/// it with <see cref="DaemonNode.FetchReadAhead"/> blocks of read-ahead, which the session turns into parallel
+/// it with <see cref="Daemon.FetchReadAhead"/> blocks of read-ahead, which the session turns into parallel
 /// requests over every provider. Holds the repo's gc gate (shared) for its life, so a concurrent gc cannot remove
 /// blocks being fetched; on dispose the session's outstanding wants are cancelled and the repo is flushed, so
 /// what was fetched survives a crash and a later fetch resumes from it. Its read-ahead draws on the daemon's
@@ -14,7 +14,7 @@ namespace P2P.Node.Hosting;
 /// </summary>
 public sealed class SwarmFetch : IAsyncDisposable
 {
-    private readonly LocalNode _local;
+    private readonly LocalContent _local;
     private readonly IDisposable _gcScope;
     private readonly IdleMemoryTrim? _trim;
     private int _disposed;
@@ -23,14 +23,14 @@ public sealed class SwarmFetch : IAsyncDisposable
     /// <paramref name="reads"/>, when given, wraps the session for every read of this fetch (tests count block reads
     /// through it); one that is <see cref="IDisposable"/> is disposed when the fetch ends.
     /// </summary>
-    internal SwarmFetch(ExchangeSession session, LocalNode local, ReadAheadBudget budget, Func<IBlockGetter, IBlockGetter>? reads = null,
+    internal SwarmFetch(ExchangeSession session, LocalContent local, ReadAheadBudget budget, Func<IBlockGetter, IBlockGetter>? reads = null,
         IdleMemoryTrim? trim = null)
     {
         Session = session;
         _local = local;
         _gcScope = local.Repo.GcGate.EnterShared();
         Blocks = reads?.Invoke(session) ?? session;
-        Exporter = new UnixFsExporter(Blocks, DaemonNode.FetchReadAhead, budget);
+        Exporter = new UnixFsExporter(Blocks, Daemon.FetchReadAhead, budget);
         _trim = trim;
         _trim?.Enter();
     }

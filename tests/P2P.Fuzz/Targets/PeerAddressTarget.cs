@@ -1,5 +1,5 @@
 using P2P.Fuzz.Engine;
-using P2P.Node.Hosting;
+using P2P.Node.Hosting.Peers;
 
 namespace P2P.Fuzz.Targets;
 

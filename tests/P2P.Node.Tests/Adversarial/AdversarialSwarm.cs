@@ -1,5 +1,5 @@
 using P2P.Dht;
-using P2P.Node.Hosting;
+using P2P.Node.Hosting.Peers;
 using P2P.Node.Security;
 using P2P.Node.Tests.Hosting;
 

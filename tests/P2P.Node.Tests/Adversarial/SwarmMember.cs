@@ -5,6 +5,9 @@ using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting;
+using P2P.Node.Hosting.Peers;
+using P2P.Node.Hosting.Providing;
+using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
@@ -12,13 +15,13 @@ using P2P.Node.Storage;
 namespace P2P.Node.Tests.Adversarial;
 
 /// <summary>
-/// One node of an adversarial swarm, composed as <see cref="DaemonNode"/> composes a daemon (NodeHost, reprovider,
+/// One node of an adversarial swarm, composed as <see cref="Daemon"/> composes a daemon (NetworkHost, reprovider,
 /// DHT provider finder, block exchange fed by the router) over an in-memory store. A hostile member is the same
-/// node with its DHT answers replaced (<see cref="NodeHostOptions.RequestHandlerDecorator"/>) and a lying store.
+/// node with its DHT answers replaced (<see cref="NetworkHostOptions.RequestHandlerDecorator"/>) and a lying store.
 /// </summary>
 public sealed class SwarmMember : IAsyncDisposable
 {
-    private SwarmMember(NodeHost host, IBlockStore store, Reprovider reprovider, BlockExchange exchange, HostileRequestHandler? liar)
+    private SwarmMember(NetworkHost host, IBlockStore store, Reprovider reprovider, BlockExchange exchange, HostileRequestHandler? liar)
     {
         Host = host;
         Store = store;
@@ -27,7 +30,7 @@ public sealed class SwarmMember : IAsyncDisposable
         Liar = liar;
     }
 
-    public NodeHost Host { get; }
+    public NetworkHost Host { get; }
 
     public IBlockStore Store { get; }
 
@@ -46,7 +49,7 @@ public sealed class SwarmMember : IAsyncDisposable
         var memory = new MemoryBlockStore();
         IBlockStore store = strategy is null ? memory : new LyingBlockStore(memory);
         HostileRequestHandler? liar = null;
-        var options = new NodeHostOptions
+        var options = new NetworkHostOptions
         {
             Listen = new IPEndPoint(IPAddress.Loopback, 0),
             Bootstrap = bootstrap,
@@ -56,7 +59,7 @@ public sealed class SwarmMember : IAsyncDisposable
                 ? inner => liar = new HostileRequestHandler(inner, ((DhtNode)inner).Self, coalition, lie, dht.K)
                 : null,
         };
-        var host = NodeHost.Start(identity, options, logs);
+        var host = NetworkHost.Start(identity, options, logs);
         var reprovider = new Reprovider(host, store, TimeSpan.FromHours(12), TimeProvider.System, logs.CreateLogger<Reprovider>());
         var finder = new DhtProviderFinder(host, reprovider, logs.CreateLogger<DhtProviderFinder>());
         var exchange = new BlockExchange(host.Transport, store, finder, new ExchangeOptions(), TimeProvider.System, logs.CreateLogger<BlockExchange>());
@@ -69,7 +72,7 @@ public sealed class SwarmMember : IAsyncDisposable
     {
         using var source = new MemoryStream(data, writable: false);
         var result = await UnixFsImporter.ImportFileAsync(source, new ImportOptions(), Store, null, ct);
-        var blocks = await LocalNode.WalkAsync(result.Root, new OfflineBlockGetter(Store), ct);
+        var blocks = await LocalContent.WalkAsync(result.Root, new OfflineBlockGetter(Store), ct);
         await Reprovider.AnnounceNowAsync(result.Root.Multihash, ct);
         Reprovider.Enqueue(blocks.Skip(1).Select(c => c.Multihash));
         return result.Root;
@@ -79,7 +82,7 @@ public sealed class SwarmMember : IAsyncDisposable
     public async Task<byte[]> FetchAsync(Cid root, CancellationToken ct)
     {
         await using var session = Exchange.OpenSession(root);
-        var exporter = new UnixFsExporter(session, DaemonNode.FetchReadAhead);
+        var exporter = new UnixFsExporter(session, Daemon.FetchReadAhead);
         using var output = new MemoryStream();
         await exporter.WriteFileAsync(root, output, cancellationToken: ct);
         return output.ToArray();

@@ -55,7 +55,7 @@ public sealed class SybilSwarmTests(ITestOutputHelper output)
                 var key = Dht.Key.Hash(root.Multihash.Bytes);
                 if (member.Host.Dht.Inspect((_, store) => store.Get(key, DateTimeOffset.UtcNow.UtcTicks, 1)).Count == 0)
                     lookedUp++;
-                var providers = await member.Host.FindProvidersAsync(root, P2P.Node.Hosting.DhtProviderFinder.ProvidersPerLookup, ct);
+                var providers = await member.Host.FindProvidersAsync(root, P2P.Node.Hosting.Providing.DhtProviderFinder.ProvidersPerLookup, ct);
                 if (!providers.Any(c => c.Id == owner.Host.Dht.Self.Id))
                     missing.Add($"{member.Host.PeerId} found [{string.Join(", ", providers)}] for {root}");
             }

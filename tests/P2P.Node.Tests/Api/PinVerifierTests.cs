@@ -1,5 +1,5 @@
 using P2P.Node.Content.DagPb;
-using P2P.Node.Hosting;
+using P2P.Node.Content.Verifying;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 

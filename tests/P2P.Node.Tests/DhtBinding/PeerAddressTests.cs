@@ -1,4 +1,4 @@
-using P2P.Node.Hosting;
+using P2P.Node.Hosting.Peers;
 using P2P.Node.Security;
 
 namespace P2P.Node.Tests.DhtBinding;

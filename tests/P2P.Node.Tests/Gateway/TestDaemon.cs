@@ -12,7 +12,7 @@ public sealed class TestDaemon : IAsyncDisposable
 {
     private readonly TempFolder _folder;
 
-    private TestDaemon(TempFolder folder, DaemonNode node)
+    private TestDaemon(TempFolder folder, Daemon node)
     {
         _folder = folder;
         Node = node;
@@ -20,7 +20,7 @@ public sealed class TestDaemon : IAsyncDisposable
         Gateway = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://{node.Gateway!.EndPoint}/") };
     }
 
-    public DaemonNode Node { get; }
+    public Daemon Node { get; }
 
     public HttpClient Api { get; }
 
@@ -39,8 +39,8 @@ public sealed class TestDaemon : IAsyncDisposable
         };
         Repo.Init(folder.Path, config).Dispose();
         prepare?.Invoke(folder.Path);
-        var node = await DaemonNode.StartAsync(folder.Path, null, "127.0.0.1:0", NullLoggerFactory.Instance, CancellationToken.None,
-            gatewayOverride: "127.0.0.1:0");
+        var node = await Daemon.StartAsync(new DaemonOptions { RepoPath = folder.Path, Api = "127.0.0.1:0", Gateway = "127.0.0.1:0" },
+            NullLoggerFactory.Instance, CancellationToken.None);
         return new TestDaemon(folder, node);
     }
 

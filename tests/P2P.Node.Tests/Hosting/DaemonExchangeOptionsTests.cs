@@ -8,7 +8,7 @@ public sealed class DaemonExchangeOptionsTests
     [Fact]
     public void ExchangeOptionsFor_MapsTheConfigLimits()
     {
-        var options = DaemonNode.ExchangeOptionsFor(
+        var options = Daemon.ExchangeOptionsFor(
             new RepoLimits { MaxPeers = 12, MaxInFlightRequestsPerPeer = 20, UploadRateBytesPerSecond = 5 }, 10_000_000);
 
         Assert.Equal(12, options.MaxPeers);
@@ -20,7 +20,7 @@ public sealed class DaemonExchangeOptionsTests
     [Fact]
     public void ExchangeOptionsFor_CapBelowTheWindowFloor_LowersTheFloor()
     {
-        var options = DaemonNode.ExchangeOptionsFor(new RepoLimits { MaxInFlightRequestsPerPeer = 1 }, 0);
+        var options = Daemon.ExchangeOptionsFor(new RepoLimits { MaxInFlightRequestsPerPeer = 1 }, 0);
 
         Assert.Equal(1, options.MaxInFlightPerPeer);
         Assert.Equal(1, options.MinInFlightPerPeer);

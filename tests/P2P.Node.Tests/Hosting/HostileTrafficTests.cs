@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using P2P.Node.Hosting;
+using P2P.Node.Hosting.Routing;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
 
@@ -13,13 +14,13 @@ public sealed class HostileTrafficTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private static async Task<(TestSwarm Swarm, NodeHost Attacker, NodeHost Victim, SecurePeer Link)> PairAsync(CancellationToken ct)
+    private static async Task<(TestSwarm Swarm, NetworkHost Attacker, NetworkHost Victim, SecurePeer Link)> PairAsync(CancellationToken ct)
     {
         var swarm = new TestSwarm();
         var victim = swarm.Start(TestSwarm.Options());
         // The attacker's own cap is raised so it can send what the victim must refuse.
         var options = TestSwarm.Options([victim.Address], seed: 2);
-        var attacker = swarm.Start(new NodeHostOptions
+        var attacker = swarm.Start(new NetworkHostOptions
         {
             Listen = options.Listen, Bootstrap = options.Bootstrap, Dht = options.Dht,
             Transport = new TransportOptions { MaxMessageSize = 4 * 1024 * 1024 },
@@ -29,7 +30,7 @@ public sealed class HostileTrafficTests
         return (swarm, attacker, victim, link);
     }
 
-    private static async Task AssertStillAnswers(NodeHost victim, TestSwarm swarm, CancellationToken ct)
+    private static async Task AssertStillAnswers(NetworkHost victim, TestSwarm swarm, CancellationToken ct)
     {
         // A fresh node must still be able to join through the victim and see it answer.
         var probe = swarm.Start(TestSwarm.Options([victim.Address], seed: 9));
@@ -71,7 +72,7 @@ public sealed class HostileTrafficTests
         Assert.Equal(3, victim.Transport.GetDropCount(DropReason.Replayed));
         Assert.Equal(1, WarningsAbout(swarm, "Replayed"));
         // The one genuine copy was answered with a Pong for id 8, which matched no request of the attacker's.
-        await NodeHostSwarmTests.WaitUntil(() => attacker.Router.Drops.Get(MessageDropReason.UnsolicitedResponse) == 1,
+        await NetworkHostSwarmTests.WaitUntil(() => attacker.Router.Drops.Get(MessageDropReason.UnsolicitedResponse) == 1,
             [attacker.Router.Drops.Changed], timeout.Token);
         await AssertStillAnswers(victim, swarm, timeout.Token);
     }

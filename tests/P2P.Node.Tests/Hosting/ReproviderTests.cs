@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using P2P.Dht;
 using P2P.Dht.Network;
 using P2P.Node.Hosting;
+using P2P.Node.Hosting.Providing;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
@@ -28,7 +29,7 @@ public sealed class ReproviderTests
 
         // The first round is due at once.
         time.Advance(TimeSpan.Zero);
-        await NodeHostSwarmTests.WaitUntil(() => reprovider.Announced >= 2, [reprovider.AnnouncedChanged], timeout.Token, () => $"{reprovider.Announced} announced");
+        await NetworkHostSwarmTests.WaitUntil(() => reprovider.Announced >= 2, [reprovider.AnnouncedChanged], timeout.Token, () => $"{reprovider.Announced} announced");
         foreach (var cid in new[] { first, second })
             Assert.Contains(await finder.FindProvidersAsync(cid, 1, timeout.Token), c => c.Id == provider.Dht.Self.Id);
 
@@ -37,7 +38,7 @@ public sealed class ReproviderTests
         time.Advance(interval - TimeSpan.FromSeconds(1));
         Assert.Equal(2, reprovider.Announced);
         time.Advance(TimeSpan.FromSeconds(1));
-        await NodeHostSwarmTests.WaitUntil(() => reprovider.Announced >= 5, [reprovider.AnnouncedChanged], timeout.Token, () => $"{reprovider.Announced} announced");
+        await NetworkHostSwarmTests.WaitUntil(() => reprovider.Announced >= 5, [reprovider.AnnouncedChanged], timeout.Token, () => $"{reprovider.Announced} announced");
         Assert.Contains(await finder.FindProvidersAsync(third, 1, timeout.Token), c => c.Id == provider.Dht.Self.Id);
     }
 
@@ -55,14 +56,14 @@ public sealed class ReproviderTests
         for (var i = 2; i < 4; i++)
         {
             var o = TestSwarm.Options([first.Address], seed: i);
-            var node = swarm.Start(new NodeHostOptions
+            var node = swarm.Start(new NetworkHostOptions
             {
                 Listen = o.Listen, Bootstrap = o.Bootstrap, RandomSeed = o.RandomSeed, Dht = o.Dht,
                 RequestHandlerDecorator = inner => new MutablePings(inner, muted),
             });
             await node.JoinAsync(timeout.Token);
         }
-        await NodeHostSwarmTests.WaitUntil(() => provider.Dht.TableCount == 3, [provider.Dht.TableChanged], timeout.Token,
+        await NetworkHostSwarmTests.WaitUntil(() => provider.Dht.TableCount == 3, [provider.Dht.TableChanged], timeout.Token,
             () => $"{provider.Dht.TableCount} contacts");
         var store = new MemoryBlockStore();
         Put(store, "a block few peers hear of");
@@ -71,13 +72,13 @@ public sealed class ReproviderTests
 
         Volatile.Write(ref muted.Value, true);
         time.Advance(TimeSpan.Zero);
-        await NodeHostSwarmTests.WaitUntil(() => reprovider.Announced >= 1, [reprovider.AnnouncedChanged], timeout.Token);
+        await NetworkHostSwarmTests.WaitUntil(() => reprovider.Announced >= 1, [reprovider.AnnouncedChanged], timeout.Token);
         Assert.Equal(1, reprovider.PendingRetries);
 
         // The path heals; the retry reaches all three and the key leaves the retry list.
         Volatile.Write(ref muted.Value, false);
         time.Advance(Reprovider.RetryInterval);
-        await NodeHostSwarmTests.WaitUntil(() => reprovider.Announced >= 2, [reprovider.AnnouncedChanged], timeout.Token);
+        await NetworkHostSwarmTests.WaitUntil(() => reprovider.Announced >= 2, [reprovider.AnnouncedChanged], timeout.Token);
         Assert.Equal(0, reprovider.PendingRetries);
         time.Advance(Reprovider.RetryInterval);
         Assert.Equal(2, reprovider.Announced);

@@ -1,6 +1,7 @@
 using System.Net;
 using P2P.Dht;
 using P2P.Node.Hosting;
+using P2P.Node.Hosting.Peers;
 using P2P.Node.Security;
 
 namespace P2P.Node.Tests.Hosting;
@@ -8,13 +9,13 @@ namespace P2P.Node.Tests.Hosting;
 /// <summary>Live nodes on 127.0.0.1 in this process (real LiteNetLib transports), disposed together.</summary>
 public sealed class TestSwarm : IAsyncDisposable
 {
-    public List<NodeHost> Nodes { get; } = [];
+    public List<NetworkHost> Nodes { get; } = [];
 
     public CollectingLoggerFactory Logs { get; } = new();
 
     private readonly List<NodeIdentity> _identities = [];
 
-    public static NodeHostOptions Options(IReadOnlyList<PeerAddress>? bootstrap = null, string? state = null, int seed = 1) => new()
+    public static NetworkHostOptions Options(IReadOnlyList<PeerAddress>? bootstrap = null, string? state = null, int seed = 1) => new()
     {
         Listen = new IPEndPoint(IPAddress.Loopback, 0),
         Bootstrap = bootstrap ?? [],
@@ -23,11 +24,11 @@ public sealed class TestSwarm : IAsyncDisposable
         Dht = new DhtOptions { RequestTimeout = TimeSpan.FromSeconds(2), MinSlowAfter = TimeSpan.FromMilliseconds(200) },
     };
 
-    public NodeHost Start(NodeHostOptions options, NodeIdentity? identity = null)
+    public NetworkHost Start(NetworkHostOptions options, NodeIdentity? identity = null)
     {
         identity ??= NodeIdentity.Generate();
         _identities.Add(identity);
-        var host = NodeHost.Start(identity, options, Logs);
+        var host = NetworkHost.Start(identity, options, Logs);
         Nodes.Add(host);
         return host;
     }

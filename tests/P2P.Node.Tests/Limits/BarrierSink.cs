@@ -1,4 +1,4 @@
-using P2P.Node.Hosting;
+using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
 using P2P.Node.Transport;
 using P2P.Node.Wire;

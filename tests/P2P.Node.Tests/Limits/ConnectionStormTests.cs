@@ -40,7 +40,7 @@ public sealed class ConnectionStormTests(ITestOutputHelper output)
         var ct = timeout.Token;
         await using var swarm = new TestSwarm();
         var defaults = TestSwarm.Options();
-        var victim = swarm.Start(new NodeHostOptions
+        var victim = swarm.Start(new NetworkHostOptions
         {
             Listen = defaults.Listen, RandomSeed = 1, Dht = defaults.Dht,
             // A real storm comes from many addresses; here all share 127.0.0.1, so the per-address connection rate

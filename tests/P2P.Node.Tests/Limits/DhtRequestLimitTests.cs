@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
 using P2P.Node.Hosting;
+using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
 using P2P.Node.Tests.Hosting;
 using P2P.Node.Transport;
@@ -17,10 +18,10 @@ public sealed class DhtRequestLimitTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(40);
 
-    private static NodeHostOptions Victim(TimeProvider time, DhtWireOptions? wire = null, DhtOptions? dht = null)
+    private static NetworkHostOptions Victim(TimeProvider time, DhtWireOptions? wire = null, DhtOptions? dht = null)
     {
         var defaults = TestSwarm.Options();
-        return new NodeHostOptions
+        return new NetworkHostOptions
         {
             Listen = defaults.Listen, RandomSeed = 1, Time = time,
             Dht = dht ?? defaults.Dht,
@@ -29,10 +30,10 @@ public sealed class DhtRequestLimitTests
     }
 
     /// <summary>A node connected to the victim without joining (a join would spend the victim's tokens).</summary>
-    private static async Task<(NodeHost Node, SecurePeer Link)> ClientAsync(TestSwarm swarm, NodeHost victim, int seed, CancellationToken ct)
+    private static async Task<(NetworkHost Node, SecurePeer Link)> ClientAsync(TestSwarm swarm, NetworkHost victim, int seed, CancellationToken ct)
     {
         var options = TestSwarm.Options(seed: seed);
-        var node = swarm.Start(new NodeHostOptions
+        var node = swarm.Start(new NetworkHostOptions
         {
             Listen = options.Listen, RandomSeed = seed, Dht = options.Dht,
             Wire = new DhtWireOptions { RequestTimeout = TimeSpan.FromSeconds(2) },

@@ -10,7 +10,7 @@ public sealed class LimitsConfigTests
     {
         var config = RepoConfig.FromJson("""{ "limits": { "maxPendingHandshakes": 8, "dhtRequestsPerSecondPerPeer": 20, "dhtRequestsPerSecondPerIp": 50 } }""", "config.json");
         Assert.Equal(8, config.Limits.MaxPendingHandshakes);
-        var wire = DaemonNode.WireOptionsFor(config.Limits);
+        var wire = Daemon.WireOptionsFor(config.Limits);
         Assert.Equal(20, wire.RequestsPerSecondPerPeer);
         Assert.Equal(40, wire.RequestBurstPerPeer);
         Assert.Equal(50, wire.RequestsPerSecondPerAddress);

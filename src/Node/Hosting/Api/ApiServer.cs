@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
+using P2P.Node.Hosting.Http;
 
 namespace P2P.Node.Hosting.Api;
 
@@ -25,7 +26,7 @@ public sealed class ApiServer : IAsyncDisposable
     /// token a request without <c>Authorization: Bearer &lt;token&gt;</c> gets 401. <paramref name="allowedHosts"/>
     /// are the Host names served besides loopback's (config <c>apiAllowedHosts</c>).
     /// </summary>
-    public static async Task<ApiServer> StartAsync(IPEndPoint bind, DaemonNode daemon, ILoggerFactory loggers, CancellationToken ct,
+    public static async Task<ApiServer> StartAsync(IPEndPoint bind, Daemon daemon, ILoggerFactory loggers, CancellationToken ct,
         string? token = null, IReadOnlyList<string>? allowedHosts = null, int maxConnections = LoopbackWebHost.DefaultMaxConnections)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);

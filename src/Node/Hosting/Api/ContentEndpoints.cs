@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using P2P.Node.Content.Importing;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Hosting.Http;
 using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
@@ -13,7 +14,7 @@ namespace P2P.Node.Hosting.Api;
 /// <summary>`add`, `cat`, `ls` and `files/stat` (which `get` uses to tell files from directories).</summary>
 public static class ContentEndpoints
 {
-    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         api.MapPost("/add", (HttpContext context, CancellationToken ct) => ApiJson.Guard(() => AddAsync(context, daemon, ct)));
         api.MapPost("/cat", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
@@ -83,7 +84,7 @@ public static class ContentEndpoints
     /// (Content-Type application/x-directory), or a raw body holding one file. One file streams straight into the
     /// importer; a tree is written to a scratch folder in the repo first, then imported as a directory.
     /// </summary>
-    private static async Task<IResult> AddAsync(HttpContext context, DaemonNode daemon, CancellationToken ct)
+    private static async Task<IResult> AddAsync(HttpContext context, Daemon daemon, CancellationToken ct)
     {
         var request = context.Request;
         var options = ImportOptionsFrom(request);

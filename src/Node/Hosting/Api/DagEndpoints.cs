@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using P2P.Node.Content.Car;
+using P2P.Node.Hosting.Http;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
@@ -15,7 +16,7 @@ namespace P2P.Node.Hosting.Api;
 /// </summary>
 public static class DagEndpoints
 {
-    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         api.MapPost("/dag/export", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
@@ -40,7 +41,7 @@ public static class DagEndpoints
         api.MapPost("/dag/import", (HttpContext context, CancellationToken ct) => ApiJson.Guard(() => ImportAsync(context, daemon, ct)));
     }
 
-    private static async Task<IResult> ImportAsync(HttpContext context, DaemonNode daemon, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(HttpContext context, Daemon daemon, CancellationToken ct)
     {
         var request = context.Request;
         var pinRoots = ApiJson.Flag(request, "pin-roots", true);
@@ -66,7 +67,7 @@ public static class DagEndpoints
                 string? error = null;
                 try
                 {
-                    // LocalNode.PinAsync would enter the gc gate a second time; the walk under the scope held is the same check.
+                    // LocalContent.PinAsync would enter the gc gate a second time; the walk under the scope held is the same check.
                     await local.WalkAsync(root, ct);
                     local.Repo.Pins.Add(root, PinKind.Recursive);
                 }

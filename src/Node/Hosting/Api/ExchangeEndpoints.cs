@@ -10,7 +10,7 @@ namespace P2P.Node.Hosting.Api;
 /// </summary>
 public static class ExchangeEndpoints
 {
-    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         api.MapPost("/bitswap/stat", () =>
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Hosting.Http;
 using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
@@ -15,7 +16,7 @@ namespace P2P.Node.Hosting.Api;
 /// </summary>
 public static class GetEndpoint
 {
-    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         api.MapPost("/get", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
+using P2P.Node.Hosting.Peers;
 using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
@@ -17,7 +18,7 @@ public static class NetworkEndpoints
     /// <summary>kubo's routing event type for the peer a findpeer looked for (routing.FinalPeer).</summary>
     private const int FinalPeerEvent = 2;
 
-    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         var host = daemon.Host;
         api.MapPost("/id", () => ApiJson.Ok(new

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using P2P.Node.Content.Verifying;
 
 namespace P2P.Node.Hosting.Api;
 
@@ -11,7 +12,7 @@ namespace P2P.Node.Hosting.Api;
 /// </summary>
 public static class PinVerifyEndpoint
 {
-    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         var local = daemon.Local;
         api.MapPost("/pin/verify", async (HttpContext context, CancellationToken ct) =>

@@ -12,7 +12,7 @@ public static class RepoEndpoints
     /// <summary>kubo's cap on one block put through the API (and the exchange's block cap).</summary>
     private const int MaxBlockSize = 2 * 1024 * 1024;
 
-    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         var local = daemon.Local;
         api.MapPost("/pin/add", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>

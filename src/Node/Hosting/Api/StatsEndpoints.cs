@@ -6,7 +6,7 @@ namespace P2P.Node.Hosting.Api;
 /// <summary>`stats/bw` (kubo's TotalIn, TotalOut, RateIn, RateOut: block bytes through the exchange) and `repo/version`.</summary>
 public static class StatsEndpoints
 {
-    public static void Map(RouteGroupBuilder api, DaemonNode daemon)
+    public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         api.MapPost("/stats/bw", () =>
         {

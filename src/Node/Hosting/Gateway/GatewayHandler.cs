@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using P2P.Node.Content.Car;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Hosting.Http;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
@@ -19,7 +20,7 @@ namespace P2P.Node.Hosting.Gateway;
 /// Bodies go out through <see cref="ResponseBodyStream"/>: a client that stops reading stalls the exporter, whose
 /// read-ahead is paced by what was written, and a client that leaves stops the reading at the next write.
 /// </summary>
-internal sealed class GatewayHandler(DaemonNode daemon, TimeSpan resolveTimeout, ILogger logger)
+internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILogger logger)
 {
     public const string ImmutableCache = "public, max-age=29030400, immutable";
     public const string RawType = "application/vnd.ipld.raw";

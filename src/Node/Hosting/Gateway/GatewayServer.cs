@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using P2P.Node.Hosting.Http;
 
 namespace P2P.Node.Hosting.Gateway;
 
@@ -27,7 +28,7 @@ public sealed class GatewayServer : IAsyncDisposable
     /// sends (404 after it), so a request for content that does not exist does not hang for the exchange's timeout.
     /// <paramref name="maxConnections"/> caps the connections served at once; Kestrel closes any beyond it at accept.
     /// </summary>
-    public static async Task<GatewayServer> StartAsync(IPEndPoint bind, DaemonNode daemon, TimeSpan resolveTimeout, ILoggerFactory loggers,
+    public static async Task<GatewayServer> StartAsync(IPEndPoint bind, Daemon daemon, TimeSpan resolveTimeout, ILoggerFactory loggers,
         CancellationToken ct, int maxConnections = LoopbackWebHost.DefaultMaxConnections)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);

@@ -13,12 +13,12 @@ public static class MetricsEndpoint
 {
     public const string Path = "/debug/metrics/prometheus";
 
-    public static void Map(IEndpointRouteBuilder app, DaemonNode daemon)
+    public static void Map(IEndpointRouteBuilder app, Daemon daemon)
     {
         app.MapGet(Path, () => Results.Text(Render(daemon), PrometheusText.ContentType));
     }
 
-    public static string Render(DaemonNode daemon)
+    public static string Render(Daemon daemon)
     {
         var exchange = daemon.Exchange.Counters;
         var metrics = daemon.Host.Metrics;

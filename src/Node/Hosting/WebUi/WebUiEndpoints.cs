@@ -31,7 +31,7 @@ public static class WebUiEndpoints
     /// Maps the dashboard. <paramref name="dashboardToken"/> is written into the page, where only a script of the same
     /// origin can read it (the API checks Host, so that origin is the API's own); the script sends it with every call.
     /// </summary>
-    public static void Map(IEndpointRouteBuilder app, DaemonNode daemon, string dashboardToken)
+    public static void Map(IEndpointRouteBuilder app, Daemon daemon, string dashboardToken)
     {
         var assets = WebUiAssets.Load();
         var page = WithToken(assets, dashboardToken);

@@ -4,7 +4,7 @@ using P2P.Dht;
 using P2P.Node.DhtBinding;
 using P2P.Node.Storage;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Peers;
 
 /// <summary>
 /// Persists the routing table as a JSON list of multiaddrs (<c>peers.json</c> in the repo), replaced atomically, so

@@ -2,12 +2,13 @@ using System.Net;
 using P2P.Dht;
 using P2P.Dht.Network;
 using P2P.Node.DhtBinding;
+using P2P.Node.Hosting.Peers;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Hosting;
 
-/// <summary>Everything <see cref="NodeHost"/> needs that is not the identity: where to listen, whom to ask first, caps.</summary>
-public sealed class NodeHostOptions
+/// <summary>Everything <see cref="NetworkHost"/> needs that is not the identity: where to listen, whom to ask first, caps.</summary>
+public sealed class NetworkHostOptions
 {
     public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 0);
 

@@ -5,10 +5,10 @@ using P2P.Node.DhtBinding;
 using P2P.Node.Exchange;
 using P2P.Node.Multiformats;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Providing;
 
 /// <summary>
-/// The exchange's provider discovery over the live DHT: GET_PROVIDERS through <see cref="NodeHost.FindProvidersAsync"/>
+/// The exchange's provider discovery over the live DHT: GET_PROVIDERS through <see cref="NetworkHost.FindProvidersAsync"/>
 /// (local records merged with a lookup), and announcements handed to the <see cref="Reprovider"/>'s background
 /// queue, so a fetched block is provided without ever delaying the fetch and is reprovided on schedule after.
 /// Peers already connected are not reported here: the exchange asks them itself with want-have when a session
@@ -19,11 +19,11 @@ public sealed class DhtProviderFinder : IProviderFinder
     /// <summary>Providers asked of one lookup: the DHT's k, enough to fill a session on any swarm we target.</summary>
     public const int ProvidersPerLookup = 20;
 
-    private readonly NodeHost _host;
+    private readonly NetworkHost _host;
     private readonly Reprovider _reprovider;
     private readonly ILogger _logger;
 
-    public DhtProviderFinder(NodeHost host, Reprovider reprovider, ILogger<DhtProviderFinder> logger)
+    public DhtProviderFinder(NetworkHost host, Reprovider reprovider, ILogger<DhtProviderFinder> logger)
     {
         _host = host;
         _reprovider = reprovider;

@@ -4,7 +4,7 @@ using P2P.Node.DhtBinding;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Routing;
 
 /// <summary>
 /// The one reader of <see cref="ISecureTransport.Inbound"/>: decodes each message with <see cref="WireCodec"/> and

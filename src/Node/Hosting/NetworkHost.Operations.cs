@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
+using P2P.Node.Hosting.Peers;
+using P2P.Node.Hosting.Providing;
 using P2P.Node.Multiformats;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Hosting;
 
 /// <summary>The DHT and swarm operations behind `p2p dht …` and `p2p swarm …`.</summary>
-public sealed partial class NodeHost
+public sealed partial class NetworkHost
 {
     /// <summary>Announces this node as a provider of <paramref name="cid"/>'s multihash to the k closest nodes.</summary>
     public Task<PublishResult> ProvideAsync(Cid cid, CancellationToken ct) => Dht.ProvideAsync(cid.Multihash.Bytes.ToArray(), ct);

@@ -4,7 +4,7 @@ using P2P.Dht;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Providing;
 
 /// <summary>
 /// Announces what the repo holds (kubo's reprovider with the "all" strategy): every block at start and then every
@@ -27,7 +27,7 @@ public sealed class Reprovider : IAsyncDisposable
     /// <summary>Wait before announcing again a key that reached too few peers.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
-    private readonly NodeHost _host;
+    private readonly NetworkHost _host;
     private readonly IBlockStore _blocks;
     private readonly ILogger _logger;
     private readonly Channel<Multihash> _queue = Channel.CreateBounded<Multihash>(
@@ -41,7 +41,7 @@ public sealed class Reprovider : IAsyncDisposable
     private readonly Task[] _workers;
     private long _announced;
 
-    public Reprovider(NodeHost host, IBlockStore blocks, TimeSpan interval, TimeProvider time, ILogger<Reprovider> logger)
+    public Reprovider(NetworkHost host, IBlockStore blocks, TimeSpan interval, TimeProvider time, ILogger<Reprovider> logger)
     {
         _host = host;
         _blocks = blocks;

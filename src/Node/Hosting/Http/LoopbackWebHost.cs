@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Http;
 
 /// <summary>
 /// The Kestrel start-up shared by the daemon's HTTP services (the API and the gateway): a slim web application on

@@ -1,11 +1,12 @@
 using P2P.Dht;
 using P2P.Node.Hosting;
+using P2P.Node.Hosting.Peers;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 
 namespace P2P.Node.Tests.Hosting;
 
-public sealed class NodeHostSwarmTests
+public sealed class NetworkHostSwarmTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
@@ -78,7 +79,7 @@ public sealed class NodeHostSwarmTests
         Assert.Equal(again.Transport.LocalEndPoint.Port, seen!.EndPoint.Port);
     }
 
-    private static ChangeSignal[] TablesOf(IEnumerable<NodeHost> nodes) => nodes.Select(n => n.Dht.TableChanged).ToArray();
+    private static ChangeSignal[] TablesOf(IEnumerable<NetworkHost> nodes) => nodes.Select(n => n.Dht.TableChanged).ToArray();
 
     /// <summary>
     /// Waits until <paramref name="condition"/> holds, re-checking it each time one of <paramref name="signals"/>

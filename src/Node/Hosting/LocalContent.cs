@@ -11,14 +11,14 @@ namespace P2P.Node.Hosting;
 /// A node without a network: the repo, the importer and the exporter wired together. The CLI's offline
 /// commands and, later, the daemon's API both work through it, so the commands only parse and print.
 /// </summary>
-public sealed class LocalNode : IDisposable
+public sealed class LocalContent : IDisposable
 {
     /// <summary>Blocks a walk asks for at once: as the exporter's read-ahead on a daemon.</summary>
     public const int WalkParallelism = 64;
 
     private readonly Repo? _repo;
 
-    private LocalNode(Repo? repo, IBlockStore blocks)
+    private LocalContent(Repo? repo, IBlockStore blocks)
     {
         _repo = repo;
         Blocks = blocks;
@@ -26,14 +26,14 @@ public sealed class LocalNode : IDisposable
         Exporter = new UnixFsExporter(Getter);
     }
 
-    public static LocalNode Open(string repoPath)
+    public static LocalContent Open(string repoPath)
     {
         var repo = Repo.Open(repoPath);
-        return new LocalNode(repo, repo.Blocks);
+        return new LocalContent(repo, repo.Blocks);
     }
 
     /// <summary>A node over a throwaway in-memory store, for `add --only-hash` without a repo.</summary>
-    public static LocalNode InMemory() => new(null, new MemoryBlockStore());
+    public static LocalContent InMemory() => new(null, new MemoryBlockStore());
 
     public IBlockStore Blocks { get; }
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using P2P.Node.Multiformats;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Peers;
 
 /// <summary>
 /// A UDP endpoint with an optional PeerId, written as a multiaddr: <c>/ip4/127.0.0.1/udp/4001/p2p/&lt;PeerId&gt;</c>

@@ -1,7 +1,7 @@
 using P2P.Node.Transport;
 using P2P.Node.Wire;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Routing;
 
 /// <summary>
 /// Receives the exchange's messages (wire types 16-31) that the <see cref="MessageRouter"/> decoded. Called from

@@ -1,4 +1,4 @@
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Routing;
 
 /// <summary>Why the router discarded an authenticated message. Each is counted and logged once.</summary>
 public enum MessageDropReason

@@ -7,6 +7,9 @@ using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
 using P2P.Node.Hosting.Gateway;
 using P2P.Node.Hosting.Metrics;
+using P2P.Node.Hosting.Peers;
+using P2P.Node.Hosting.Providing;
+using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
@@ -20,7 +23,7 @@ namespace P2P.Node.Hosting;
 /// stop, as kubo does, so the CLI knows a daemon is there to talk to. Content the repo lacks is fetched through
 /// the block exchange (<see cref="OpenFetch"/>): verified, stored, served to others at once and provided.
 /// </summary>
-public sealed class DaemonNode : IAsyncDisposable
+public sealed class Daemon : IAsyncDisposable
 {
     public const string ApiFileName = "api";
 
@@ -39,24 +42,24 @@ public sealed class DaemonNode : IAsyncDisposable
     private Task _join = Task.CompletedTask;
     private int _disposed;
 
-    private DaemonNode(LocalNode local, NodeHost host, Reprovider reprovider, BlockExchange exchange, ILogger logger)
+    private Daemon(LocalContent local, NetworkHost host, Reprovider reprovider, BlockExchange exchange, TimeProvider time, ILogger logger)
     {
         Local = local;
         Host = host;
         Reprovider = reprovider;
         Exchange = exchange;
         _logger = logger;
-        RepoSize = new RepoSizeGauge(local.Stat, TimeProvider.System);
+        RepoSize = new RepoSizeGauge(local.Stat, time);
         Bandwidth = new BandwidthMeter(() =>
         {
             var counters = exchange.Counters;
             return (counters.BytesFetched, counters.BytesServed);
-        }, TimeProvider.System);
+        }, time);
     }
 
-    public LocalNode Local { get; }
+    public LocalContent Local { get; }
 
-    public NodeHost Host { get; }
+    public NetworkHost Host { get; }
 
     public Reprovider Reprovider { get; }
 
@@ -80,18 +83,17 @@ public sealed class DaemonNode : IAsyncDisposable
 
     /// <summary>
     /// Opens the repo, starts the node and the API, writes the api file and starts joining the network in the
-    /// background. <paramref name="listenOverride"/> and <paramref name="apiOverride"/> replace the config's
-    /// addresses (port 0 picks a free port); <paramref name="uploadRateOverride"/> the config's
-    /// <c>limits.uploadRateBytesPerSecond</c> (0 = unlimited), <paramref name="gatewayOverride"/> the gateway's address.
+    /// background, with the overrides and the clock of <paramref name="daemonOptions"/>.
     /// </summary>
-    public static async Task<DaemonNode> StartAsync(string repoPath, string? listenOverride, string? apiOverride,
-        ILoggerFactory loggers, CancellationToken ct, long? uploadRateOverride = null, string? gatewayOverride = null)
+    public static async Task<Daemon> StartAsync(DaemonOptions daemonOptions, ILoggerFactory loggers, CancellationToken ct)
     {
+        var (repoPath, listenOverride, apiOverride) = (daemonOptions.RepoPath, daemonOptions.Listen, daemonOptions.Api);
+        var (uploadRateOverride, gatewayOverride, time) = (daemonOptions.UploadRate, daemonOptions.Gateway, daemonOptions.Time);
         if (uploadRateOverride < 0)
-            throw new ArgumentOutOfRangeException(nameof(uploadRateOverride), "the upload rate must be 0 (unlimited) or more");
-        var local = LocalNode.Open(repoPath);
-        LogRepoRepairs(local.Repo, loggers.CreateLogger<DaemonNode>());
-        NodeHost? host = null;
+            throw new ArgumentOutOfRangeException(nameof(daemonOptions), "the upload rate must be 0 (unlimited) or more");
+        var local = LocalContent.Open(repoPath);
+        LogRepoRepairs(local.Repo, loggers.CreateLogger<Daemon>());
+        NetworkHost? host = null;
         Reprovider? reprovider = null;
         try
         {
@@ -107,23 +109,24 @@ public sealed class DaemonNode : IAsyncDisposable
             var token = IPAddress.IsLoopback(api.Address) ? ApiToken.TryRead(local.Repo.RootPath) : ApiToken.ReadOrCreate(local.Repo.RootPath);
             ApiServer.CheckBind(api, token);
             var identity = NodeIdentity.FromPrivateKey(local.Repo.ReadIdentityKey());
-            var options = new NodeHostOptions
+            var options = new NetworkHostOptions
             {
                 Listen = listen,
                 Bootstrap = config.Bootstrap.Select(PeerAddress.Parse).ToList(),
                 StateDirectory = local.Repo.RootPath,
+                Time = time,
                 Transport = new TransportOptions { MaxPeers = config.Limits.MaxPeers, MaxPendingHandshakes = config.Limits.MaxPendingHandshakes },
                 Wire = WireOptionsFor(config.Limits),
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
             };
-            host = NodeHost.Start(identity, options, loggers);
-            reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, TimeProvider.System, loggers.CreateLogger<Reprovider>());
+            host = NetworkHost.Start(identity, options, loggers);
+            reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, time, loggers.CreateLogger<Reprovider>());
             var finder = new DhtProviderFinder(host, reprovider, loggers.CreateLogger<DhtProviderFinder>());
             var exchange = new BlockExchange(host.Transport, local.Blocks, finder,
                 ExchangeOptionsFor(config.Limits, uploadRateOverride ?? config.Limits.UploadRateBytesPerSecond),
-                TimeProvider.System, loggers.CreateLogger<BlockExchange>());
+                time, loggers.CreateLogger<BlockExchange>());
             host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
-            var daemon = new DaemonNode(local, host, reprovider, exchange, loggers.CreateLogger<DaemonNode>());
+            var daemon = new Daemon(local, host, reprovider, exchange, time, loggers.CreateLogger<Daemon>());
             daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token, config.ApiAllowedHosts, config.Limits.MaxHttpConnections);
             AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(Multiaddr(daemon.Api.EndPoint)));
             await daemon.StartGatewayAsync(gateway, config.GatewayTimeout, config.Limits.MaxHttpConnections, loggers, ct);

@@ -2,7 +2,7 @@ using P2P.Node.Content.DagPb;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Content.Verifying;
 
 /// <summary>
 /// `pin verify`, as kubo's <c>ipfs pin verify</c>: checks that every pinned DAG is complete in the repo and that each
@@ -22,11 +22,11 @@ public static class PinVerifier
         foreach (var pin in pins)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var bad = new List<BadNode>();
+            var bad = new List<BadBlock>();
             if (pin.Kind == PinKind.Direct)
             {
                 if (Check(store, pin.Cid, out _) is { } error)
-                    bad.Add(new BadNode(pin.Cid, error));
+                    bad.Add(new BadBlock(pin.Cid, error));
             }
             else
             {
@@ -42,7 +42,7 @@ public static class PinVerifier
     /// subtree failed counts as a problem for the current path too, so an ancestor is never recorded as whole over
     /// a bad descendant it shares with a sibling.
     /// </summary>
-    private static void Walk(IBlockStore store, Cid root, HashSet<Multihash> whole, List<BadNode> bad, CancellationToken cancellationToken)
+    private static void Walk(IBlockStore store, Cid root, HashSet<Multihash> whole, List<BadBlock> bad, CancellationToken cancellationToken)
     {
         var visited = new HashSet<Multihash>();
         var failed = new HashSet<Multihash>();
@@ -71,7 +71,7 @@ public static class PinVerifier
             cancellationToken.ThrowIfCancellationRequested();
             if (Check(store, cid, out var links) is { } error)
             {
-                bad.Add(new BadNode(cid, error));
+                bad.Add(new BadBlock(cid, error));
                 failed.Add(cid.Multihash);
                 problems++;
                 continue;

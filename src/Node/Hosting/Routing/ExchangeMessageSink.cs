@@ -2,7 +2,7 @@ using P2P.Node.Exchange;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Routing;
 
 /// <summary>
 /// Hands the router's exchange messages to the <see cref="BlockExchange"/> (which knows nothing of the router);

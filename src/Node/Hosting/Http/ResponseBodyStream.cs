@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Http;
 
 /// <summary>
 /// The response body as the daemon's streaming answers write it (the gateway's files and CARs, the API's cat, get

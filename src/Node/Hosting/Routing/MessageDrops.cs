@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.Multiformats;
 
-namespace P2P.Node.Hosting;
+namespace P2P.Node.Hosting.Routing;
 
 /// <summary>
 /// Counts router drops per reason and logs only the first of each, so a peer that floods garbage cannot flood the

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
+using P2P.Node.Hosting.Peers;
+using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Transport;
@@ -11,11 +13,11 @@ namespace P2P.Node.Hosting;
 /// The live node's composition root: the authenticated transport, the message router, the DHT bound to the wire,
 /// and the persisted routing table. <see cref="StartAsync"/> binds and starts routing; <see cref="JoinAsync"/>
 /// bootstraps; <see cref="DisposeAsync"/> saves the table and closes everything. The DHT operations the CLI and
-/// API expose are in NodeHost.Operations.cs.
+/// API expose are in NetworkHost.Operations.cs.
 /// </summary>
-public sealed partial class NodeHost : IAsyncDisposable
+public sealed partial class NetworkHost : IAsyncDisposable
 {
-    private readonly NodeHostOptions _options;
+    private readonly NetworkHostOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly PeerTableStore? _peerStore;
@@ -26,10 +28,10 @@ public sealed partial class NodeHost : IAsyncDisposable
     private int _joining;
     private int _disposed;
 
-    private NodeHost(NodeIdentity identity, NodeHostOptions options, ILoggerFactory loggers)
+    private NetworkHost(NodeIdentity identity, NetworkHostOptions options, ILoggerFactory loggers)
     {
         _options = options;
-        _logger = loggers.CreateLogger<NodeHost>();
+        _logger = loggers.CreateLogger<NetworkHost>();
         Identity = identity;
         Transport = new LiteNetTransport(identity, options.Transport, options.Time, loggers.CreateLogger<LiteNetTransport>());
         Connector = new PeerConnector(Transport, loggers.CreateLogger<PeerConnector>());
@@ -62,10 +64,10 @@ public sealed partial class NodeHost : IAsyncDisposable
     /// Binds the transport, starts the router and the DHT's maintenance, and seeds the table with the peers saved
     /// last time (candidates until they answer: <see cref="JoinAsync"/> pings them).
     /// </summary>
-    public static NodeHost Start(NodeIdentity identity, NodeHostOptions options, ILoggerFactory loggers)
+    public static NetworkHost Start(NodeIdentity identity, NetworkHostOptions options, ILoggerFactory loggers)
     {
         WireWarmUp.Run(identity.PeerId);
-        var host = new NodeHost(identity, options, loggers);
+        var host = new NetworkHost(identity, options, loggers);
         try
         {
             host.Transport.Start(options.Listen);
@@ -78,11 +80,11 @@ public sealed partial class NodeHost : IAsyncDisposable
             host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
             host.Transport.PeerConnected += host.OnPeerConnected;
             host.Dht.Start();
-            host._rejoinTimer = options.Time.CreateTimer(static s => ((NodeHost)s!).RejoinIfAlone(), host,
+            host._rejoinTimer = options.Time.CreateTimer(static s => ((NetworkHost)s!).RejoinIfAlone(), host,
                 options.RejoinInterval, options.RejoinInterval);
             if (host._peerStore is not null)
             {
-                host._saveTimer = options.Time.CreateTimer(static s => ((NodeHost)s!).SavePeers(), host,
+                host._saveTimer = options.Time.CreateTimer(static s => ((NetworkHost)s!).SavePeers(), host,
                     options.SavePeersInterval, options.SavePeersInterval);
             }
             return host;
