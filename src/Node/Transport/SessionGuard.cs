@@ -12,20 +12,20 @@ namespace P2P.Node.Transport;
 /// copy, so for an endpoint with an authenticated session:
 /// <list type="bullet">
 /// <item>a disconnect passes only when it carries a sealed goodbye that the session opens (our own disconnects add one);</item>
-/// <item>a connect request passes only when the session has been silent for <see cref="LiteNetTransport.SilentAfter"/>
-/// (no frame verified, although each side sends a sealed keepalive every <see cref="LiteNetTransport.KeepaliveInterval"/>),
+/// <item>a connect request passes only when the session has been silent for <see cref="SessionLiveness.SilentAfter"/>
+/// (no frame verified, although each side sends a sealed keepalive every <see cref="SessionLiveness.KeepaliveInterval"/>),
 /// which is what a restarted peer looks like; LiteNetLib then replaces the old connection as before;</item>
 /// <item>"peer not found", connect accepts and invalid-protocol replies never pass.</item>
 /// </list>
 /// A dropped connect request, disconnect or "peer not found" still means something if it is genuine (the peer
 /// restarted or left without a goodbye), so it marks the session suspect: if nothing verifies for
-/// <see cref="LiteNetTransport.SilentAfter"/> after that, the keepalive tick closes it locally. A live peer answers
+/// <see cref="SessionLiveness.SilentAfter"/> after that, the keepalive tick closes it locally. A live peer answers
 /// the suspicion by simply keeping on sending keepalives, which no spoofer can forge.
 /// Everything else (data, acks, pings) passes: LiteNetLib drops stale sequence numbers itself and every data frame
 /// is authenticated and replay-checked above it.
 /// Runs on LiteNetLib's receive thread; allocation-free for the packets it does not inspect.
 /// </summary>
-internal sealed class SessionGuard(LiteNetTransport transport) : PacketLayerBase(0)
+internal sealed class SessionGuard(SessionTable sessions, SessionLiveness liveness, DropCounters drops) : PacketLayerBase(0)
 {
     // LiteNetLib 2.1.5 packet properties: the low five bits of the first byte (bits 5-6 carry the connection number).
     private const int PropertyMask = 0x1F;
@@ -45,23 +45,23 @@ internal sealed class SessionGuard(LiteNetTransport transport) : PacketLayerBase
         var property = data[0] & PropertyMask;
         if (property is not (ConnectRequest or ConnectAccept or Disconnect or PeerNotFound or InvalidProtocol))
             return;
-        var session = transport.FindSession(endPoint);
+        var session = sessions.FindByEndPoint(endPoint);
         if (session is null)
             return;
         switch (property)
         {
             case Disconnect when length > DisconnectHeaderLength
-                                 && transport.IsGoodbye(session, data.AsSpan(DisconnectHeaderLength, length - DisconnectHeaderLength)):
+                                 && SessionLiveness.IsGoodbye(session, data.AsSpan(DisconnectHeaderLength, length - DisconnectHeaderLength)):
                 return;
-            case ConnectRequest when transport.IsSilent(session):
+            case ConnectRequest when liveness.IsSilent(session):
                 // The peer has gone quiet: most likely it restarted and this is its new connection. Let LiteNetLib
                 // replace the old one.
                 return;
             case ConnectRequest or Disconnect or PeerNotFound:
-                transport.Suspect(session);
+                liveness.Suspect(session);
                 break;
         }
-        transport.CountDrop(DropReason.SpoofedControl, session.RemoteEndPoint, $"unauthenticated LiteNetLib control packet {property} for a live session");
+        drops.Count(DropReason.SpoofedControl, session.RemoteEndPoint, $"unauthenticated LiteNetLib control packet {property} for a live session");
         length = 0;
     }
 
