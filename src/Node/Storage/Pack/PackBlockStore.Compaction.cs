@@ -92,9 +92,11 @@ public sealed partial class PackBlockStore
         }
         else
         {
+            SaveManifest(s => ReferenceEquals(s, segment) ? liveEnd : s.Length); // the cut is recorded before it is made
             RandomAccess.SetLength(segment.Handle, liveEnd);
             Posix.FsyncFile(segment.Handle, segment.Path);
             segment.Length = liveEnd;
+            segment.DurableLength = liveEnd;
         }
         report.Reclaimed += freed;
         // A tombstone whose put went with the tail is not needed; one hiding an older put is appended again
@@ -127,6 +129,8 @@ public sealed partial class PackBlockStore
     /// <summary>Forgets a segment whose records are all copied or dead, and deletes its file. Caller holds the lock.</summary>
     private void DropSegment(PackSegment segment)
     {
+        // Recorded as gone before it goes, so the next open does not take its absence for a loss.
+        SaveManifest(s => ReferenceEquals(s, segment) ? -1 : s.Length);
         foreach (var (key, location) in _index)
         {
             if (location.Segment == segment.Id)

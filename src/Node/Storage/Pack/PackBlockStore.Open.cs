@@ -34,15 +34,27 @@ public sealed partial class PackBlockStore
         {
             OpenSegments();
             _marked = File.Exists(DirtyMarkerPath);
-            if (_marked || !TryLoadSnapshot())
+            var snapshot = LoadSnapshot();
+            // After a clean close the snapshot's lengths are exact; after a crash only the manifest's floors count.
+            var floors = LoadFloors(_marked ? null : snapshot?.Lengths, out var manifestLoaded, out var manifest);
+            if (floors is not null)
+                FindLosses(floors);
+            if (_marked || !SnapshotUsable(snapshot))
             {
                 _snapshotStale = true;
-                Rebuild();
+                Rebuild(floors ?? []);
             }
             foreach (var (_, location) in _index)
                 _segments[location.Segment].LiveBytes += location.RecordSize;
+            foreach (var (_, segment) in _segments)
+                segment.DurableLength = _marked ? 0 : segment.Length; // after a crash, fsynced by the manifest write below
             if (_segments.Keys.DefaultIfEmpty(0).Max() is var last and > 0 && _segments[last].Length < SegmentSize)
                 _active = _segments[last];
+            var recorded = RecordLosses(_marked ? null : snapshot?.Entries, clean: !_marked);
+            // A repo from before the manifest gets one here, silently. When a loss could not be noted, the old
+            // manifest stays so that the next open finds it again.
+            if (recorded && (!manifestLoaded || !ManifestMatches(manifest)))
+                TrySaveManifest();
             RewriteSalvaged();
         }
         catch
@@ -70,8 +82,11 @@ public sealed partial class PackBlockStore
         {
             if (SyncPolicy != SyncPolicy.None)
                 FlushAll();
-            if (_marked || _snapshotStale)
+            if (_marked || _snapshotStale || _manifestStale)
             {
+                // Best effort: every removal and cut was recorded before it was done, so an older manifest still
+                // holds true floors.
+                TrySaveManifest();
                 // Under the none policy the segments may not be on disk yet; the snapshot records their lengths,
                 // so a snapshot that outlives its data is refused at open and the segments are scanned instead.
                 var segments = _segments.Values.Select(static s => (s.Id, s.Length)).ToList();
@@ -107,6 +122,7 @@ public sealed partial class PackBlockStore
                 segment.Unsynced = false;
                 segment.UnflushedBytes = 0;
             }
+            segment.DurableLength = segment.Length;
         }
         Posix.FsyncDirectory(RootDirectory);
         _directoryUnsynced = false;
@@ -151,20 +167,29 @@ public sealed partial class PackBlockStore
         }
     }
 
-    /// <summary>Takes the snapshot only if it names exactly the segments on disk, at exactly their lengths.</summary>
-    private bool TryLoadSnapshot()
+    /// <summary>The snapshot of the last clean close, if it is there and passes its checks (used only when it matches the files).</summary>
+    private (Dictionary<int, long> Lengths, Dictionary<Multihash, PackLocation> Entries)? LoadSnapshot()
     {
         if (!File.Exists(SnapshotPath))
         {
             if (!_segments.IsEmpty)
                 _recoveryNotes.Add("no index snapshot: rebuilt the index by scanning the segments");
-            return _segments.IsEmpty;
+            return null;
         }
         if (!PackIndexFile.TryLoad(SnapshotPath, out var lengths, out var entries, out var error))
         {
             _recoveryNotes.Add($"{error}: rebuilt the index by scanning the segments");
-            return false;
+            return null;
         }
+        return (lengths, entries);
+    }
+
+    /// <summary>Takes the snapshot only if it names exactly the segments on disk, at exactly their lengths.</summary>
+    private bool SnapshotUsable((Dictionary<int, long> Lengths, Dictionary<Multihash, PackLocation> Entries)? snapshot)
+    {
+        if (snapshot is not { } loaded)
+            return _segments.IsEmpty && !File.Exists(SnapshotPath);
+        var (lengths, entries) = loaded;
         if (lengths.Count != _segments.Count || lengths.Any(l => !_segments.TryGetValue(l.Key, out var s) || s.Length != l.Value))
         {
             _recoveryNotes.Add("index snapshot does not match the segment files: rebuilt the index by scanning them");
@@ -180,9 +205,11 @@ public sealed partial class PackBlockStore
     /// by an interrupted compaction). Damage never ends a scan (<see cref="PackScanner"/> resynchronises):
     /// a record whose header alone is hurt is recovered when its data still hashes to its key; any other damaged
     /// run is copied to quarantine and reported by <see cref="OpenProblems"/> and `repo verify`, and the records
-    /// after it are kept. Only what an interrupted append leaves at the very end of the last segment is cut.
+    /// after it are kept. Only what an interrupted append leaves at the very end of the last segment, past the
+    /// length the manifest recorded for it (<paramref name="floors"/>), is cut; and the record cut in two where a
+    /// segment lost its tail (already recorded as a loss, and its block named).
     /// </summary>
-    private void Rebuild()
+    private void Rebuild(Dictionary<int, long> floors)
     {
         var ids = _segments.Keys.Order().ToList();
         var index = new Dictionary<Multihash, PackLocation>();
@@ -190,6 +217,8 @@ public sealed partial class PackBlockStore
         {
             var segment = _segments[id];
             var last = id == ids[^1];
+            var floor = floors.GetValueOrDefault(id);
+            var cutShort = _losses.FirstOrDefault(l => l.Segment == id);
             PackDamage? tail = null;
             PackScanner.Scan(segment.Handle, segment.Length, record =>
             {
@@ -199,7 +228,7 @@ public sealed partial class PackBlockStore
                     index[record.Key] = new PackLocation(id, record.Offset, record.KeyLength, record.DataLength);
             }, damage =>
             {
-                if (damage.Torn && last)
+                if (damage.Torn && ((last && damage.Start >= floor) || cutShort is not null))
                 {
                     tail = damage;
                     return;
@@ -223,6 +252,8 @@ public sealed partial class PackBlockStore
                 RandomAccess.SetLength(segment.Handle, cut.Start);
                 Posix.FsyncFile(segment.Handle, segment.Path);
                 segment.Length = cut.Start;
+                if (cutShort is not null)
+                    cutShort.From = Math.Min(cutShort.From, cut.Start);
             }
         }
         foreach (var (key, location) in index)
