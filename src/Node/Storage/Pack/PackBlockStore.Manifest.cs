@@ -123,9 +123,9 @@ public sealed partial class PackBlockStore
             var what = loss.Gone
                 ? $"segment {loss.FileName} is gone: its {loss.Length} bytes were recorded as on disk"
                 : $"segment {loss.FileName} lost {loss.Length} bytes (offsets {loss.From} to {loss.To}) that were recorded as on disk";
-            var which = snapshotEntries is null
-                ? "which blocks were in them is not known, as the repo was not closed cleanly"
-                : $"{blocks.Count} blocks in them are lost";
+            var which = snapshotEntries is not null ? $"{blocks.Count} blocks in them are lost"
+                : clean ? "which blocks were in them is not known, as the index snapshot that would name them is missing or damaged"
+                : "which blocks were in them is not known, as the repo was not closed cleanly";
             var name = loss.Gone ? $"{Path.GetFileNameWithoutExtension(loss.FileName)}-gone" : $"{Path.GetFileNameWithoutExtension(loss.FileName)}-cut-{loss.From:D12}";
             var summary = $"{what} at the last {(clean ? "clean close" : "checkpoint")}; {which}: fetch or add them again, then delete this file";
             var note = PackQuarantine.NotePath(RootDirectory, name);

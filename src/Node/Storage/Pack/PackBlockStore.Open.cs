@@ -34,9 +34,10 @@ public sealed partial class PackBlockStore
         {
             OpenSegments();
             _marked = File.Exists(DirtyMarkerPath);
-            var snapshot = LoadSnapshot();
-            // After a clean close the snapshot's lengths are exact; after a crash only the manifest's floors count.
-            var floors = LoadFloors(_marked ? null : snapshot?.Lengths, out var manifestLoaded, out var manifest);
+            // After a clean close the snapshot's lengths are exact; after a crash it is stale, and only the
+            // manifest's floors count.
+            var snapshot = _marked ? null : LoadSnapshot();
+            var floors = LoadFloors(snapshot?.Lengths, out var manifestLoaded, out var manifest);
             if (floors is not null)
                 FindLosses(floors);
             if (_marked || !SnapshotUsable(snapshot))
@@ -50,7 +51,7 @@ public sealed partial class PackBlockStore
                 segment.DurableLength = _marked ? 0 : segment.Length; // after a crash, fsynced by the manifest write below
             if (_segments.Keys.DefaultIfEmpty(0).Max() is var last and > 0 && _segments[last].Length < SegmentSize)
                 _active = _segments[last];
-            var recorded = RecordLosses(_marked ? null : snapshot?.Entries, clean: !_marked);
+            var recorded = RecordLosses(snapshot?.Entries, clean: !_marked);
             // A repo from before the manifest gets one here, silently. When a loss could not be noted, the old
             // manifest stays so that the next open finds it again.
             if (recorded && (!manifestLoaded || !ManifestMatches(manifest)))
