@@ -38,9 +38,12 @@ public sealed partial class PackBlockStore
             // manifest's floors count.
             var snapshot = _marked ? null : LoadSnapshot();
             var floors = LoadFloors(snapshot?.Lengths, out var manifestLoaded, out var manifest);
-            if (floors is not null)
+            // A snapshot of a clean close that matches the files exactly is the last word: nothing is lost, even
+            // if the manifest disagrees (an older p2p, which does not keep it, compacted this store since).
+            var usable = !_marked && SnapshotUsable(snapshot);
+            if (floors is not null && !usable)
                 FindLosses(floors);
-            if (_marked || !SnapshotUsable(snapshot))
+            if (!usable)
             {
                 _snapshotStale = true;
                 Rebuild(floors ?? []);

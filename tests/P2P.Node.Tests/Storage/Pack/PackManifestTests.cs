@@ -203,6 +203,28 @@ public class PackManifestTests
     }
 
     [Fact]
+    public void Open_ManifestOlderThanAMatchingCleanSnapshot_NoLoss()
+    {
+        using var dir = new TempDirectory();
+        Fill(dir.Path, out var bySegment, crash: false);
+        var manifest = Path.Join(dir.Path, PackManifest.FileName);
+        var before = File.ReadAllBytes(manifest);
+        using (var store = Open(dir.Path))
+        {
+            foreach (var cid in bySegment[2])
+                store.Delete(cid);
+            store.Compact(0);
+        }
+        // As if a p2p without the manifest had compacted the store: the manifest still names segment 2.
+        File.WriteAllBytes(manifest, before);
+
+        using var reopened = Open(dir.Path);
+
+        Assert.Empty(reopened.LossWarnings);
+        Assert.True(PackVerifier.Verify(reopened, CancellationToken.None).IsHealthy);
+    }
+
+    [Fact]
     public void Roll_AfterLastSegmentLost_NeverReusesItsId()
     {
         using var dir = new TempDirectory();
