@@ -1,6 +1,7 @@
 using System.CommandLine;
 using P2P.Node.Hosting;
 using P2P.Node.Storage;
+using P2P.Node.Storage.Pack;
 
 namespace P2P.Cli.Infrastructure;
 
@@ -17,7 +18,7 @@ internal static class NodeAccess
             var node = LocalNode.Open(RepoAccess.PathFor(parse));
             if (node.Repo.Pins.Recovery is { } recovered)
                 Console.Error.WriteLine($"Warning: {recovered}");
-            if (node.Repo.Blocks is P2P.Node.Storage.Pack.PackBlockStore pack)
+            if (node.Repo.Blocks is PackBlockStore pack)
             {
                 foreach (var loss in pack.LossWarnings)
                     Console.Error.WriteLine($"Warning: {loss}");

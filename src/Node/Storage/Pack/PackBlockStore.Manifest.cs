@@ -15,7 +15,7 @@ public sealed partial class PackBlockStore
     /// <summary>The id the next new segment gets at least; ids are never reused. Under <see cref="_writeLock"/>.</summary>
     private int _nextSegmentId = 1;
 
-    /// <summary>A manifest write failed where it was only an improvement (a new segment); retry at the next chance.</summary>
+    /// <summary>The last manifest write failed, or was skipped for want of room; retry at the next chance (at close at the latest).</summary>
     private bool _manifestStale;
 
     /// <summary>
@@ -49,8 +49,7 @@ public sealed partial class PackBlockStore
             }
             entries.Add((segment.Id, length));
         }
-        PackManifest.Save(ManifestPath, _nextSegmentId, entries);
-        _manifestStale = false;
+        _manifestStale = !PackManifest.Save(ManifestPath, _nextSegmentId, entries);
     }
 
     /// <summary>Writes the manifest where a failure loses nothing (a segment was added, or open found it out of date).</summary>

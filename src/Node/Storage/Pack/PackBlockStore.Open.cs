@@ -59,6 +59,10 @@ public sealed partial class PackBlockStore
             // manifest stays so that the next open finds it again.
             if (recorded && (!manifestLoaded || !ManifestMatches(manifest)))
                 TrySaveManifest();
+            // A clean close's snapshot that did not match is of no more use, and left in place it would make an
+            // open after a crash in this session report the same loss again. It is rewritten at clean close.
+            if (recorded && !_marked && !usable && snapshot is not null)
+                TryDeleteSnapshot();
             RewriteSalvaged();
         }
         catch
@@ -186,6 +190,18 @@ public sealed partial class PackBlockStore
             return null;
         }
         return (lengths, entries);
+    }
+
+    private void TryDeleteSnapshot()
+    {
+        try
+        {
+            File.Delete(SnapshotPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _recoveryNotes.Add($"could not remove the stale index snapshot: {e.Message}");
+        }
     }
 
     /// <summary>Takes the snapshot only if it names exactly the segments on disk, at exactly their lengths.</summary>

@@ -48,21 +48,28 @@ internal static class PackManifest
     /// Replaces the manifest: temp file and rename when there is room; on a full disk (gc must be able to delete
     /// a segment without free space) the new contents overwrite the old file's bytes in place. A crash in the
     /// middle of that leaves a manifest that fails its CRC, which open treats as absent: no check that time,
-    /// never a false loss.
+    /// never a false loss. With no manifest at all and no room to create one, nothing names the segments, so a
+    /// removal or a cut is safe without it: returns false (written later, when there is room).
     /// </summary>
-    public static void Save(string path, int nextId, IReadOnlyCollection<(int Id, long Length)> segments)
+    public static bool Save(string path, int nextId, IReadOnlyCollection<(int Id, long Length)> segments)
     {
         var bytes = Encode(nextId, segments);
         try
         {
             AtomicFile.Write(path, bytes);
+            return true;
         }
-        catch (IOException e) when (Posix.IsDiskFull(e) && File.Exists(path) && new FileInfo(path).Length >= bytes.Length)
+        catch (IOException e) when (Posix.IsDiskFull(e) && !File.Exists(path))
+        {
+            return false;
+        }
+        catch (IOException e) when (Posix.IsDiskFull(e) && new FileInfo(path).Length >= bytes.Length)
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
             RandomAccess.Write(handle, bytes, 0);
             RandomAccess.SetLength(handle, bytes.Length);
             Posix.FsyncFile(handle, path);
+            return true;
         }
     }
 

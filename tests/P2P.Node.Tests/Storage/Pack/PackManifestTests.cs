@@ -203,6 +203,40 @@ public class PackManifestTests
     }
 
     [Fact]
+    public void Compact_SessionThatOnlyCutsATail_ThenCrash_NotALoss()
+    {
+        using var dir = new TempDirectory();
+        Fill(dir.Path, out var bySegment, crash: false);
+        using (var store = Open(dir.Path))
+            store.Delete(bySegment[3][^1]); // its tombstone follows it: both dead, nothing to append again
+        var compacting = Open(dir.Path);
+        compacting.Compact(0); // cuts the dead tail of segment 3 and writes nothing else
+        Assert.True(new FileInfo(Path.Join(dir.Path, PackSegment.FileName(3))).Length < 7500);
+
+        compacting.AbandonForTests(); // the snapshot on disk still has the longer length
+        using var reopened = Open(dir.Path);
+
+        Assert.Empty(reopened.LossWarnings);
+        Assert.True(PackVerifier.Verify(reopened, CancellationToken.None).IsHealthy);
+    }
+
+    [Fact]
+    public void Open_LossFoundThenCrash_NotReportedTwice()
+    {
+        using var dir = new TempDirectory();
+        Fill(dir.Path, out _, crash: false);
+        File.Delete(Path.Join(dir.Path, PackSegment.FileName(2)));
+        var first = Open(dir.Path);
+        Assert.Single(first.LossWarnings);
+
+        first.AbandonForTests();
+        using var reopened = Open(dir.Path);
+
+        Assert.Empty(reopened.LossWarnings);
+        Assert.Single(Directory.GetFiles(Path.Join(dir.Path, "quarantine"), "*.note"));
+    }
+
+    [Fact]
     public void Open_ManifestOlderThanAMatchingCleanSnapshot_NoLoss()
     {
         using var dir = new TempDirectory();
