@@ -42,6 +42,8 @@ internal static class RepoCommand
                 output.Write($"unreadable block {unreadable}", new { Msg = "unreadable", Block = unreadable.ToString() });
             foreach (var missing in result.Missing)
                 output.Write($"missing block {missing}", new { Msg = "missing", Block = missing.ToString() });
+            foreach (var lost in result.Lost)
+                output.Write($"lost block {lost}", new { Msg = "lost", Block = lost.Block.ToString(), lost.Note });
             // A lost pin set is damage too: gc refuses until it is restored.
             var pinProblem = node.Repo.Pins.Problem;
             if (pinProblem is not null)

@@ -104,15 +104,18 @@ internal static class RemoteRepoClient
         var missing = Strings(r, "Missing");
         foreach (var m in missing)
             output.Write($"missing block {m}", new { Msg = "missing", Block = m });
+        var lost = Strings(r, "Lost");
+        foreach (var l in lost)
+            output.Write($"lost block {l}", new { Msg = "lost", Block = l });
         var pinProblem = r.TryGetProperty("PinsError", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.String ? p.GetString() : null;
         if (pinProblem is not null)
             output.Write($"damaged pins: {pinProblem}", new { Msg = "pins", Error = pinProblem });
-        if (corrupted.Count == 0 && unreadable.Count == 0 && missing.Count == 0 && pinProblem is null)
+        if (corrupted.Count == 0 && unreadable.Count == 0 && missing.Count == 0 && lost.Count == 0 && pinProblem is null)
         {
             output.Write($"verified {checkedCount} blocks: repo is healthy", new { Checked = checkedCount, Healthy = true });
             return ExitCodes.Ok;
         }
-        var problems = $"{corrupted.Count + unreadable.Count + missing.Count} problems found ({checkedCount} blocks checked)";
+        var problems = $"{corrupted.Count + unreadable.Count + missing.Count + lost.Count} problems found ({checkedCount} blocks checked)";
         Console.Error.WriteLine(pinProblem is null ? $"Error: {problems}" : $"Error: the pin set is lost and {problems}");
         return ExitCodes.Corrupt;
     }

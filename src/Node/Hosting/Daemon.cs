@@ -13,6 +13,7 @@ using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
+using P2P.Node.Storage.Pack;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Hosting;
@@ -286,6 +287,8 @@ public sealed class Daemon : IAsyncDisposable
             logger.LogWarning("Removed {Entries} scratch entries ({Bytes} bytes) left by a process that died", repo.Swept.Entries, repo.Swept.Bytes);
         if (repo.Pins.Recovery is { } recovered)
             logger.LogWarning("{Recovery}", recovered);
+        if (repo.Blocks is PackBlockStore { LossWarnings.Count: > 0 } pack)
+            logger.LogWarning("Block store lost data while the repo was closed: {Losses}", string.Join("; ", pack.LossWarnings));
         if (repo.Pins.Problem is { } problem)
             logger.LogError("{Problem}; gc is refused until the pin set is restored", problem);
     }

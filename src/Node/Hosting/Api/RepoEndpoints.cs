@@ -86,6 +86,7 @@ public static class RepoEndpoints
                 Corrupted = result.Corrupted.Select(c => c.ToString()).ToArray(),
                 Unreadable = result.Unreadable.Select(u => u.ToString()).ToArray(),
                 Missing = result.Missing.Select(m => m.ToString()).ToArray(),
+                Lost = result.Lost.Select(l => l.ToString()).ToArray(),
                 PinsError = local.Repo.Pins.Problem,
             });
         });

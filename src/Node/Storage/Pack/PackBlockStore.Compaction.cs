@@ -92,9 +92,12 @@ public sealed partial class PackBlockStore
         }
         else
         {
+            MarkShrinking();
+            SaveManifest(s => ReferenceEquals(s, segment) ? liveEnd : s.Length); // the cut is recorded before it is made
             RandomAccess.SetLength(segment.Handle, liveEnd);
             Posix.FsyncFile(segment.Handle, segment.Path);
             segment.Length = liveEnd;
+            segment.DurableLength = liveEnd;
         }
         report.Reclaimed += freed;
         // A tombstone whose put went with the tail is not needed; one hiding an older put is appended again
@@ -127,6 +130,9 @@ public sealed partial class PackBlockStore
     /// <summary>Forgets a segment whose records are all copied or dead, and deletes its file. Caller holds the lock.</summary>
     private void DropSegment(PackSegment segment)
     {
+        // Recorded as gone before it goes, so the next open does not take its absence for a loss.
+        MarkShrinking();
+        SaveManifest(s => ReferenceEquals(s, segment) ? -1 : s.Length);
         foreach (var (key, location) in _index)
         {
             if (location.Segment == segment.Id)
@@ -138,6 +144,17 @@ public sealed partial class PackBlockStore
         File.Delete(segment.Path);
         Posix.FsyncDirectory(RootDirectory);
         segment.Dispose();
+    }
+
+    /// <summary>
+    /// Sets the dirty marker before a segment is cut or deleted, even when nothing is appended: from then on the
+    /// snapshot on disk describes files that are no longer there, and an open after a crash must not take its
+    /// lengths for those of a clean close (it would report the compacted bytes as lost).
+    /// </summary>
+    private void MarkShrinking()
+    {
+        if (!_marked)
+            MarkDirty();
     }
 
     /// <summary>What one compaction did, gathered as it goes. Under the write lock.</summary>

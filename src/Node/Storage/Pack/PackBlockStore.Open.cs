@@ -34,15 +34,35 @@ public sealed partial class PackBlockStore
         {
             OpenSegments();
             _marked = File.Exists(DirtyMarkerPath);
-            if (_marked || !TryLoadSnapshot())
+            // After a clean close the snapshot's lengths are exact; after a crash it is stale, and only the
+            // manifest's floors count.
+            var snapshot = _marked ? null : LoadSnapshot();
+            var floors = LoadFloors(snapshot?.Lengths, out var manifestLoaded, out var manifest);
+            // A snapshot of a clean close that matches the files exactly is the last word: nothing is lost, even
+            // if the manifest disagrees (an older p2p, which does not keep it, compacted this store since).
+            var usable = !_marked && SnapshotUsable(snapshot);
+            if (floors is not null && !usable)
+                FindLosses(floors);
+            if (!usable)
             {
                 _snapshotStale = true;
-                Rebuild();
+                Rebuild(floors ?? []);
             }
             foreach (var (_, location) in _index)
                 _segments[location.Segment].LiveBytes += location.RecordSize;
+            foreach (var (_, segment) in _segments)
+                segment.DurableLength = _marked ? 0 : segment.Length; // after a crash, fsynced by the manifest write below
             if (_segments.Keys.DefaultIfEmpty(0).Max() is var last and > 0 && _segments[last].Length < SegmentSize)
                 _active = _segments[last];
+            var recorded = RecordLosses(snapshot?.Entries, clean: !_marked);
+            // A repo from before the manifest gets one here, silently. When a loss could not be noted, the old
+            // manifest stays so that the next open finds it again.
+            if (recorded && (!manifestLoaded || !ManifestMatches(manifest)))
+                TrySaveManifest();
+            // A clean close's snapshot that did not match is of no more use, and left in place it would make an
+            // open after a crash in this session report the same loss again. It is rewritten at clean close.
+            if (recorded && !_marked && !usable && snapshot is not null)
+                TryDeleteSnapshot();
             RewriteSalvaged();
         }
         catch
@@ -70,8 +90,11 @@ public sealed partial class PackBlockStore
         {
             if (SyncPolicy != SyncPolicy.None)
                 FlushAll();
-            if (_marked || _snapshotStale)
+            if (_marked || _snapshotStale || _manifestStale)
             {
+                // Best effort: every removal and cut was recorded before it was done, so an older manifest still
+                // holds true floors.
+                TrySaveManifest();
                 // Under the none policy the segments may not be on disk yet; the snapshot records their lengths,
                 // so a snapshot that outlives its data is refused at open and the segments are scanned instead.
                 var segments = _segments.Values.Select(static s => (s.Id, s.Length)).ToList();
@@ -107,6 +130,7 @@ public sealed partial class PackBlockStore
                 segment.Unsynced = false;
                 segment.UnflushedBytes = 0;
             }
+            segment.DurableLength = segment.Length;
         }
         Posix.FsyncDirectory(RootDirectory);
         _directoryUnsynced = false;
@@ -151,20 +175,41 @@ public sealed partial class PackBlockStore
         }
     }
 
-    /// <summary>Takes the snapshot only if it names exactly the segments on disk, at exactly their lengths.</summary>
-    private bool TryLoadSnapshot()
+    /// <summary>The snapshot of the last clean close, if it is there and passes its checks (used only when it matches the files).</summary>
+    private (Dictionary<int, long> Lengths, Dictionary<Multihash, PackLocation> Entries)? LoadSnapshot()
     {
         if (!File.Exists(SnapshotPath))
         {
             if (!_segments.IsEmpty)
                 _recoveryNotes.Add("no index snapshot: rebuilt the index by scanning the segments");
-            return _segments.IsEmpty;
+            return null;
         }
         if (!PackIndexFile.TryLoad(SnapshotPath, out var lengths, out var entries, out var error))
         {
             _recoveryNotes.Add($"{error}: rebuilt the index by scanning the segments");
-            return false;
+            return null;
         }
+        return (lengths, entries);
+    }
+
+    private void TryDeleteSnapshot()
+    {
+        try
+        {
+            File.Delete(SnapshotPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _recoveryNotes.Add($"could not remove the stale index snapshot: {e.Message}");
+        }
+    }
+
+    /// <summary>Takes the snapshot only if it names exactly the segments on disk, at exactly their lengths.</summary>
+    private bool SnapshotUsable((Dictionary<int, long> Lengths, Dictionary<Multihash, PackLocation> Entries)? snapshot)
+    {
+        if (snapshot is not { } loaded)
+            return _segments.IsEmpty && !File.Exists(SnapshotPath);
+        var (lengths, entries) = loaded;
         if (lengths.Count != _segments.Count || lengths.Any(l => !_segments.TryGetValue(l.Key, out var s) || s.Length != l.Value))
         {
             _recoveryNotes.Add("index snapshot does not match the segment files: rebuilt the index by scanning them");
@@ -180,9 +225,11 @@ public sealed partial class PackBlockStore
     /// by an interrupted compaction). Damage never ends a scan (<see cref="PackScanner"/> resynchronises):
     /// a record whose header alone is hurt is recovered when its data still hashes to its key; any other damaged
     /// run is copied to quarantine and reported by <see cref="OpenProblems"/> and `repo verify`, and the records
-    /// after it are kept. Only what an interrupted append leaves at the very end of the last segment is cut.
+    /// after it are kept. Only what an interrupted append leaves at the very end of the last segment, past the
+    /// length the manifest recorded for it (<paramref name="floors"/>), is cut; and the record cut in two where a
+    /// segment lost its tail (already recorded as a loss, and its block named).
     /// </summary>
-    private void Rebuild()
+    private void Rebuild(Dictionary<int, long> floors)
     {
         var ids = _segments.Keys.Order().ToList();
         var index = new Dictionary<Multihash, PackLocation>();
@@ -190,6 +237,8 @@ public sealed partial class PackBlockStore
         {
             var segment = _segments[id];
             var last = id == ids[^1];
+            var floor = floors.GetValueOrDefault(id);
+            var cutShort = _losses.FirstOrDefault(l => l.Segment == id);
             PackDamage? tail = null;
             PackScanner.Scan(segment.Handle, segment.Length, record =>
             {
@@ -199,7 +248,7 @@ public sealed partial class PackBlockStore
                     index[record.Key] = new PackLocation(id, record.Offset, record.KeyLength, record.DataLength);
             }, damage =>
             {
-                if (damage.Torn && last)
+                if (damage.Torn && ((last && damage.Start >= floor) || cutShort is not null))
                 {
                     tail = damage;
                     return;
@@ -223,6 +272,8 @@ public sealed partial class PackBlockStore
                 RandomAccess.SetLength(segment.Handle, cut.Start);
                 Posix.FsyncFile(segment.Handle, segment.Path);
                 segment.Length = cut.Start;
+                if (cutShort is not null)
+                    cutShort.From = Math.Min(cutShort.From, cut.Start);
             }
         }
         foreach (var (key, location) in index)

@@ -112,16 +112,21 @@ public sealed partial class PackBlockStore
     /// <summary>Takes back the copies of a rewrite that ran out of space: segments it started go, the one it appended to is cut back.</summary>
     private void UndoCopies(HashSet<PackSegment> written, PackSegment? activeBefore, long activeLength, int lastIdBefore)
     {
+        var undoCut = activeBefore is not null && written.Contains(activeBefore);
+        // Recorded first: a roll during the copies may have recorded the longer length and the new segments.
+        // On a full disk the manifest is rewritten in place, so this needs no free space.
+        SaveManifest(s => s.Id > lastIdBefore ? -1 : undoCut && ReferenceEquals(s, activeBefore) ? activeLength : s.Length);
         foreach (var segment in _segments.Values.Where(s => s.Id > lastIdBefore).ToList())
         {
             _segments.TryRemove(segment.Id, out _);
             segment.Dispose();
             File.Delete(segment.Path);
         }
-        if (activeBefore is not null && written.Contains(activeBefore))
+        if (undoCut)
         {
-            RandomAccess.SetLength(activeBefore.Handle, activeLength);
+            RandomAccess.SetLength(activeBefore!.Handle, activeLength);
             activeBefore.Length = activeLength;
+            activeBefore.DurableLength = Math.Min(activeBefore.DurableLength, activeLength);
         }
         _active = activeBefore;
     }

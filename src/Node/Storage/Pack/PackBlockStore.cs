@@ -239,7 +239,10 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
                 throw new IOException("No space left on device (test capacity)", Posix.ENOSPC);
             RandomAccess.Write(segment.Handle, record, offset);
             if (SyncPolicy == SyncPolicy.Always)
+            {
                 Posix.FsyncFile(segment.Handle, segment.Path);
+                segment.DurableLength = offset + record.Length;
+            }
         }
         catch (IOException e)
         {
@@ -266,6 +269,7 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
         try
         {
             RandomAccess.SetLength(segment.Handle, length);
+            segment.DurableLength = Math.Min(segment.DurableLength, length);
         }
         catch (IOException)
         {
@@ -277,15 +281,20 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
     /// <summary>Starts a new segment numbered after every existing one (so its records are the latest). Caller holds the lock.</summary>
     private PackSegment Roll()
     {
-        var id = _segments.IsEmpty ? 1 : _segments.Keys.Max() + 1;
+        var id = Math.Max(_nextSegmentId, _segments.Keys.DefaultIfEmpty(0).Max() + 1);
         var path = Path.Join(RootDirectory, PackSegment.FileName(id));
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         var segment = new PackSegment(id, path, handle, 0);
         _segments[id] = segment;
+        _nextSegmentId = id + 1;
         _active = segment;
-        if (SyncPolicy == SyncPolicy.Always)
+        // Recorded after the file exists (a crash in between leaves a segment the manifest does not name, which
+        // is scanned as usual). This also seals the previous segment: it is fsynced and its length recorded, so
+        // from now on only the new last segment may end in a torn append. Once per segment (a GiB), so cheap.
+        TrySaveManifest();
+        if (_manifestStale && SyncPolicy == SyncPolicy.Always)
             Posix.FsyncDirectory(RootDirectory);
-        else
+        else if (_manifestStale)
             _directoryUnsynced = true;
         return segment;
     }

@@ -1,3 +1,5 @@
+using P2P.Node.Content;
+
 namespace P2P.Node.Storage.Pack;
 
 /// <summary>
@@ -13,6 +15,8 @@ internal static class PackQuarantine
 
     private const string BadExtension = ".bad";
     private const string NoteExtension = ".note";
+    private const string LostPrefix = "lost ";
+    private const long MaxNoteBytes = 64L << 20;
 
     public static string DirectoryOf(string root) => Path.Join(root, DirectoryName);
 
@@ -56,17 +60,47 @@ internal static class PackQuarantine
         }
     }
 
-    /// <summary>Records a loss that has no bytes to keep. Best effort: the same loss is also reported where it was found.</summary>
-    public static void Note(string root, string name, string text)
+    /// <summary>
+    /// Records a loss that has no bytes to keep (a segment deleted, a tail cut): a summary line, then one
+    /// <c>lost CID</c> line per block known to have been in the lost bytes. Durable (temp, fsync, rename); false when
+    /// it could not be written.
+    /// </summary>
+    public static bool Note(string root, string name, string summary, IEnumerable<string> lostBlocks)
     {
+        var text = new System.Text.StringBuilder(summary).Append('\n');
+        foreach (var block in lostBlocks)
+            text.Append(LostPrefix).Append(block).Append('\n');
         try
         {
             Directory.CreateDirectory(DirectoryOf(root));
-            AtomicFile.Write(Path.Join(DirectoryOf(root), name + NoteExtension), System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+            AtomicFile.Write(Path.Join(DirectoryOf(root), name + NoteExtension), System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+            return true;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            return false;
         }
+    }
+
+    /// <summary>The note file a loss named <paramref name="name"/> is recorded in.</summary>
+    public static string NotePath(string root, string name) => Path.Join(DirectoryOf(root), name + NoteExtension);
+
+    /// <summary>The blocks the notes in quarantine name as lost, each with the note that names it.</summary>
+    public static List<LostBlock> ListLost(string root)
+    {
+        var lost = new List<LostBlock>();
+        var directory = DirectoryOf(root);
+        if (!Directory.Exists(directory))
+            return lost;
+        foreach (var path in Directory.EnumerateFiles(directory, "*" + NoteExtension).Order(StringComparer.Ordinal))
+        {
+            foreach (var line in ReadLines(path))
+            {
+                if (line.StartsWith(LostPrefix, StringComparison.Ordinal) && Cid.TryParse(line[LostPrefix.Length..].Trim(), out var cid, out _))
+                    lost.Add(new LostBlock(cid!, path));
+            }
+        }
+        return lost;
     }
 
     /// <summary>Everything in quarantine, as verify reports it.</summary>
@@ -92,16 +126,25 @@ internal static class PackQuarantine
         return found;
     }
 
+    /// <summary>A note's summary: every line but the <c>lost CID</c> ones (listed by <see cref="ListLost"/>), bounded.</summary>
     private static string ReadNote(string path)
+    {
+        var text = string.Join(' ', ReadLines(path).Where(static l => !l.StartsWith(LostPrefix, StringComparison.Ordinal)).Select(static l => l.Trim())).Trim();
+        return text.Length <= 500 ? text : text[..500];
+    }
+
+    private static List<string> ReadLines(string path)
     {
         try
         {
-            var text = File.ReadAllText(path).Trim();
-            return text.Length <= 500 ? text : text[..500];
+            // A note names at most the blocks of one segment; refuse to read anything absurdly larger.
+            if (new FileInfo(path).Length > MaxNoteBytes)
+                return [$"{path} is larger than {MaxNoteBytes} bytes; read it directly"];
+            return File.ReadAllLines(path).ToList();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return e.Message;
+            return [e.Message];
         }
     }
 

@@ -28,6 +28,12 @@ internal sealed class PackSegment : IDisposable
     /// <summary>Bytes of whole records; the next record is appended here.</summary>
     public long Length { get; set; }
 
+    /// <summary>
+    /// Bytes known to be on disk: this session fsynced them, or a clean close did. The segment manifest records a
+    /// length only once it is durable, so a power cut cannot make a segment shorter than its entry.
+    /// </summary>
+    public long DurableLength { get; set; }
+
     /// <summary>Bytes of the records the index points at; the rest (superseded records, tombstones) is garbage.</summary>
     public long LiveBytes { get; set; }
 

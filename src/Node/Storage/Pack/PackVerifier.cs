@@ -62,6 +62,6 @@ internal static class PackVerifier
         var corruptList = corrupted.ToList();
         corruptList.Sort();
         var unreadableList = unreadable.OrderBy(static u => u.Path, StringComparer.Ordinal).ToList();
-        return new VerifyResult(checkedCount, corruptList, unreadableList);
+        return new VerifyResult(checkedCount, corruptList, unreadableList) { Lost = PackQuarantine.ListLost(store.RootDirectory) };
     }
 }
