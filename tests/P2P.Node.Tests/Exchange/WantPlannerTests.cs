@@ -23,7 +23,8 @@ public sealed class WantPlannerTests
     private static PeerView Peer(PeerRate rate, int window = 8, bool usable = true, params PlannedRequest[] inFlight) =>
         new(usable, window, rate, inFlight, inFlight.Length == 0 ? 0 : inFlight.Max(r => r.Sequence) + 1);
 
-    private static WantView Want(int[]? asked = null, int[]? refused = null, long since = 0) =>
+    /// <summary>A want; by default one whose peer just let it go (nobody asked, and no "unassignable since" yet).</summary>
+    private static WantView Want(int[]? asked = null, int[]? refused = null, long since = -1) =>
         new(0, asked ?? [], refused ?? [], asked is { Length: > 0 } ? -1 : since);
 
     private static SessionView Session(params int[] providers) => new(providers, [], Searching: false, LastSearch: 0);
