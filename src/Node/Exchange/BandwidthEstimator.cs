@@ -1,3 +1,5 @@
+using P2P.Node.Exchange.Planning;
+
 namespace P2P.Node.Exchange;
 
 /// <summary>
@@ -7,9 +9,6 @@ namespace P2P.Node.Exchange;
 /// </summary>
 internal sealed class BandwidthEstimator
 {
-    /// <summary>Assumed rate of a peer not measured yet, so new peers get tried before known slow ones.</summary>
-    public const double OptimisticBytesPerSecond = 50e6;
-
     private const double Alpha = 0.125;
     private const double MinInterval = 0.0005;
     private long _busySince = -1;
@@ -22,6 +21,9 @@ internal sealed class BandwidthEstimator
     public double AverageBlockSize { get; private set; } = 256 * 1024;
 
     public double MinLatencySeconds => double.IsNaN(_minLatency) ? 0 : _minLatency;
+
+    /// <summary>The estimate now, as a value the planner can read without the gate.</summary>
+    public PeerRate Rate => new(HasSample, BytesPerSecond, AverageBlockSize, MinLatencySeconds);
 
     /// <summary>The first request of an idle peer went out at <paramref name="timestamp"/>.</summary>
     public void OnBusy(long timestamp)

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2P.Node.Multiformats;
@@ -11,63 +9,32 @@ namespace P2P.Node.Exchange;
 
 /// <summary>
 /// The block exchange, after Bitswap 1.2 (want-have / want-block / have / don't-have / block / cancel) with
-/// BitTorrent's request pipelining and endgame. Fetching: blocks come from the store when held, otherwise from
-/// the session's peers, many at once, each peer's window sized by its bandwidth × RTT; every block is hashed
-/// against its CID before it is stored or handed out, and a peer that lies or stalls is scored down and
-/// dropped. Serving: want-blocks are answered from the store through a node-wide upload rate limiter.
-/// Inbound exchange messages arrive through <see cref="HandleAsync"/> (or <see cref="RunAsync"/> when nothing
-/// else reads the transport). Fetch and serve logic live in the partial files beside this one.
+/// BitTorrent's request pipelining and endgame. This class only wires the parts together and routes messages;
+/// each part owns one role (docs/architecture/exchange.md): <see cref="FetchSessions"/> and the
+/// <see cref="WantBook"/> hold what is wanted, the <see cref="WantScheduler"/> runs the pure
+/// <see cref="Planning.WantPlanner"/>, the <see cref="BlockReceiver"/> verifies blocks against their CID, the
+/// <see cref="ServeQueue"/> answers peers through the upload limiter, the <see cref="PeerLedger"/> remembers and
+/// forgets peers, and <see cref="ExchangeTasks"/> owns every background task. Inbound exchange messages arrive
+/// through <see cref="HandleAsync"/> (or <see cref="RunAsync"/> when nothing else reads the transport).
 /// </summary>
-public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
+public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
 {
     /// <summary>Wants, haves and cancels travel on this channel; blocks on the others, so they never queue behind a block.</summary>
     public const byte ControlChannel = 0;
 
     private readonly ISecureTransport _transport;
-    private readonly IBlockStore _store;
-    private readonly IProviderFinder _finder;
-    private readonly ExchangeOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly RateLimiter? _uploadLimiter;
-    private readonly CancellationTokenSource _stopping = new();
-
-    /// <summary>Guards every fetch-side structure: wants, their order, peer fetch state and session peer sets.</summary>
-    private readonly Lock _gate = new();
-
-    /// <summary>Outstanding wants by multihash (blocks are keyed by multihash, as in the store). Guarded by _gate.</summary>
-    private readonly Dictionary<Multihash, PendingWant> _wants = [];
-
-    /// <summary>Outstanding wants in the order they were asked for (file order for the exporter). Guarded by _gate.</summary>
-    private readonly List<PendingWant> _order = [];
-
-    /// <summary>
-    /// Peers we exchanged messages with, by PeerId: every connected one, and disconnected ones until forgotten
-    /// (BlockExchange.Prune.cs). Guarded by _gate.
-    /// </summary>
-    private readonly Dictionary<PeerId, PeerState> _peers = [];
-
-    /// <summary>Open sessions. Guarded by _gate.</summary>
-    private readonly HashSet<ExchangeSession> _sessions = [];
-
-    /// <summary>Wakes the scheduler; one pending signal is enough.</summary>
-    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    /// <summary>Received blocks waiting to be verified and stored.</summary>
-    private readonly Channel<(PeerState Peer, BlockMessage Block)> _received;
-
-    private readonly Channel<Cid> _provideQueue;
+    private readonly ExchangeTotals _totals = new();
+    private readonly ExchangeTasks _tasks;
+    private readonly WantBook _book = new();
+    private readonly PeerLedger _ledger;
+    private readonly WantScheduler _scheduler;
+    private readonly BlockReceiver _receiver;
+    private readonly ServeQueue _serve;
+    private readonly FetchSessions _sessions;
+    private readonly ProvideQueue _provide;
+    private readonly UploadLimiter? _uploadLimiter;
     private readonly ITimer _tick;
-    private readonly Task[] _workers;
-    private long _blocksRequested;
-    private long _blocksFetched;
-    private long _bytesFetched;
-    private long _duplicateBlocks;
-    private long _corruptBlocks;
-    private long _unwantedBlocks;
-    private long _blocksServed;
-    private long _bytesServed;
-    private long _serveDropped;
     private int _disposed;
 
     public BlockExchange(
@@ -79,32 +46,31 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
         ILogger<BlockExchange>? logger = null)
     {
         _transport = transport;
-        _store = store;
-        _finder = providers ?? NoProviderFinder.Instance;
-        _options = options ?? new ExchangeOptions();
-        _options.Validate();
-        _time = time ?? TimeProvider.System;
+        options ??= new ExchangeOptions();
+        options.Validate();
+        time ??= TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        if (_options.UploadBytesPerSecond > 0)
-            _uploadLimiter = CreateUploadLimiter(_options.UploadBytesPerSecond);
-        _received = Channel.CreateBounded<(PeerState, BlockMessage)>(new BoundedChannelOptions(256)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleWriter = false,
-            SingleReader = false,
-        });
-        _provideQueue = Channel.CreateBounded<Cid>(new BoundedChannelOptions(_options.ProvideQueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.DropWrite,
-            SingleReader = true,
-        });
+        var finder = providers ?? NoProviderFinder.Instance;
+        _tasks = new ExchangeTasks(_logger);
+        var control = new ControlSender(transport, _tasks);
+        _ledger = new PeerLedger(_book.Gate, options, time, _book.ReferencedLocked);
+        _scheduler = new WantScheduler(options, time, _book, _ledger, _totals, control, _logger);
+        _provide = new ProvideQueue(finder, options, _logger);
+        _receiver = new BlockReceiver(transport, store, options, time, _book, _ledger, _totals, control, _provide, _scheduler.Wake, _logger);
+        if (options.UploadBytesPerSecond > 0)
+            _uploadLimiter = new UploadLimiter(options.UploadBytesPerSecond);
+        _serve = new ServeQueue(transport, store, options, _totals, _tasks, control, _uploadLimiter, _ledger.OnServeEnded, _logger);
+        _sessions = new FetchSessions(transport, store, time, _book, _ledger, control, _scheduler.Wake);
+        var search = new ProviderSearch(transport, finder, options, time, _book, _ledger, _tasks, control, _sessions.CountPeers, _scheduler.Wake, _logger);
+        _scheduler.Search = search;
+        _sessions.Search = search;
         _transport.PeerConnected += OnPeerConnected;
         _transport.PeerDisconnected += OnPeerDisconnected;
-        var workers = new List<Task> { Task.Run(ScheduleLoopAsync), Task.Run(ProvideLoopAsync) };
-        for (var i = 0; i < _options.VerifyParallelism; i++)
-            workers.Add(Task.Run(VerifyLoopAsync));
-        _workers = [.. workers];
-        _tick = _time.CreateTimer(_ => Signal(), null, _options.TickInterval, _options.TickInterval);
+        _tasks.Run(() => _scheduler.RunAsync(_tasks.Stopping));
+        _tasks.Run(() => _provide.RunAsync(_tasks.Stopping));
+        for (var i = 0; i < options.VerifyParallelism; i++)
+            _tasks.Run(() => _receiver.VerifyLoopAsync(_tasks.Stopping));
+        _tick = time.CreateTimer(_ => _scheduler.Wake(), null, options.TickInterval, options.TickInterval);
     }
 
     /// <summary>True for the message types <see cref="HandleAsync"/> accepts; route the others elsewhere.</summary>
@@ -112,10 +78,16 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
         or WireMessageType.Have or WireMessageType.DontHave or WireMessageType.Block or WireMessageType.Cancel;
 
     /// <summary>Node-wide totals.</summary>
-    public ExchangeCounters Counters => new(
-        Interlocked.Read(ref _blocksRequested), Interlocked.Read(ref _blocksFetched), Interlocked.Read(ref _bytesFetched),
-        Interlocked.Read(ref _duplicateBlocks), Interlocked.Read(ref _corruptBlocks), Interlocked.Read(ref _unwantedBlocks),
-        Interlocked.Read(ref _blocksServed), Interlocked.Read(ref _bytesServed), Interlocked.Read(ref _serveDropped));
+    public ExchangeCounters Counters => _totals.Snapshot();
+
+    /// <summary>Peer states held now, connected and disconnected (tests).</summary>
+    internal int PeerStateCount => _ledger.Count;
+
+    /// <summary>Disconnected peers whose state is still held (tests).</summary>
+    internal int DisconnectedPeerStateCount => _ledger.DisconnectedCount;
+
+    /// <summary>Background tasks running now (tests: none is left after dispose).</summary>
+    internal int BackgroundTaskCount => _tasks.Count;
 
     /// <summary>
     /// Handles one decoded exchange message from an authenticated peer. Returns once the message is queued or
@@ -125,38 +97,26 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
     {
         if (Volatile.Read(ref _disposed) != 0)
             return ValueTask.CompletedTask;
-        var peer = GetPeer(raw.Peer);
+        var peer = _ledger.Get(raw.Peer);
         switch (message)
         {
             case BlockMessage block:
-                return _received.Writer.TryWrite((peer, block)) ? ValueTask.CompletedTask : QueueBlockAsync(peer, block, ct);
+                return _receiver.EnqueueAsync(peer, block, ct);
             case WantBlockMessage wantBlock:
-                return OnWantBlockAsync(peer, wantBlock, ct);
+                return _serve.OnWantBlockAsync(peer, wantBlock);
             case WantHaveMessage wantHave:
-                return OnWantHaveAsync(peer, wantHave, ct);
+                return _serve.OnWantHaveAsync(peer, wantHave);
             case HaveMessage have:
-                OnHave(peer, have);
+                _receiver.OnHave(peer, have);
                 return ValueTask.CompletedTask;
             case DontHaveMessage dontHave:
-                OnDontHave(peer, dontHave);
+                _receiver.OnDontHave(peer, dontHave);
                 return ValueTask.CompletedTask;
             case CancelMessage cancel:
-                OnCancel(peer, cancel);
+                ServeQueue.OnCancel(peer, cancel);
                 return ValueTask.CompletedTask;
             default:
                 return ValueTask.CompletedTask;
-        }
-    }
-
-    /// <summary>Waits for room in the verification queue; a block arriving during shutdown is dropped.</summary>
-    private async ValueTask QueueBlockAsync(PeerState peer, BlockMessage block, CancellationToken ct)
-    {
-        try
-        {
-            await _received.Writer.WriteAsync((peer, block), ct);
-        }
-        catch (ChannelClosedException)
-        {
         }
     }
 
@@ -188,27 +148,13 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
     public ExchangeSession OpenSession(Cid root)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var session = new ExchangeSession(this, root, _time.GetTimestamp());
-        List<PeerState> connected;
-        lock (_gate)
-        {
-            _sessions.Add(session);
-            session.Searching = true;
-            connected = [.. _peers.Values.Where(p => p.Usable)];
-        }
-        foreach (var peer in _transport.Peers)
-        {
-            if (peer.IsConnected && !connected.Exists(p => p.PeerId == peer.PeerId))
-                connected.Add(GetPeer(peer));
-        }
-        _ = SearchAsync(session, root, connected);
-        return session;
+        return _sessions.Open(this, root);
     }
 
     /// <summary>One block, through a session of its own (prefer <see cref="OpenSession"/> for a whole DAG).</summary>
     public async ValueTask<byte[]> GetBlockAsync(Cid cid, CancellationToken cancellationToken = default)
     {
-        var local = ReadLocal(cid);
+        var local = _sessions.ReadLocal(cid);
         if (local is not null)
             return local;
         await using var session = OpenSession(cid);
@@ -222,69 +168,36 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
     /// peers dropped for lying are among them, remembered longest). <see cref="PeerStatistics.Connected"/> tells
     /// them apart. Never every peer ever seen: forgotten peers are gone from this list, not from <see cref="Counters"/>.
     /// </summary>
-    public IReadOnlyList<PeerStatistics> GetPeerStatistics()
+    public IReadOnlyList<PeerStatistics> GetPeerStatistics() => _ledger.Statistics();
+
+    internal int CountSessionPeers(ExchangeSession session) => _sessions.CountPeers(session);
+
+    internal ValueTask<byte[]> GetAsync(ExchangeSession session, Cid cid, CancellationToken ct)
     {
-        lock (_gate)
-        {
-            return [.. _peers.Values.Select(p => new PeerStatistics(
-                p.PeerId, p.Peer.RemoteEndPoint,
-                Interlocked.Read(ref p.BytesReceived), Interlocked.Read(ref p.BlocksReceived),
-                Interlocked.Read(ref p.BytesSent), Interlocked.Read(ref p.BlocksSent),
-                Interlocked.Read(ref p.DuplicateBlocks), Interlocked.Read(ref p.CorruptBlocks),
-                p.InFlight.Count, p.Window(_options), p.Bandwidth.BytesPerSecond, p.Score, p.Dropped, p.Departure is null && p.Peer.IsConnected))];
-        }
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _sessions.GetAsync(session, cid, ct);
     }
 
-    internal int CountSessionPeers(ExchangeSession session)
+    internal ValueTask CloseSessionAsync(ExchangeSession session) => _sessions.CloseAsync(session);
+
+    private void OnPeerConnected(object? sender, SecurePeerEventArgs e)
     {
-        lock (_gate)
-            return session.Providers.Count(p => p.Usable && !session.Excluded.Contains(p));
+        _ledger.OnConnected(e.Peer);
+        _scheduler.Wake();
     }
 
-    /// <summary>
-    /// The peer's state, created on first contact; a reconnected peer's new connection replaces the old. A message
-    /// handled after its sender left creates a state that is listed as departed at once, so it is forgotten too.
-    /// </summary>
-    private PeerState GetPeer(SecurePeer peer)
+    private void OnPeerDisconnected(object? sender, SecurePeerEventArgs e)
     {
-        lock (_gate)
+        lock (_book.Gate)
         {
-            if (!_peers.TryGetValue(peer.PeerId, out var state))
+            if (_ledger.DepartedLocked(e.Peer) is { } state)
             {
-                state = new PeerState(peer) { LastProgress = _time.GetTimestamp() };
-                _peers.Add(peer.PeerId, state);
-                if (!peer.IsConnected)
-                {
-                    MarkDepartedLocked(state);
-                    PruneLocked();
-                }
+                _book.ReassignLocked(state);
+                _ledger.MarkDepartedLocked(state);
+                _ledger.PruneLocked();
             }
-            else if (!ReferenceEquals(state.Peer, peer) && peer.IsConnected)
-            {
-                state.Peer = peer;
-                MarkReturnedLocked(state);
-            }
-            return state;
         }
-    }
-
-    private void Signal() => _signal.Writer.TryWrite(true);
-
-    private static TokenBucketRateLimiter CreateUploadLimiter(long bytesPerSecond)
-    {
-        // Refill every 10 ms; the bucket holds a tenth of a second of upload, and at least one largest block so
-        // any block can be sent (a permit request above the bucket size would never be granted).
-        var perPeriod = (int)Math.Clamp(bytesPerSecond / 100, 1, int.MaxValue);
-        var limit = (int)Math.Clamp(Math.Max(bytesPerSecond / 10, WireLimits.MaxAnyMessageSize), 1, int.MaxValue);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limit,
-            TokensPerPeriod = perPeriod,
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(10),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+        _scheduler.Wake();
     }
 
     public async ValueTask DisposeAsync()
@@ -294,29 +207,15 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
         _transport.PeerConnected -= OnPeerConnected;
         _transport.PeerDisconnected -= OnPeerDisconnected;
         await _tick.DisposeAsync();
-        await _stopping.CancelAsync();
-        _signal.Writer.TryComplete();
-        _received.Writer.TryComplete();
-        _provideQueue.Writer.TryComplete();
-        try
-        {
-            await Task.WhenAll(_workers);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        _scheduler.Complete();
+        _receiver.Complete();
+        _provide.Complete();
+        await _tasks.StopAsync();
         List<PendingWant> wants;
-        lock (_gate)
-        {
-            wants = [.. _order];
-            _order.Clear();
-            _wants.Clear();
-            foreach (var session in _sessions)
-                session.Closed = true;
-        }
+        lock (_book.Gate)
+            wants = _book.ClearLocked();
         foreach (var want in wants)
             want.Completion.TrySetException(new ObjectDisposedException(nameof(BlockExchange)));
         _uploadLimiter?.Dispose();
-        _stopping.Dispose();
     }
 }

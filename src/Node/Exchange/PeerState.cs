@@ -1,10 +1,11 @@
+using P2P.Node.Exchange.Planning;
 using P2P.Node.Multiformats;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Exchange;
 
 /// <summary>
-/// What the exchange knows about one remote peer. Fetch-side fields are guarded by the exchange's gate lock;
+/// What the exchange knows about one remote peer. Fetch-side fields are guarded by the gate of the exchange's <see cref="WantBook"/>;
 /// serve-side fields by <see cref="ServeLock"/>; counters are updated with Interlocked and read racily for statistics.
 /// </summary>
 internal sealed class PeerState(SecurePeer peer)
@@ -14,7 +15,7 @@ internal sealed class PeerState(SecurePeer peer)
 
     public PeerId PeerId { get; } = peer.PeerId;
 
-    // ---- fetch side, guarded by BlockExchange._gate ----
+    // ---- fetch side, guarded by WantBook.Gate ----
 
     /// <summary>Want-blocks outstanding at this peer: when each was sent and its place in the order they were sent.</summary>
     public Dictionary<Multihash, (long SentAt, long Sequence)> InFlight { get; } = [];
@@ -64,23 +65,6 @@ internal sealed class PeerState(SecurePeer peer)
 
     public bool Usable => !Dropped && Peer.IsConnected;
 
-    /// <summary>
-    /// Requests to keep outstanding: measured bandwidth × (RTT + slack) in blocks, clamped to the configured range
-    /// (BitTorrent's request pipelining; Bitswap sizes by a fixed count).
-    /// </summary>
-    public int Window(ExchangeOptions options)
-    {
-        if (!Bandwidth.HasSample)
-            return Math.Clamp(options.InitialInFlightPerPeer, options.MinInFlightPerPeer, options.MaxInFlightPerPeer);
-        var rtt = Bandwidth.MinLatencySeconds + options.WindowSlack.TotalSeconds;
-        var blocks = Bandwidth.BytesPerSecond * rtt / Math.Max(1.0, Bandwidth.AverageBlockSize);
-        return (int)Math.Clamp(Math.Ceiling(blocks) + 1, options.MinInFlightPerPeer, options.MaxInFlightPerPeer);
-    }
-
-    /// <summary>Seconds until a request sent now would arrive, from the queue ahead of it and the measured rate.</summary>
-    public double ExpectedSeconds(int queued)
-    {
-        var rate = Bandwidth.HasSample ? Bandwidth.BytesPerSecond : BandwidthEstimator.OptimisticBytesPerSecond;
-        return queued * Math.Max(1.0, Bandwidth.AverageBlockSize) / rate + Bandwidth.MinLatencySeconds;
-    }
+    /// <summary>Requests to keep outstanding at this peer now (<see cref="PeerRate.Window"/>).</summary>
+    public int Window(ExchangeOptions options) => Bandwidth.Rate.Window(options);
 }

@@ -11,7 +11,7 @@ using P2P.Node.Wire;
 namespace P2P.Node.Tests.Exchange;
 
 /// <summary>
-/// The exchange forgets peers that left (BlockExchange.Prune.cs): a churn of throwaway identities leaves at most
+/// The exchange forgets peers that left (PeerLedger): a churn of throwaway identities leaves at most
 /// <see cref="ExchangeOptions.MaxDisconnectedPeers"/> states behind, while a fetch still gets a provider back when
 /// it reconnects, a liar stays dropped, and node-wide counters keep every count.
 /// </summary>

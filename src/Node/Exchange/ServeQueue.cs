@@ -1,30 +1,44 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
 using P2P.Node.Multiformats;
+using P2P.Node.Storage;
+using P2P.Node.Transport;
 using P2P.Node.Wire;
 
 namespace P2P.Node.Exchange;
 
 /// <summary>
-/// The serve side: want-haves are answered at once; want-blocks join a per-peer queue (capped) drained by one
-/// worker per peer through the node-wide upload limiter; cancels remove queued blocks before they are sent.
-/// Blocks go round-robin over every channel but the control channel, so LiteNetLib's per-channel windows add up.
+/// The serve side (boxo's decision engine and task queue, reduced to what we need): want-haves are answered at
+/// once; want-blocks join a per-peer queue (capped at <see cref="ExchangeOptions.MaxServeQueuePerPeer"/>) drained
+/// by one worker per peer through the node-wide <see cref="UploadLimiter"/>; cancels remove queued blocks before
+/// they are sent. Blocks go round-robin over every channel but the control channel, so LiteNetLib's per-channel
+/// windows add up. Each peer's queue is guarded by its <see cref="PeerState.ServeLock"/>; this class holds no
+/// other state, so it never takes the fetch side's gate itself (<paramref name="serveEnded"/> may).
 /// </summary>
-public sealed partial class BlockExchange
+internal sealed class ServeQueue(
+    ISecureTransport transport,
+    IBlockStore store,
+    ExchangeOptions options,
+    ExchangeTotals totals,
+    ExchangeTasks tasks,
+    ControlSender control,
+    UploadLimiter? limiter,
+    Action<PeerState> serveEnded,
+    ILogger logger)
 {
-    private async ValueTask OnWantHaveAsync(PeerState peer, WantHaveMessage message, CancellationToken ct)
+    public async ValueTask OnWantHaveAsync(PeerState peer, WantHaveMessage message)
     {
         List<byte[]> have = [];
         List<byte[]> dontHave = [];
         foreach (var bytes in message.Cids)
-            (_store.Has(Cid.FromBytes(bytes)) ? have : dontHave).Add(bytes);
+            (store.Has(Cid.FromBytes(bytes)) ? have : dontHave).Add(bytes);
         if (have.Count > 0)
-            await SendControlAsync(peer, new HaveMessage { Cids = have });
+            await control.SendAsync(peer, new HaveMessage { Cids = have });
         if (dontHave.Count > 0 && message.SendDontHave)
-            await SendControlAsync(peer, new DontHaveMessage { Cids = dontHave });
+            await control.SendAsync(peer, new DontHaveMessage { Cids = dontHave });
     }
 
-    private async ValueTask OnWantBlockAsync(PeerState peer, WantBlockMessage message, CancellationToken ct)
+    public async ValueTask OnWantBlockAsync(PeerState peer, WantBlockMessage message)
     {
         List<byte[]> dontHave = [];
         var start = false;
@@ -35,15 +49,15 @@ public sealed partial class BlockExchange
                 var cid = Cid.FromBytes(bytes);
                 if (peer.ServeIndex.ContainsKey(cid.Multihash))
                     continue;
-                if (!_store.Has(cid))
+                if (!store.Has(cid))
                 {
                     dontHave.Add(bytes);
                     continue;
                 }
-                if (peer.ServeQueue.Count >= _options.MaxServeQueuePerPeer)
+                if (peer.ServeQueue.Count >= options.MaxServeQueuePerPeer)
                 {
                     // The peer asks for more than its share; it will notice the silence and ask elsewhere.
-                    Interlocked.Increment(ref _serveDropped);
+                    Interlocked.Increment(ref totals.ServeDropped);
                     continue;
                 }
                 peer.ServeIndex[cid.Multihash] = peer.ServeQueue.AddLast(cid);
@@ -52,12 +66,12 @@ public sealed partial class BlockExchange
                 start = peer.Serving = true;
         }
         if (start)
-            _ = Task.Run(() => ServeLoopAsync(peer), CancellationToken.None);
+            tasks.Run(() => ServeLoopAsync(peer));
         if (dontHave.Count > 0 && message.SendDontHave)
-            await SendControlAsync(peer, new DontHaveMessage { Cids = dontHave });
+            await control.SendAsync(peer, new DontHaveMessage { Cids = dontHave });
     }
 
-    private void OnCancel(PeerState peer, CancelMessage message)
+    public static void OnCancel(PeerState peer, CancelMessage message)
     {
         lock (peer.ServeLock)
         {
@@ -70,13 +84,20 @@ public sealed partial class BlockExchange
         }
     }
 
+    /// <summary>Want-blocks queued or being served for the peer. Caller may hold the gate (ServeLock is taken inside it).</summary>
+    public static bool IsBusy(PeerState peer)
+    {
+        lock (peer.ServeLock)
+            return peer.Serving || peer.ServeQueue.Count > 0;
+    }
+
     /// <summary>Sends this peer's queued blocks one after another; exits when the queue is empty.</summary>
     private async Task ServeLoopAsync(PeerState peer)
     {
         var buffer = new ArrayBufferWriter<byte>(WireLimits.MaxAnyMessageSize);
         try
         {
-            while (!_stopping.IsCancellationRequested)
+            while (!tasks.IsStopping)
             {
                 Cid? next = null;
                 lock (peer.ServeLock)
@@ -97,51 +118,47 @@ public sealed partial class BlockExchange
                 if (next is not { } cid)
                 {
                     // Outside the serve lock: pruning takes the gate, and the gate is taken before a serve lock.
-                    OnServeEnded(peer);
+                    serveEnded(peer);
                     return;
                 }
                 await ServeOneAsync(peer, cid, buffer);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (tasks.IsStopping)
         {
         }
         catch (Exception ex)
         {
-            _logger.LogWarning("Serving {PeerId} failed: {Error}", peer.PeerId, ex.Message);
+            logger.LogWarning("Serving {PeerId} failed: {Error}", peer.PeerId, ex.Message);
         }
         lock (peer.ServeLock)
             peer.Serving = false;
-        if (!_stopping.IsCancellationRequested)
-            OnServeEnded(peer);
+        if (!tasks.IsStopping)
+            serveEnded(peer);
     }
 
     private async Task ServeOneAsync(PeerState peer, Cid cid, ArrayBufferWriter<byte> buffer)
     {
-        var data = _store.Get(cid);
-        if (data is null || (_options.VerifyServedBlocks && !cid.Multihash.Matches(data)))
+        var data = store.Get(cid);
+        if (data is null || (options.VerifyServedBlocks && !cid.Multihash.Matches(data)))
         {
             if (data is not null)
-                _logger.LogWarning("Block {Cid} in the store is corrupted; not serving it", cid);
-            await SendControlAsync(peer, new DontHaveMessage { Cids = [cid.Bytes.ToArray()] });
+                logger.LogWarning("Block {Cid} in the store is corrupted; not serving it", cid);
+            await control.SendAsync(peer, new DontHaveMessage { Cids = [cid.Bytes.ToArray()] });
             return;
         }
-        if (_uploadLimiter is not null)
-        {
-            using var lease = await _uploadLimiter.AcquireAsync(data.Length, _stopping.Token);
-            if (!lease.IsAcquired)
-                return;
-        }
+        if (limiter is not null && !await limiter.AcquireAsync(data.Length, tasks.Stopping))
+            return;
         buffer.ResetWrittenCount();
         WireCodec.Encode(new BlockMessage { Cid = cid.Bytes.ToArray(), Data = data }, buffer);
-        var channels = _transport.ChannelCount;
-        var channel = channels <= 1 ? ControlChannel : (byte)(1 + (peer.NextChannel++ % (channels - 1)));
-        if (await _transport.SendAsync(peer.Peer, buffer.WrittenMemory, channel, _stopping.Token))
+        var channels = transport.ChannelCount;
+        var channel = channels <= 1 ? BlockExchange.ControlChannel : (byte)(1 + (peer.NextChannel++ % (channels - 1)));
+        if (await transport.SendAsync(peer.Peer, buffer.WrittenMemory, channel, tasks.Stopping))
         {
             Interlocked.Increment(ref peer.BlocksSent);
             Interlocked.Add(ref peer.BytesSent, data.Length);
-            Interlocked.Increment(ref _blocksServed);
-            Interlocked.Add(ref _bytesServed, data.Length);
+            Interlocked.Increment(ref totals.BlocksServed);
+            Interlocked.Add(ref totals.BytesServed, data.Length);
         }
     }
 }

@@ -1,0 +1,117 @@
+using P2P.Node.Multiformats;
+using P2P.Node.Storage;
+using P2P.Node.Transport;
+
+namespace P2P.Node.Exchange;
+
+/// <summary>
+/// The client side's entry points (boxo's sessions): opening a session starts its provider search; a block asked
+/// of a session comes from the store when held, otherwise becomes a want (shared by every waiter) for the
+/// scheduler; a waiter that gives up, or a session that closes, withdraws its wants and cancels them at the peers.
+/// </summary>
+internal sealed class FetchSessions(
+    ISecureTransport transport,
+    IBlockStore store,
+    TimeProvider time,
+    WantBook book,
+    PeerLedger ledger,
+    ControlSender control,
+    Action wake)
+{
+    /// <summary>Set once; a new session's first search goes through it.</summary>
+    public ProviderSearch Search { get; set; } = null!;
+
+    public ExchangeSession Open(BlockExchange owner, Cid root)
+    {
+        var session = new ExchangeSession(owner, root, time.GetTimestamp());
+        List<PeerState> connected;
+        lock (book.Gate)
+        {
+            book.AddSessionLocked(session);
+            session.Searching = true;
+            connected = [.. ledger.PeersLocked.Where(p => p.Usable)];
+        }
+        foreach (var peer in transport.Peers)
+        {
+            if (peer.IsConnected && !connected.Exists(p => p.PeerId == peer.PeerId))
+                connected.Add(ledger.Get(peer));
+        }
+        Search.Start(session, root, connected);
+        return session;
+    }
+
+    /// <summary>The block from the store, verified; null when the store lacks it.</summary>
+    public byte[]? ReadLocal(Cid cid)
+    {
+        // Has first: a flatfs miss through Get costs a caught FileNotFoundException, a stat does not.
+        if (!store.Has(cid))
+            return null;
+        var data = store.Get(cid);
+        if (data is null)
+            return null;
+        return cid.Multihash.Matches(data) ? data : throw new CorruptBlockException(cid);
+    }
+
+    public async ValueTask<byte[]> GetAsync(ExchangeSession session, Cid cid, CancellationToken ct)
+    {
+        // Resume: a block the repo already holds is never requested.
+        var local = ReadLocal(cid);
+        if (local is not null)
+            return local;
+        PendingWant want;
+        lock (book.Gate)
+        {
+            ObjectDisposedException.ThrowIf(session.Closed, session);
+            want = book.AddWaiterLocked(cid, session, time.GetTimestamp());
+        }
+        wake();
+        try
+        {
+            return await want.Completion.Task.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Release(want);
+            throw;
+        }
+    }
+
+    /// <summary>A waiter gave up; when none is left the want is withdrawn and its peers are sent a cancel.</summary>
+    private void Release(PendingWant want)
+    {
+        List<PeerState> asked;
+        lock (book.Gate)
+        {
+            if (--want.Waiters > 0 || want.Done)
+                return;
+            asked = book.RemoveLocked(want);
+        }
+        want.Completion.TrySetCanceled();
+        control.SendCancels(want.Cid.Bytes.ToArray(), asked);
+    }
+
+    public async ValueTask CloseAsync(ExchangeSession session)
+    {
+        List<(PendingWant Want, List<PeerState> Asked)> withdrawn;
+        lock (book.Gate)
+        {
+            if (session.Closed)
+                return;
+            withdrawn = book.CloseSessionLocked(session);
+            // The session let go of its peers: those that left may be forgotten now.
+            ledger.PruneLocked();
+        }
+        await session.Lifetime.CancelAsync();
+        foreach (var (want, asked) in withdrawn)
+        {
+            want.Completion.TrySetException(new ObjectDisposedException(nameof(ExchangeSession)));
+            control.SendCancels(want.Cid.Bytes.ToArray(), asked);
+        }
+    }
+
+    public int CountPeers(ExchangeSession session)
+    {
+        lock (book.Gate)
+            return session.Providers.Count(p => p.Usable && !session.Excluded.Contains(p));
+    }
+}
