@@ -1,6 +1,6 @@
 using System.CommandLine;
 using P2P.Node.Multiformats;
-using P2P.Node.Storage;
+using P2P.Node.Errors;
 
 namespace P2P.Cli.Infrastructure;
 
@@ -34,22 +34,21 @@ internal static class CommandRunner
         return code;
     }
 
-    private static (int Code, string Message) Classify(Exception ex, CancellationToken ct) => ex switch
+    /// <summary>
+    /// The exit code and sentence for a failure: a <see cref="CliException"/> says both itself; everything else,
+    /// including an error the daemon answered (<see cref="DaemonClient"/> rebuilds it as a <see cref="P2PException"/>
+    /// of the same kind), goes through the node's one classifier and the error table.
+    /// </summary>
+    internal static (int Code, string Message) Classify(Exception ex, CancellationToken ct)
     {
-        CliException cli => (cli.ExitCode, cli.Message),
-        RepoException { Reason: RepoErrorReason.Corrupt } damaged => (ExitCodes.Corrupt, damaged.Message),
-        RepoException repo => (ExitCodes.Repo, repo.Message),
-        OperationCanceledException when ct.IsCancellationRequested => (ExitCodes.Interrupted, "interrupted"),
-        BlockNotFoundException nf => (ExitCodes.NotFound, nf.Message),
-        CorruptBlockException bad => (ExitCodes.Corrupt, bad.Message),
-        FormatException fe => (ExitCodes.Usage, fe.Message),
-        InvalidDataException bad => (ExitCodes.Corrupt, bad.Message),
-        FileNotFoundException fnf => (ExitCodes.Error, $"no such file: {fnf.FileName ?? fnf.Message}"),
-        DirectoryNotFoundException dnf => (ExitCodes.Error, dnf.Message),
-        UnauthorizedAccessException ua => (ExitCodes.Error, ua.Message),
-        IOException io => (ExitCodes.Error, io.Message),
-        _ => (ExitCodes.Error, $"{ex.GetType().Name}: {ex.Message}"),
-    };
+        if (ex is CliException cli)
+            return (cli.ExitCode, cli.Message);
+        var error = ErrorClassifier.Classify(ex, interrupted: ct.IsCancellationRequested);
+        var message = error.Kind == ErrorKind.Internal && Environment.GetEnvironmentVariable("P2P_DEBUG") != "1"
+            ? error.Sentence + " (P2P_DEBUG=1 prints the stack)"
+            : error.Sentence;
+        return (error.Row.ExitCode, message);
+    }
 
     /// <summary>Parses a CID argument, or fails with a usage error naming what is wrong.</summary>
     public static Cid ParseCid(string text)

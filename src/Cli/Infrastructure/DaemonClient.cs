@@ -1,14 +1,16 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using P2P.Node.Errors;
 
 namespace P2P.Cli.Infrastructure;
 
 /// <summary>
 /// Talks to a running daemon's HTTP API (kubo's RPC: POST /api/v0/…?arg=…). Found through the file <c>api</c> that
 /// the daemon writes in the repo; a file left by a daemon that died is ignored (its address does not answer), so
-/// the CLI then opens the repo itself. Errors come back as kubo's <c>{"Message"}</c> bodies and become one-line
-/// CLI errors with the exit code the HTTP status stands for.
+/// the CLI then opens the repo itself. Errors come back as kubo's <c>{"Message", "Code", "Type"}</c> bodies with p2p's
+/// <c>Kind</c>, and are rethrown as a <see cref="P2PException"/> of that kind: the CLI prints the daemon's sentence
+/// and exits with the code it would have without a daemon.
 /// </summary>
 internal sealed class DaemonClient : IDisposable
 {
@@ -124,36 +126,38 @@ internal sealed class DaemonClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"the daemon at {BaseAddress} did not answer: {e.Message}");
+            throw new P2PException(ErrorKind.Unavailable, $"the daemon at {BaseAddress} did not answer: {e.Message}", e);
         }
         if (response.IsSuccessStatusCode)
             return response;
         using (response)
-        {
-            throw new CliException(await ErrorMessageAsync(response, ct), response.StatusCode switch
-            {
-                HttpStatusCode.BadRequest => ExitCodes.Usage,
-                HttpStatusCode.NotFound => ExitCodes.NotFound,
-                HttpStatusCode.UnprocessableEntity => ExitCodes.Corrupt,
-                _ => ExitCodes.Error,
-            });
-        }
+            throw ErrorOf((int)response.StatusCode, response.ReasonPhrase, await response.Content.ReadAsStringAsync(ct));
     }
 
-    private static async Task<string> ErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>
+    /// The error an answer with <paramref name="status"/> and <paramref name="body"/> stands for: kubo's
+    /// <c>Message</c> as the sentence, and the kind from p2p's <c>Kind</c>, else from the status (kubo itself, a proxy).
+    /// </summary>
+    internal static P2PException ErrorOf(int status, string? reason, string body)
     {
-        var text = await response.Content.ReadAsStringAsync(ct);
+        string? message = null, kind = null;
         try
         {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.TryGetProperty("Message", out var message) && message.GetString() is { } m)
-                return m;
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                if (document.RootElement.TryGetProperty("Message", out var m) && m.ValueKind == JsonValueKind.String)
+                    message = m.GetString();
+                if (document.RootElement.TryGetProperty("Kind", out var k) && k.ValueKind == JsonValueKind.String)
+                    kind = k.GetString();
+            }
         }
         catch (JsonException)
         {
-            // Not kubo's error body: show the status instead.
+            // Not kubo's error body: say the status instead.
         }
-        return $"daemon answered {(int)response.StatusCode} {response.ReasonPhrase}";
+        return new P2PException(ErrorTable.Parse(kind) ?? ErrorTable.KindOfStatus(status),
+            string.IsNullOrEmpty(message) ? $"daemon answered {status} {reason}" : message);
     }
 
     /// <summary>A raw body for add or block put.</summary>

@@ -30,7 +30,7 @@ internal static class RemoteContentClient
             if (Directory.Exists(p) && !recursive)
                 throw new CliException($"{p} is a directory: use -r to add it recursively", ExitCodes.Usage);
             if (!File.Exists(p) && !Directory.Exists(p))
-                throw new CliException($"{p}: no such file or directory");
+                throw new FileNotFoundException($"{p}: no such file or directory", p);
         }
         var query = new List<KeyValuePair<string, string>>
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using P2P.Node.Errors;
 
 namespace P2P.Node.Storage;
 
@@ -11,14 +12,10 @@ namespace P2P.Node.Storage;
 internal static partial class Posix
 {
     /// <summary>errno ENOSPC on Linux and macOS; .NET puts the raw errno in IOException.HResult on Unix.</summary>
-    public const int ENOSPC = 28;
+    public const int ENOSPC = ErrorClassifier.Enospc;
 
-    /// <summary>Windows ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL as HRESULTs.</summary>
-    private const int WinDiskFull = unchecked((int)0x80070070);
-    private const int WinHandleDiskFull = unchecked((int)0x80070027);
-
-    public static bool IsDiskFull(IOException e) =>
-        e.HResult is ENOSPC or WinDiskFull or WinHandleDiskFull;
+    /// <summary>The error scheme's test (it also looks at a wrapped error), so a full disk is told apart one way.</summary>
+    public static bool IsDiskFull(IOException e) => ErrorClassifier.IsDiskFull(e);
 
     /// <summary>Forces a file's data and metadata to stable storage.</summary>
     public static void FsyncFile(SafeFileHandle handle, string path)

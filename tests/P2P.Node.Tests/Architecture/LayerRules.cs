@@ -12,18 +12,22 @@ public static class LayerRules
 {
     public const string Root = "P2P.Node";
 
-    /// <summary>Every folder of P2P.Node and the folders below it that it may reference.</summary>
+    /// <summary>
+    /// Every folder of P2P.Node and the folders below it that it may reference. Errors (the error kinds, their table
+    /// and the classifier) is the floor: it uses nothing and every folder may use it.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> Allowed = new Dictionary<string, string[]>
     {
-        ["Multiformats"] = [],
-        ["Security"] = ["Multiformats"],
-        ["Storage"] = ["Multiformats", "Security"],
-        ["Wire"] = ["Multiformats"],
-        ["Transport"] = ["Multiformats", "Security"],
-        ["Content"] = ["Multiformats", "Storage"],
-        ["Exchange"] = ["Multiformats", "Security", "Storage", "Wire", "Transport"],
-        ["DhtBinding"] = ["Multiformats", "Security", "Wire", "Transport"],
-        ["Hosting"] = ["Multiformats", "Security", "Storage", "Wire", "Transport", "Content", "Exchange", "DhtBinding"],
+        ["Errors"] = [],
+        ["Multiformats"] = ["Errors"],
+        ["Security"] = ["Errors", "Multiformats"],
+        ["Storage"] = ["Errors", "Multiformats", "Security"],
+        ["Wire"] = ["Errors", "Multiformats"],
+        ["Transport"] = ["Errors", "Multiformats", "Security"],
+        ["Content"] = ["Errors", "Multiformats", "Storage"],
+        ["Exchange"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport"],
+        ["DhtBinding"] = ["Errors", "Multiformats", "Security", "Wire", "Transport"],
+        ["Hosting"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport", "Content", "Exchange", "DhtBinding"],
     };
 
     /// <summary>The types of <paramref name="assembly"/> in folder <paramref name="layer"/> that use a folder it may not.</summary>

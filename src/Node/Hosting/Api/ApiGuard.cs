@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using P2P.Node.Errors;
 
 namespace P2P.Node.Hosting.Api;
 
@@ -75,7 +76,8 @@ public sealed class ApiGuard
 
     private static Task RefuseAsync(HttpContext context, int status, string message)
     {
+        // Forbidden's body; the status stays the one given, since 401 (with WWW-Authenticate) asks for the token.
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new { Message = message, Code = 0, Type = "error" }, ApiJson.Options);
+        return context.Response.WriteAsJsonAsync(ApiError.Body(new UserError(ErrorKind.Forbidden, message)), ApiJson.Options);
     }
 }

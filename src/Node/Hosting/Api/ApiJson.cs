@@ -38,7 +38,11 @@ public static class ApiJson
             ? long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw new ArgumentException($"{name} must be a number")
             : null;
 
-    /// <summary>Runs a handler and turns its exceptions into kubo-style error answers.</summary>
+    /// <summary>
+    /// Runs a handler and turns its exceptions into kubo-style error answers (<see cref="ApiError.From"/>). A
+    /// cancellation goes on up: the client left or the daemon stops, and <see cref="ApiServer"/>'s last-resort
+    /// handler tells the two apart.
+    /// </summary>
     public static async Task<IResult> Guard(Func<Task<IResult>> handler)
     {
         try

@@ -44,6 +44,7 @@ public sealed class ApiServer : IAsyncDisposable
             app =>
             {
                 app.Use(guard.InvokeAsync);
+                app.Use(ApiFaults.InvokeAsync);
                 Metrics.MetricsEndpoint.Map(app, daemon);
                 var api = app.MapGroup("/api/v0");
                 NetworkEndpoints.Map(api, daemon);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using P2P.Node.Content.Importing;
+using P2P.Node.Errors;
 using P2P.Node.Content.UnixFs;
 using P2P.Node.Hosting.Http;
 using P2P.Node.Multiformats;
@@ -57,7 +58,7 @@ public static class ContentEndpoints
             var cid = await fetch.Exporter.ResolveAsync(path, ct);
             var info = await fetch.Exporter.StatAsync(cid, ct);
             if (info.Type != UnixFsType.Directory)
-                throw new ArgumentException($"{cid} is not a directory");
+                throw new P2PException(ErrorKind.BadInput, $"{cid} is not a directory");
             var links = (await fetch.Exporter.ListAsync(cid, resolveChildren: true, ct)).Select(e => new
             {
                 e.Name,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
+using P2P.Node.Errors;
 using P2P.Node.Hosting.Peers;
 using P2P.Node.Multiformats;
 
@@ -47,7 +48,7 @@ public static class NetworkEndpoints
                 var address = PeerAddress.Parse(arg);
                 var result = await host.ConnectAsync(address, ct);
                 if (!result.Succeeded)
-                    return ApiError.From(new IOException($"connect {arg} failure: {result.Error}"));
+                    return ApiError.Of(ErrorKind.Unavailable, $"connect {arg} failure: {result.Error}");
                 strings.Add($"connect {result.Peer!.PeerId} success");
             }
             return ApiJson.Ok(new { Strings = strings });

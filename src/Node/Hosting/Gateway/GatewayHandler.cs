@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using P2P.Node.Content.Car;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Errors;
 using P2P.Node.Hosting.Http;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
@@ -40,12 +41,12 @@ internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILo
         string? cidError = "no CID";
         if (segments.Length == 0 || !Cid.TryParse(segments[0], out root, out cidError))
         {
-            await TextAsync(context, StatusCodes.Status400BadRequest, $"invalid path \"/ipfs/{path}\": {cidError}");
+            await ErrorAsync(context, new UserError(ErrorKind.BadInput, $"invalid path \"/ipfs/{path}\": {cidError}"), null);
             return;
         }
         if (FormatOf(request) is not { } format)
         {
-            await TextAsync(context, StatusCodes.Status400BadRequest, "unsupported format: use raw or car");
+            await ErrorAsync(context, new UserError(ErrorKind.BadInput, "unsupported format: use raw or car"), null);
             return;
         }
         await using var fetch = daemon.OpenFetch(root!);
@@ -62,33 +63,61 @@ internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILo
                 else
                     await fetch.Blocks.GetBlockAsync(cid, wait.Token);
             }
-            catch (Exception e) when (e is FileNotFoundException or BlockNotFoundException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                var reason = e is OperationCanceledException ? $"no provider sent it within {resolveTimeout.TotalSeconds:0.#} s" : e.Message;
-                await TextAsync(context, StatusCodes.Status404NotFound, $"/ipfs/{path}: not found: {reason}");
-                return;
-            }
-            catch (Exception e) when (e is InvalidDataException or CorruptBlockException or FormatException)
-            {
-                await TextAsync(context, StatusCodes.Status502BadGateway, $"/ipfs/{path}: {e.Message}");
+                var error = e switch
+                {
+                    OperationCanceledException => new UserError(ErrorKind.NotFound, $"no provider sent it within {resolveTimeout.TotalSeconds:0.#} s"),
+                    // The root CID was checked above, so a malformed CID here came out of a block: bad data, not a bad request.
+                    FormatException => new UserError(ErrorKind.Corrupt, e.Message),
+                    _ => ErrorClassifier.Classify(e),
+                };
+                var prefix = error.Kind == ErrorKind.NotFound ? $"/ipfs/{path}: not found: " : $"/ipfs/{path}: ";
+                await ErrorAsync(context, error with { Sentence = prefix + error.Sentence }, e);
                 return;
             }
         }
         var response = context.Response;
         response.Headers["X-Ipfs-Path"] = "/ipfs/" + path;
         response.Headers.Vary = "Accept";
-        switch (format)
+        try
         {
-            case ResponseFormat.Raw:
-                await RawAsync(context, fetch, cid, ct);
-                break;
-            case ResponseFormat.Car:
-                await CarAsync(context, fetch, cid, ct);
-                break;
-            default:
-                await UnixFsAsync(context, fetch, cid, info!, segments, ct);
-                break;
+            switch (format)
+            {
+                case ResponseFormat.Raw:
+                    await RawAsync(context, fetch, cid, ct);
+                    break;
+                case ResponseFormat.Car:
+                    await CarAsync(context, fetch, cid, ct);
+                    break;
+                default:
+                    await UnixFsAsync(context, fetch, cid, info!, segments, ct);
+                    break;
+            }
         }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            if (!response.HasStarted)
+            {
+                var error = ErrorClassifier.Classify(e);
+                await ErrorAsync(context, error with { Sentence = $"/ipfs/{path}: {error.Sentence}" }, e);
+                return;
+            }
+            // The status line is gone; cutting the connection is how the client learns. Logged once, here.
+            logger.LogError(e, "Gateway answer for /ipfs/{Path} failed after it began", path);
+            context.Abort();
+        }
+    }
+
+    /// <summary>
+    /// An error answer: the status from the error table, the sentence as plain text (a gateway answers browsers and
+    /// curl, not kubo's RPC clients), and a 500 logged once with its stack.
+    /// </summary>
+    private Task ErrorAsync(HttpContext context, UserError error, Exception? cause)
+    {
+        if (error.IsServerFault)
+            logger.LogError(cause, "Gateway request {Path} failed: {Sentence}", context.Request.Path.Value, error.Sentence);
+        return TextAsync(context, error.Row.HttpStatus, error.Sentence);
     }
 
     private async Task UnixFsAsync(HttpContext context, SwarmFetch fetch, Cid cid, UnixFsNodeInfo info, string[] segments, CancellationToken ct)

@@ -15,10 +15,18 @@ const api = async (path, params) => {
 };
 const apiJson = async (path, params) => (await api(path, params)).json();
 
-// kubo's errors are {"Message","Code","Type":"error"}; anything else is shown as text.
+// kubo's errors are {"Message","Code","Type":"error"} (p2p adds "Kind"); the sentence in Message is what the CLI
+// prints too, so the dashboard shows exactly that. Anything else is shown as text.
+function errorMessage(text, fallback) {
+  try {
+    const body = JSON.parse(text);
+    if (body && typeof body.Message === 'string' && body.Message) return body.Message;
+  } catch { /* plain text */ }
+  return text || fallback;
+}
+
 async function errorText(response) {
-  const text = await response.text();
-  try { return JSON.parse(text).Message || text; } catch { return text || response.statusText; }
+  return errorMessage(await response.text(), response.status + ' ' + response.statusText);
 }
 
 const $ = (id) => document.getElementById(id);
@@ -211,9 +219,7 @@ $('add-form').addEventListener('submit', (event) => {
 });
 
 function showError(id, text) {
-  let message = text;
-  try { message = JSON.parse(text).Message || text; } catch { /* plain text */ }
-  $(id).textContent = message;
+  $(id).textContent = errorMessage(text, 'the daemon answered with an error');
   $(id).hidden = false;
 }
 
