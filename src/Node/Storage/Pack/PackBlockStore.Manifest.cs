@@ -1,4 +1,4 @@
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Storage.Pack;
 

@@ -1,4 +1,4 @@
-using P2P.Node.Content;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 using P2P.Node.Storage.Pack;
 
