@@ -52,7 +52,9 @@ internal sealed class DaemonClient : IDisposable
         try
         {
             using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            probe.CancelAfter(TimeSpan.FromSeconds(3));
+            // A stale api file fails at once (connection refused); only a live but busy daemon is slow to answer,
+            // and falling back to opening the repo then fails on its lock, so give it time.
+            probe.CancelAfter(TimeSpan.FromSeconds(15));
             using var response = await client._http.PostAsync("api/v0/id", null, probe.Token);
             if (response.IsSuccessStatusCode)
                 return client;
