@@ -38,6 +38,13 @@ public sealed partial class DhtNode
         lock (_gate)
         {
             var providers = _store.Get(key, NowTicks, Options.K);
+            // A node that provides the key names itself, as kubo's nodes do: the asker then finds it even when
+            // every ADD_PROVIDER it sent was lost. The asker replaces the address with the one it reached us on.
+            if (_provided.ContainsKey(Convert.ToBase64String(multihash.Span)) && !providers.Exists(p => p.Id == Self.Id))
+            {
+                if (providers.Count >= Options.K) providers.RemoveAt(providers.Count - 1);
+                providers.Insert(0, Self);
+            }
             return new ProvidersReply(providers, ClosestExcluding(key, sender.Id));
         }
     }

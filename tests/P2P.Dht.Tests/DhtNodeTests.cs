@@ -53,6 +53,35 @@ public sealed class DhtNodeTests
     }
 
     [Fact]
+    public void HandleGetProviders_KeyThisNodeProvides_NamesItselfFirst()
+    {
+        var swarm = SwarmFactory.Ideal(3, seed: 45);
+        var (a, b) = (swarm.Node(0), swarm.Node(1));
+        var multihash = SwarmFactory.Multihash(new Random(46));
+        Assert.Empty(b.HandleGetProviders(a.Self, multihash).Providers);
+        swarm.Clock.Run(() => b.ProvideAsync(multihash, CancellationToken.None));
+        Assert.Equal(b.Self, b.HandleGetProviders(a.Self, multihash).Providers[0]);
+    }
+
+    [Fact]
+    public void FindProvidersAsync_EveryAnnouncementLost_StillFindsProviderByAskingIt()
+    {
+        // The provider's ADD_PROVIDERs all fail (its peers are down while it announces); once they are back, a
+        // lookup that reaches the provider hears it name itself.
+        var swarm = SwarmFactory.Ideal(3, seed: 47);
+        var (a, b) = (swarm.Node(0), swarm.Node(1));
+        var multihash = SwarmFactory.Multihash(new Random(48));
+        swarm.Network.SetAlive(0, false);
+        swarm.Network.SetAlive(2, false);
+        var published = swarm.Clock.Run(() => b.ProvideAsync(multihash, CancellationToken.None));
+        Assert.Equal(0, published.Stored);
+        swarm.Network.SetAlive(0, true);
+        swarm.Network.SetAlive(2, true);
+        var found = swarm.Clock.Run(() => a.FindProvidersAsync(multihash, 20, CancellationToken.None));
+        Assert.Equal([b.Self], found.Providers);
+    }
+
+    [Fact]
     public void HandleAddProvider_OversizedOrTinyKey_Refused()
     {
         var swarm = Pair();

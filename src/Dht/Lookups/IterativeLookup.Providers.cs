@@ -35,6 +35,12 @@ internal sealed partial class IterativeLookup
         for (var i = 0; i < limit; i++)
         {
             var provider = providers[i];
+            if (provider.Id == from.Contact.Id)
+            {
+                // The responder names itself: it has just answered at this address, which is the one to keep.
+                Accept(from.Contact);
+                continue;
+            }
             if (!_options.VerifyProviders || provider.Id == _host.SelfId)
             {
                 Accept(provider);
