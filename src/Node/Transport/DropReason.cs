@@ -47,4 +47,10 @@ public enum DropReason
     /// an authenticated session that the session did not vouch for: a spoofed or replayed datagram (see SessionGuard).
     /// </summary>
     SpoofedControl,
+
+    /// <summary>A relay datagram or request the relay refused (unknown circuit, wrong source, over a cap or rate).</summary>
+    RelayRefused,
+
+    /// <summary>A NAT control message that failed to decode or came where it has no meaning.</summary>
+    BadControl,
 }

@@ -10,4 +10,7 @@ internal enum FrameKind : byte
 
     /// <summary>A sealed empty frame sent every keepalive interval: proof, which no spoofer can forge, that the peer is alive.</summary>
     Keepalive = 5,
+
+    /// <summary>A sealed NAT control message (observed address, relay, dial-back, hole punch: Nat/ControlKind).</summary>
+    Control = 6,
 }

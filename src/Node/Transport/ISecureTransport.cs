@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.Channels;
 using P2P.Node.Multiformats;
+using P2P.Node.Transport.Nat;
 
 namespace P2P.Node.Transport;
 
@@ -34,6 +35,9 @@ public interface ISecureTransport : IAsyncDisposable
 
     /// <summary>Raised on the network thread when an authenticated peer goes away.</summary>
     event EventHandler<SecurePeerEventArgs>? PeerDisconnected;
+
+    /// <summary>Observed addresses, reachability, relays and hole punching.</summary>
+    NatService Nat { get; }
 
     void Start(IPEndPoint bind);
 

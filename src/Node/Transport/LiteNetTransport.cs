@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
+using P2P.Node.Transport.Nat;
 
 namespace P2P.Node.Transport;
 
@@ -32,7 +33,11 @@ public sealed class LiteNetTransport : ISecureTransport
     private readonly SessionLiveness _liveness;
     private readonly Dialer _dialer;
     private readonly BulkPath _bulk;
+    private readonly NatService _nat;
     private int _disposed;
+
+    /// <summary>LiteNetLib's largest datagram (its receive buffer) less the relay header.</summary>
+    private const int RelayMtuLimit = 1432 - RelayDatagram.HeaderLength;
 
     public LiteNetTransport(NodeIdentity identity, TransportOptions? options = null, TimeProvider? time = null, ILogger<LiteNetTransport>? logger = null)
     {
@@ -46,10 +51,15 @@ public sealed class LiteNetTransport : ISecureTransport
         _liveness = new SessionLiveness(_sessions, _drops, _time, CloseLocally);
         // The manager needs its listener first; the listener is given the parts once they exist (below), before Start.
         var listener = new TransportListener();
-        _net = new NetManager(listener, new SessionGuard(_sessions, _liveness, _drops))
+        var ends = new CircuitEnds(_options.Nat.MaxCircuits);
+        var relay = new RelayServer(_options.Nat, _time);
+        var layer = new NatPacketLayer(new SessionGuard(_sessions, _liveness, _drops), ends, relay, _drops, (nonce, from) => _nat!.OnProbe(nonce, from));
+        _net = new NetManager(listener, layer)
         {
             UpdateTime = _options.UpdateTimeMilliseconds,
-            MtuOverride = _options.MtuOverride,
+            // A relayed packet carries the circuit header too, and every datagram must fit LiteNetLib's 1432-byte
+            // receive buffer (larger ones are cut and dropped), so the packets themselves leave room for it.
+            MtuOverride = Math.Min(_options.MtuOverride, RelayMtuLimit),
             ChannelsCount = (byte)_options.ChannelCount,
             UnsyncedEvents = true,
             UnconnectedMessagesEnabled = false,
@@ -60,11 +70,15 @@ public sealed class LiteNetTransport : ISecureTransport
             MaxConnectAttempts = 10,
             DisconnectTimeout = _options.DisconnectTimeoutMilliseconds,
         };
+        layer.Attach(_net);
         _dialer = new Dialer(identity, _options, _net, _sessions, _drops, _time, _logger);
+        // Leg ids and request ids must not be guessable by anyone off the path: seeded from the system's CSPRNG.
+        var random = new Random(System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue));
+        _nat = new NatService(_options.Nat, _net, _sessions, _dialer, ends, relay, _drops, _time, _logger, random, () => LocalEndPoint, Disconnect);
         _bulk = new BulkPath(_options, LocalPeerId, _sessions, _delivery, _drops, _logger);
         var rateLimiter = new ConnectionRateLimiter(_options.ConnectionAttemptsPerSecond, _time);
         var handshakes = new HandshakeCoordinator(identity, _options, _net, _dialer, _sessions, _delivery, _drops, rateLimiter, _time, _logger, OnSessionOpened);
-        listener.Route(this, handshakes, _delivery, _liveness, _drops);
+        listener.Route(this, handshakes, _delivery, _liveness, _drops, _nat);
     }
 
     public PeerId LocalPeerId { get; }
@@ -76,6 +90,8 @@ public sealed class LiteNetTransport : ISecureTransport
     public int MaxMessageSize => _options.MaxMessageSize;
 
     public ChannelReader<InboundMessage> Inbound => _delivery.Reader;
+
+    public NatService Nat => _nat;
 
     public IReadOnlyCollection<SecurePeer> Peers => _sessions.All.ToArray();
 
@@ -92,6 +108,7 @@ public sealed class LiteNetTransport : ISecureTransport
         LocalEndPoint = new IPEndPoint(bind.Address, _net.LocalPort);
         _bulk.Start(LocalEndPoint);
         _liveness.Start();
+        _nat.Start();
         _logger.LogInformation("Transport {PeerId} listening on udp {EndPoint}", LocalPeerId, LocalEndPoint);
     }
 
@@ -125,6 +142,7 @@ public sealed class LiteNetTransport : ISecureTransport
         if (!_sessions.TryRemoveConnection(peer))
             return;
         peer.MarkDisconnected();
+        _nat.OnSessionClosed(peer);
         // The goodbye rides in LiteNetLib's disconnect packet: the other side's SessionGuard lets only a
         // disconnect carrying one through.
         _net.DisconnectPeer(peer.NetPeer, SessionLiveness.Goodbye(peer));
@@ -138,8 +156,11 @@ public sealed class LiteNetTransport : ISecureTransport
     /// <summary>A handshake made a session (network thread): tell the application, then start or bind its bulk stream.</summary>
     private void OnSessionOpened(SecurePeer secure)
     {
+        _nat.OnSessionOpened(secure);
         PeerConnected?.Invoke(this, new SecurePeerEventArgs(secure));
-        _bulk.OnSessionOpened(secure);
+        // Only a session dialled at a real address can bind a TCP stream (a relayed one has no address to dial).
+        if (secure.Path == PeerPath.Direct)
+            _bulk.OnSessionOpened(secure);
     }
 
     /// <summary>LiteNetLib closed a session's connection; false when the session had already been removed.</summary>
@@ -148,6 +169,7 @@ public sealed class LiteNetTransport : ISecureTransport
         if (!_sessions.TryRemove(secure))
             return false;
         secure.MarkDisconnected();
+        _nat.OnSessionClosed(secure);
         _logger.LogDebug("Peer {PeerId} disconnected: {Reason}", secure.PeerId, reason);
         // Disposing says goodbye to every peer; as before, the application hears nothing of those.
         if (_disposed == 0)
@@ -161,6 +183,7 @@ public sealed class LiteNetTransport : ISecureTransport
         if (!_sessions.TryRemove(secure))
             return;
         secure.MarkDisconnected();
+        _nat.OnSessionClosed(secure);
         _logger.LogInformation("Closed the session with {PeerId} at {EndPoint}: {Reason}", secure.PeerId, secure.RemoteEndPoint, reason);
         _net.DisconnectPeer(secure.NetPeer);
         PeerDisconnected?.Invoke(this, new SecurePeerEventArgs(secure, reason));
@@ -209,6 +232,7 @@ public sealed class LiteNetTransport : ISecureTransport
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _liveness.Dispose();
+        await _nat.DisposeAsync();
         await _bulk.StopAsync();
         // Each session says a sealed goodbye, so the other side's guard lets the disconnect through at once.
         foreach (var peer in _sessions.All)

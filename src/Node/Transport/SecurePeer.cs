@@ -48,6 +48,9 @@ public sealed class SecurePeer
 
     public bool IsConnected => _connected;
 
+    /// <summary>Direct, hole-punched or relayed (set when the session opens, and when a hole punch succeeds).</summary>
+    public PeerPath Path { get; internal set; }
+
     /// <summary>Round-trip time LiteNetLib measures, in milliseconds.</summary>
     public int RoundTripMilliseconds => NetPeer.Ping * 2;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using LiteNetLib;
 using LiteNetLib.Utils;
+using P2P.Node.Transport.Nat;
 
 namespace P2P.Node.Transport;
 
@@ -20,9 +21,11 @@ internal sealed class TransportListener : INetEventListener
     private InboundDelivery _delivery = null!;
     private SessionLiveness _liveness = null!;
     private DropCounters _drops = null!;
+    private NatService _nat = null!;
 
-    public void Route(LiteNetTransport transport, HandshakeCoordinator handshakes, InboundDelivery delivery, SessionLiveness liveness, DropCounters drops)
+    public void Route(LiteNetTransport transport, HandshakeCoordinator handshakes, InboundDelivery delivery, SessionLiveness liveness, DropCounters drops, NatService nat)
     {
+        _nat = nat;
         _transport = transport;
         _handshakes = handshakes;
         _delivery = delivery;
@@ -74,6 +77,8 @@ internal sealed class TransportListener : INetEventListener
                 _delivery.OpenAndDeliver(secure, frame[1..], channel);
             else if (kind == FrameKind.Keepalive)
                 _liveness.OnKeepalive(secure, frame[1..]);
+            else if (kind == FrameKind.Control)
+                _nat.OnControlFrame(secure, frame[1..]);
             else if (kind is not (FrameKind.Hello or FrameKind.Reply))
                 _drops.Count(DropReason.MalformedFrame, from, $"frame kind {frame[0]} after the handshake");
             // A hello or reply after the handshake is a retransmission that crossed the message ending it: ignored.

@@ -1,4 +1,5 @@
 using P2P.Node.Security;
+using P2P.Node.Transport.Nat;
 
 namespace P2P.Node.Transport;
 
@@ -69,8 +70,12 @@ public sealed class TransportOptions
     /// </summary>
     public int BulkFirstChannel { get; set; } = 1;
 
+    /// <summary>Observed addresses, reachability, relays and hole punching.</summary>
+    public NatOptions Nat { get; set; } = new();
+
     internal void Validate()
     {
+        Nat.Validate();
         if (ChannelCount is < 1 or > 64)
             throw new ArgumentOutOfRangeException(nameof(ChannelCount), ChannelCount, "must be 1-64");
         if (MaxMessageSize < 1)

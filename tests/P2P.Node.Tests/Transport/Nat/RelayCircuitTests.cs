@@ -1,0 +1,115 @@
+using P2P.Node.Transport;
+using P2P.Node.Transport.Nat;
+
+namespace P2P.Node.Tests.Transport.Nat;
+
+/// <summary>Relayed sessions, hole punching and dial-back checks between real transports on 127.0.0.1.</summary>
+public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds(60))
+{
+    private static TransportOptions Options(bool punch) => new() { Nat = new NatOptions { HolePunching = punch } };
+
+    private async Task<(LiteNetTransport Relay, LiteNetTransport Dialler, LiteNetTransport Target)> ReservedAsync(bool punch)
+    {
+        var relay = Create(Options(punch));
+        var dialler = Create(Options(punch));
+        var target = Create(Options(punch));
+        var hop = await target.ConnectAsync(relay.LocalEndPoint, relay.LocalPeerId, Ct);
+        Assert.True(hop.Succeeded, hop.Error);
+        Assert.True(await target.Nat.ReserveAsync(hop.Peer!, Ct));
+        Assert.Equal([relay.LocalPeerId], target.Nat.Reservations.Select(r => r.Relay));
+        return (relay, dialler, target);
+    }
+
+    [Fact]
+    public async Task ConnectViaRelay_SessionIsEndToEndAndCarriesMessagesBothWays()
+    {
+        var (relay, dialler, target) = await ReservedAsync(punch: false);
+
+        var result = await dialler.Nat.ConnectViaRelayAsync(relay.LocalEndPoint, relay.LocalPeerId, target.LocalPeerId, Ct);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(target.LocalPeerId, result.Peer!.PeerId);
+        Assert.Equal(PeerPath.Relayed, result.Peer.Path);
+        Assert.True(await dialler.SendAsync(result.Peer, "through the relay"u8.ToArray(), 0, Ct));
+        var inbound = await target.Inbound.ReadAsync(Ct);
+        Assert.Equal("through the relay"u8.ToArray(), inbound.Payload);
+        Assert.Equal(dialler.LocalPeerId, inbound.Peer.PeerId);
+        Assert.Equal(PeerPath.Relayed, inbound.Peer.Path);
+        Assert.True(await target.SendAsync(inbound.Peer, "and back"u8.ToArray(), 0, Ct));
+        Assert.Equal("and back"u8.ToArray(), (await dialler.Inbound.ReadAsync(Ct)).Payload);
+        Assert.Equal(1, relay.Nat.RelayLoad.Circuits);
+        // The relay forwarded the session, it did not take part in it: it has sessions with both ends only.
+        Assert.DoesNotContain(relay.Peers, p => p.Path == PeerPath.Relayed);
+    }
+
+    [Fact]
+    public async Task ConnectViaRelay_LargeMessagesCrossIntact()
+    {
+        var (relay, dialler, target) = await ReservedAsync(punch: false);
+        var result = await dialler.Nat.ConnectViaRelayAsync(relay.LocalEndPoint, relay.LocalPeerId, target.LocalPeerId, Ct);
+        Assert.True(result.Succeeded, result.Error);
+        var block = new byte[1 << 20];
+        new Random(7).NextBytes(block);
+
+        Assert.True(await dialler.SendAsync(result.Peer!, block, 3, Ct));
+
+        Assert.Equal(block, (await target.Inbound.ReadAsync(Ct)).Payload);
+    }
+
+    [Fact]
+    public async Task ConnectViaRelay_TargetWithoutReservation_FailsWithTheRelaysReason()
+    {
+        var relay = Create(Options(false));
+        var dialler = Create(Options(false));
+        var target = Create(Options(false));
+        Assert.True((await target.ConnectAsync(relay.LocalEndPoint, relay.LocalPeerId, Ct)).Succeeded);
+
+        var result = await dialler.Nat.ConnectViaRelayAsync(relay.LocalEndPoint, relay.LocalPeerId, target.LocalPeerId, Ct);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("no reservation", result.Error, StringComparison.Ordinal);
+        Assert.True(relay.GetDropCount(DropReason.RelayRefused) >= 1);
+    }
+
+    [Fact]
+    public async Task ConnectViaRelay_WithHolePunching_MovesToADirectSessionAndClosesTheRelayedOne()
+    {
+        var (relay, dialler, target) = await ReservedAsync(punch: true);
+
+        var result = await dialler.Nat.ConnectViaRelayAsync(relay.LocalEndPoint, relay.LocalPeerId, target.LocalPeerId, Ct);
+        Assert.True(result.Succeeded, result.Error);
+
+        // On loopback every "NAT" lets the crossing dials through: the punch must succeed and replace the circuit.
+        while (!dialler.Peers.Any(p => p.PeerId == target.LocalPeerId && p.Path == PeerPath.HolePunched)
+               || dialler.Peers.Any(p => p.PeerId == target.LocalPeerId && p.Path == PeerPath.Relayed))
+            await Task.Delay(20, Ct);
+        var direct = dialler.Peers.Single(p => p.PeerId == target.LocalPeerId);
+        Assert.Equal(target.LocalEndPoint, direct.RemoteEndPoint);
+        Assert.True(await dialler.SendAsync(direct, "direct now"u8.ToArray(), 0, Ct));
+        Assert.Equal("direct now"u8.ToArray(), (await target.Inbound.ReadAsync(Ct)).Payload);
+    }
+
+    [Fact]
+    public async Task CheckReachability_OnLoopback_ProbesArriveAndNodeIsPublic()
+    {
+        var a = Create();
+        var b = Create();
+        Assert.True((await a.ConnectAsync(b.LocalEndPoint, b.LocalPeerId, Ct)).Succeeded);
+
+        Assert.Equal(Reachability.Public, await a.Nat.CheckReachabilityAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ObservedAddress_IsToldOnConnectAndBelievedOnlyAtQuorum()
+    {
+        var options = new TransportOptions { Nat = new NatOptions { ObservedAddressQuorum = 1 } };
+        var a = Create(options);
+        var b = Create();
+        Assert.True((await a.ConnectAsync(b.LocalEndPoint, b.LocalPeerId, Ct)).Succeeded);
+
+        while (a.Nat.ObservedEndPoint is null)
+            await Task.Delay(10, Ct);
+
+        Assert.Equal(a.LocalEndPoint, a.Nat.ObservedEndPoint);
+    }
+}
