@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (what CI runs). Long simulations and soak tests are skipped; run them with
-# ./scripts/test-long.sh.
+# ./scripts/test-long.sh. Tests of Category NatPending (NAT traversal not built yet) are left out too; run them with
+# dotnet test tests/P2P.Cli.Tests -c Release --no-build --filter "Category=NatPending".
 #
 # On a fresh Debian machine it first installs what the tests drive and nobody here wrote: Debian's headless
-# Chromium and chromedriver (the dashboard's browser test), iproute2 and nftables (the network-namespace tests).
+# Chromium and chromedriver (the dashboard's browser test), iproute2 and nftables (the network-namespace tests and
+# the NAT lab), curl, jq and bc (scripts/nat-bench.sh).
 # It installs only what is missing, as root or through passwordless sudo; where it cannot, the tests that need the
 # missing tool report themselves skipped with the reason (under CI=true they fail instead).
 set -euo pipefail
@@ -15,6 +17,10 @@ install_missing() {
   { command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || packages+=(chromium chromium-driver)
   { command -v ip >/dev/null && command -v tc >/dev/null; } || packages+=(iproute2)
   command -v nft >/dev/null || packages+=(nftables)
+  # scripts/nat-bench.sh drives the NAT lab's daemons through their API (curl) and reads JSON (jq) and sums (bc).
+  command -v curl >/dev/null || packages+=(curl)
+  command -v jq >/dev/null || packages+=(jq)
+  command -v bc >/dev/null || packages+=(bc)
   [ ${#packages[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo_cmd="sudo -n"; else
@@ -32,4 +38,4 @@ install_missing() {
 export P2P_TEST_ARTIFACTS="${P2P_TEST_ARTIFACTS:-$PWD/artifacts/webui}"
 
 dotnet build P2P.sln -c Release -nologo -clp:ErrorsOnly
-dotnet test P2P.sln -c Release --no-build -nologo --filter "Category!=Long" "$@"
+dotnet test P2P.sln -c Release --no-build -nologo --filter "Category!=Long&Category!=NatPending" "$@"

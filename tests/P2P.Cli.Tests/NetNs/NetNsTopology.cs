@@ -68,8 +68,7 @@ public sealed partial class NetNsTopology : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(nodes, 250);
         SweepLeftovers();
-        var name = $"{Prefix}{Environment.ProcessId}x{Interlocked.Increment(ref _created)}";
-        var topology = new NetNsTopology(name, nodes, seed);
+        var topology = new NetNsTopology(NextName(), nodes, seed);
         try
         {
             topology.Build();
@@ -81,6 +80,9 @@ public sealed partial class NetNsTopology : IDisposable
         }
         return topology;
     }
+
+    /// <summary>A fresh name for one lab of this process (p2pnt{pid}x{n}), the shape <see cref="SweepLeftovers"/> knows.</summary>
+    internal static string NextName() => $"{Prefix}{Environment.ProcessId}x{Interlocked.Increment(ref _created)}";
 
     private void Build()
     {
@@ -177,7 +179,7 @@ public sealed partial class NetNsTopology : IDisposable
     }
 
     /// <summary>Kills what still runs inside <paramref name="ns"/> (only our own daemons can be there) and deletes it.</summary>
-    private static void Delete(string ns)
+    internal static void Delete(string ns)
     {
         var (code, pids, _) = HostCommand.TryRun("ip", null, "netns", "pids", ns);
         if (code == 0)

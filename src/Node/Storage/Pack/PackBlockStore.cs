@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using P2P.Node.Multiformats;
 
 namespace P2P.Node.Storage.Pack;
@@ -15,8 +14,14 @@ namespace P2P.Node.Storage.Pack;
 /// Deletes append a tombstone; <see cref="Compact"/> rewrites the live records of segments that are mostly
 /// garbage and removes the old files. A <c>.dirty</c> marker, present from the first write of a session until
 /// <see cref="Dispose"/>, tells the next open that the snapshot cannot be trusted and a torn tail may exist.
+/// <para>
+/// This type is the facade: it holds the lock around each operation and hands the work to the pieces that share
+/// <see cref="PackState"/> (see docs/architecture/storage.md): <see cref="PackOpener"/> (open, rebuild, losses),
+/// <see cref="PackSegmentWriter"/> (appends, rolls, fsyncs), <see cref="PackManifestKeeper"/> (the segment
+/// manifest), <see cref="PackReader"/> (reads) and <see cref="PackCompactor"/> (gc).
+/// </para>
 /// </summary>
-public sealed partial class PackBlockStore : IBlockStore, IDisposable
+public sealed class PackBlockStore : IBlockStore, IDisposable
 {
     /// <summary>Largest block accepted (as <see cref="FlatFsBlockStore.MaxBlockSize"/>); a record header claiming more is corrupt.</summary>
     public const int MaxBlockSize = FlatFsBlockStore.MaxBlockSize;
@@ -24,78 +29,72 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
     /// <summary>Segments roll over at this size: large enough for few files, small enough that compacting one is quick.</summary>
     public const long DefaultSegmentSize = 1L << 30;
 
-    /// <summary>Under the batch policy, writeback is started after this many bytes, so Flush finds little left to write.</summary>
-    private const long WritebackChunk = 8L << 20;
+    /// <summary>Default share of garbage above which gc rewrites a segment.</summary>
+    public const double DefaultGarbageThreshold = 0.25;
 
-    private readonly ConcurrentDictionary<Multihash, PackLocation> _index = new();
-    private readonly ConcurrentDictionary<int, PackSegment> _segments = new();
+    /// <summary>Names the format of a pack directory; a directory without it that holds flatfs shards is refused.</summary>
+    public const string FormatFileName = "PACK";
 
-    /// <summary>Serialises appends, deletes, rolls and compaction; readers never take it.</summary>
-    private readonly Lock _writeLock = new();
+    private readonly PackState _state;
+    private readonly PackManifestKeeper _manifest;
+    private readonly PackSegmentWriter _writer;
+    private readonly PackLossRecorder _losses;
+    private readonly PackCompactor _compactor;
 
-    /// <summary>The segment appended to; null until the first write needs one. Under <see cref="_writeLock"/>.</summary>
-    private PackSegment? _active;
-
-    /// <summary>A segment was created or removed since the directory was last fsynced. Under <see cref="_writeLock"/>.</summary>
-    private bool _directoryUnsynced;
-
-    /// <summary>The dirty marker exists (this session wrote, or the last one did not close cleanly).</summary>
-    private bool _marked;
-
-    /// <summary>The snapshot on disk does not describe the segments (rebuilt at open); rewrite it at close even if nothing is written.</summary>
-    private bool _snapshotStale;
-
+    /// <summary>Set once, under <see cref="PackState.WriteLock"/>; every writer checks it under the same lock.</summary>
     private bool _disposed;
 
-    public string RootDirectory { get; }
+    /// <summary>
+    /// Opens (creating if needed) a pack directory. The caller must hold the repo lock. Loads the index snapshot
+    /// after a clean close; otherwise scans every segment (see <see cref="PackIndexRebuilder"/>).
+    /// </summary>
+    public PackBlockStore(string directory, SyncPolicy syncPolicy = SyncPolicy.Batch, long segmentSize = DefaultSegmentSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(segmentSize, 4096);
+        _state = new PackState(Path.GetFullPath(directory), syncPolicy, segmentSize);
+        _manifest = new PackManifestKeeper(_state);
+        _writer = new PackSegmentWriter(_state, _manifest);
+        _losses = new PackLossRecorder(_state);
+        _compactor = new PackCompactor(_state, _manifest, _writer);
+        new PackOpener(_state, _manifest, _writer, _losses).Open();
+    }
 
-    public SyncPolicy SyncPolicy { get; }
+    public string RootDirectory => _state.RootDirectory;
+
+    public SyncPolicy SyncPolicy => _state.SyncPolicy;
 
     /// <summary>The size at which a new segment is started.</summary>
-    public long SegmentSize { get; }
+    public long SegmentSize => _state.SegmentSize;
 
     /// <summary>Damaged segment regions found when the index was rebuilt at open (a torn tail of the last segment is repaired, not listed).</summary>
-    public IReadOnlyList<UnreadableBlock> OpenProblems => _openProblems;
+    public IReadOnlyList<UnreadableBlock> OpenProblems => _state.OpenProblems;
 
     /// <summary>What open had to repair: torn tails truncated, snapshot rejected. For logs; empty after a clean close.</summary>
-    public IReadOnlyList<string> RecoveryNotes => _recoveryNotes;
+    public IReadOnlyList<string> RecoveryNotes => _state.RecoveryNotes;
 
-    public int Count => _index.Count;
+    /// <summary>
+    /// Bytes found missing at this open, one line each (segment, bytes, blocks, the note recording it): for the
+    /// daemon's log and the CLI's stderr. Later opens do not repeat them; `repo verify` does, until the note goes.
+    /// </summary>
+    public IReadOnlyList<string> LossWarnings => _losses.Warnings;
 
-    public bool Has(Cid cid) => _index.ContainsKey(cid.Multihash);
+    public int Count => _state.Index.Count;
 
-    public int GetSize(Cid cid) => _index.TryGetValue(cid.Multihash, out var location) ? location.DataLength : -1;
+    public bool Has(Cid cid) => _state.Index.ContainsKey(cid.Multihash);
+
+    public int GetSize(Cid cid) => _state.Index.TryGetValue(cid.Multihash, out var location) ? location.DataLength : -1;
 
     public byte[]? Get(Cid cid) => Get(cid.Multihash);
 
     /// <summary>The bytes of the block stored under <paramref name="multihash"/>, or null.</summary>
-    public byte[]? Get(Multihash multihash)
-    {
-        // A compaction may move the record and close the old segment between the lookup and the read:
-        // the index is updated before the old segment is closed, so looking up again finds the new place.
-        for (var attempt = 0; ; attempt++)
-        {
-            if (!_index.TryGetValue(multihash, out var location))
-                return null;
-            try
-            {
-                if (_segments.TryGetValue(location.Segment, out var segment))
-                    return ReadData(segment, location);
-            }
-            catch (ObjectDisposedException) when (attempt < 3)
-            {
-            }
-            if (attempt >= 3)
-                throw new InvalidDataException($"block {multihash} is indexed in segment {location.Segment}, which is gone");
-        }
-    }
+    public byte[]? Get(Multihash multihash) => PackReader.Get(_state, multihash);
 
     public void Put(Cid cid, ReadOnlySpan<byte> data)
     {
         if (data.Length > MaxBlockSize)
             throw new ArgumentException($"block {cid} is {data.Length} bytes, more than the {MaxBlockSize} allowed", nameof(data));
         var key = cid.Multihash;
-        if (_index.ContainsKey(key))
+        if (_state.Index.ContainsKey(key))
             return;
         // The record is assembled outside the lock so the copy overlaps other writers' writes.
         var size = PackRecord.Size(key.Length, data.Length);
@@ -104,14 +103,14 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
         {
             PackRecord.WriteHeader(buffer, tombstone: false, key.Bytes, data.Length);
             data.CopyTo(buffer.AsSpan(PackRecord.HeaderSize + key.Length));
-            lock (_writeLock)
+            lock (_state.WriteLock)
             {
                 ThrowIfDisposed();
-                if (_index.ContainsKey(key))
+                if (_state.Index.ContainsKey(key))
                     return;
-                var location = Append(buffer.AsSpan(0, size), key.Length, data.Length, cid.ToString());
-                _active!.LiveBytes += size;
-                _index[key] = location;
+                var location = _writer.Append(buffer.AsSpan(0, size), key.Length, data.Length, cid.ToString());
+                _state.Active!.LiveBytes += size;
+                _state.Index[key] = location;
             }
         }
         finally
@@ -126,186 +125,132 @@ public sealed partial class PackBlockStore : IBlockStore, IDisposable
     public bool Delete(Multihash multihash)
     {
         Span<byte> record = stackalloc byte[PackRecord.HeaderSize + PackRecord.MaxKeyLength];
-        lock (_writeLock)
+        lock (_state.WriteLock)
         {
             ThrowIfDisposed();
-            if (!_index.TryGetValue(multihash, out var location))
+            if (!_state.Index.TryGetValue(multihash, out var location))
                 return false;
             PackRecord.WriteHeader(record, tombstone: true, multihash.Bytes, 0);
             try
             {
-                Append(record[..(PackRecord.HeaderSize + multihash.Length)], multihash.Length, 0, multihash.ToString());
+                _writer.Append(record[..(PackRecord.HeaderSize + multihash.Length)], multihash.Length, 0, multihash.ToString());
             }
-            catch (IOException e) when (IsDiskFull(e))
+            catch (IOException e) when (PackSegmentWriter.IsDiskFull(e))
             {
                 // No room for the tombstone. Deleting is how gc makes room, so it must not need any: the block
                 // leaves the index (and the snapshot written at close) all the same. Only a crash before the next
                 // clean close could bring it back, as an unpinned block the next gc removes again.
-                _snapshotStale = true;
+                _state.SnapshotStale = true;
             }
-            _index.TryRemove(multihash, out _);
-            if (_segments.TryGetValue(location.Segment, out var segment))
+            _state.Index.TryRemove(multihash, out _);
+            if (_state.Segments.TryGetValue(location.Segment, out var segment))
                 segment.LiveBytes -= location.RecordSize;
             return true;
         }
     }
 
-    public IEnumerable<Multihash> EnumerateMultihashes() => _index.Keys;
+    public IEnumerable<Multihash> EnumerateMultihashes() => _state.Index.Keys;
 
     /// <summary>Blocks held and the sum of their sizes (what `repo stat` reports), and the bytes the segment files take.</summary>
     public (long Blocks, long BlockBytes, long FileBytes) Stat()
     {
         long blockBytes = 0;
-        foreach (var (_, location) in _index)
+        foreach (var (_, location) in _state.Index)
             blockBytes += location.DataLength;
         long fileBytes = 0;
-        lock (_writeLock)
+        lock (_state.WriteLock)
         {
-            foreach (var (_, segment) in _segments)
+            foreach (var (_, segment) in _state.Segments)
                 fileBytes += segment.Length;
         }
-        return (_index.Count, blockBytes, fileBytes);
+        return (_state.Index.Count, blockBytes, fileBytes);
     }
 
     /// <summary>Under <see cref="SyncPolicy.Batch"/>, fsyncs each segment written since the last flush (one fsync per segment, not per block).</summary>
-    public void Flush()
+    public void Flush() => _writer.Flush();
+
+    /// <summary>
+    /// Rewrites every segment whose garbage (superseded records, tombstones, damage) exceeds
+    /// <paramref name="garbageThreshold"/> of its length (0: any garbage at all). Crash-safe at every step:
+    /// the live records are appended to the newest segment and fsynced, and only then does the index point at
+    /// them and the old file go; after a crash in between, both copies exist and the rebuild keeps the later
+    /// one. Blocks writers while it runs (gc already keeps adds out); readers keep going. A full disk does not
+    /// throw: the result says which segment could not be moved and how much space it needs.
+    /// </summary>
+    public PackCompactionResult Compact(double garbageThreshold = DefaultGarbageThreshold, CancellationToken cancellationToken = default)
     {
-        if (SyncPolicy != SyncPolicy.Batch)
-            return;
-        List<PackSegment> unsynced = [];
-        bool directory;
-        lock (_writeLock)
+        ArgumentOutOfRangeException.ThrowIfNegative(garbageThreshold);
+        lock (_state.WriteLock)
         {
-            foreach (var (_, segment) in _segments)
-            {
-                if (segment.Unsynced)
-                {
-                    segment.Unsynced = false;
-                    segment.UnflushedBytes = 0;
-                    unsynced.Add(segment);
-                }
-            }
-            directory = _directoryUnsynced;
-            _directoryUnsynced = false;
+            ThrowIfDisposed();
+            return _compactor.Compact(garbageThreshold, cancellationToken);
         }
-        // Outside the lock, so puts go on while the disk catches up.
-        foreach (var segment in unsynced)
+    }
+
+    /// <summary>Fsyncs what was written (batch and always), saves the index snapshot, removes the dirty marker, closes the segments.</summary>
+    public void Dispose()
+    {
+        lock (_state.WriteLock)
         {
-            try
+            if (_disposed)
+                return;
+            _disposed = true;
+        }
+        // No writer gets past ThrowIfDisposed from here on, so the rest runs without the lock.
+        try
+        {
+            if (SyncPolicy != SyncPolicy.None)
+                _writer.FlushAll();
+            if (_writer.Marked || _state.SnapshotStale || _manifest.Stale)
             {
-                Posix.FsyncFile(segment.Handle, segment.Path);
-            }
-            catch (ObjectDisposedException)
-            {
-                // Compacted away meanwhile; compaction made its replacement durable itself.
+                // Best effort: every removal and cut was recorded before it was done, so an older manifest still
+                // holds true floors.
+                _manifest.TrySave();
+                // Under the none policy the segments may not be on disk yet; the snapshot records their lengths,
+                // so a snapshot that outlives its data is refused at open and the segments are scanned instead.
+                var segments = _state.Segments.Values.Select(static s => (s.Id, s.Length)).ToList();
+                PackIndexFile.Save(_state.SnapshotPath, segments, _state.Index.ToArray());
+                if (File.Exists(_state.DirtyMarkerPath))
+                    File.Delete(_state.DirtyMarkerPath);
             }
         }
-        if (directory)
-            Posix.FsyncDirectory(RootDirectory);
+        finally
+        {
+            foreach (var (_, segment) in _state.Segments)
+                segment.Dispose();
+        }
+    }
+
+    /// <summary>Test seam for a crash: closes the segment handles without a snapshot, leaving the dirty marker.</summary>
+    internal void AbandonForTests()
+    {
+        lock (_state.WriteLock)
+            _disposed = true;
+        foreach (var (_, segment) in _state.Segments)
+            segment.Dispose();
     }
 
     /// <summary>Test seam for a full disk: appends fail with ENOSPC once the segments would exceed this many bytes.</summary>
-    internal long? CapacityLimitForTests { get; set; }
+    internal long? CapacityLimitForTests
+    {
+        get => _writer.CapacityLimitForTests;
+        set => _writer.CapacityLimitForTests = value;
+    }
 
     /// <summary>A copy of the index, for verify and tests.</summary>
-    internal KeyValuePair<Multihash, PackLocation>[] IndexSnapshot() => _index.ToArray();
+    internal KeyValuePair<Multihash, PackLocation>[] IndexSnapshot() => _state.Index.ToArray();
 
-    internal bool TryGetSegment(int id, out PackSegment segment) => _segments.TryGetValue(id, out segment!);
+    internal bool TryGetSegment(int id, out PackSegment segment) => _state.Segments.TryGetValue(id, out segment!);
 
     /// <summary>The open segments, in id order, for verify's scan.</summary>
-    internal List<PackSegment> SegmentsSnapshot() => _segments.Values.OrderBy(static s => s.Id).ToList();
+    internal List<PackSegment> SegmentsSnapshot() => _state.Segments.Values.OrderBy(static s => s.Id).ToList();
 
     /// <summary>True while the index still places <paramref name="key"/> at <paramref name="location"/>.</summary>
-    internal bool IsIndexedAt(Multihash key, PackLocation location) => _index.TryGetValue(key, out var now) && now == location;
+    internal bool IsIndexedAt(Multihash key, PackLocation location) => _state.Index.TryGetValue(key, out var now) && now == location;
 
     /// <summary>Where a block's record lives (segment file, record offset); for tests that damage it on purpose.</summary>
     internal (string Path, long Offset, long DataOffset)? Locate(Multihash multihash) =>
-        _index.TryGetValue(multihash, out var l) && _segments.TryGetValue(l.Segment, out var s) ? (s.Path, l.Offset, l.DataOffset) : null;
-
-    /// <summary>
-    /// Appends one whole record to the active segment (rolling to a new one when it would overflow), with one
-    /// positional write, then applies the sync policy. On failure the segment is cut back so nothing partial
-    /// stays behind the append position. Returns where the record went. Caller holds <see cref="_writeLock"/>.
-    /// </summary>
-    private PackLocation Append(ReadOnlySpan<byte> record, int keyLength, int dataLength, string what)
-    {
-        if (!_marked)
-            MarkDirty();
-        var segment = _active is { } current && (current.Length == 0 || current.Length + record.Length <= SegmentSize) ? current : Roll();
-        var offset = segment.Length;
-        try
-        {
-            if (CapacityLimitForTests is { } capacity && _segments.Values.Sum(static s => s.Length) + record.Length > capacity)
-                throw new IOException("No space left on device (test capacity)", Posix.ENOSPC);
-            RandomAccess.Write(segment.Handle, record, offset);
-            if (SyncPolicy == SyncPolicy.Always)
-            {
-                Posix.FsyncFile(segment.Handle, segment.Path);
-                segment.DurableLength = offset + record.Length;
-            }
-        }
-        catch (IOException e)
-        {
-            TryTruncate(segment, offset);
-            var why = Posix.IsDiskFull(e) ? "the disk is full" : e.Message;
-            throw new IOException($"cannot store {what} in {RootDirectory}: {why}", e);
-        }
-        segment.Length = offset + record.Length;
-        if (SyncPolicy == SyncPolicy.Batch)
-        {
-            segment.Unsynced = true;
-            segment.UnflushedBytes += record.Length;
-            if (segment.UnflushedBytes >= WritebackChunk)
-            {
-                segment.UnflushedBytes = 0;
-                Posix.StartWriteback(segment.Handle);
-            }
-        }
-        return new PackLocation(segment.Id, offset, keyLength, dataLength);
-    }
-
-    private static void TryTruncate(PackSegment segment, long length)
-    {
-        try
-        {
-            RandomAccess.SetLength(segment.Handle, length);
-            segment.DurableLength = Math.Min(segment.DurableLength, length);
-        }
-        catch (IOException)
-        {
-            // The append position stays at `length`, so the next record overwrites the debris, and an open
-            // after a crash truncates it as a torn tail.
-        }
-    }
-
-    /// <summary>Starts a new segment numbered after every existing one (so its records are the latest). Caller holds the lock.</summary>
-    private PackSegment Roll()
-    {
-        var id = Math.Max(_nextSegmentId, _segments.Keys.DefaultIfEmpty(0).Max() + 1);
-        var path = Path.Join(RootDirectory, PackSegment.FileName(id));
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
-        var segment = new PackSegment(id, path, handle, 0);
-        _segments[id] = segment;
-        _nextSegmentId = id + 1;
-        _active = segment;
-        // Recorded after the file exists (a crash in between leaves a segment the manifest does not name, which
-        // is scanned as usual). This also seals the previous segment: it is fsynced and its length recorded, so
-        // from now on only the new last segment may end in a torn append. Once per segment (a GiB), so cheap.
-        TrySaveManifest();
-        if (_manifestStale && SyncPolicy == SyncPolicy.Always)
-            Posix.FsyncDirectory(RootDirectory);
-        else if (_manifestStale)
-            _directoryUnsynced = true;
-        return segment;
-    }
-
-    private static byte[] ReadData(PackSegment segment, PackLocation location)
-    {
-        var data = GC.AllocateUninitializedArray<byte>(location.DataLength);
-        if (PackScanner.ReadFully(segment.Handle, data, location.DataOffset) != data.Length)
-            throw new InvalidDataException($"segment {segment.Path} ends inside the record at offset {location.Offset}");
-        return data;
-    }
+        _state.Index.TryGetValue(multihash, out var l) && _state.Segments.TryGetValue(l.Segment, out var s) ? (s.Path, l.Offset, l.DataOffset) : null;
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }
