@@ -34,6 +34,21 @@ public sealed class Contact : IEquatable<Contact>
     public IPEndPoint EndPoint { get; }
 
     /// <summary>
+    /// A node that cannot be dialled unasked (behind a NAT) may name a relay that holds a reservation for it: the
+    /// relay's endpoint and identity bytes. Opaque to the DHT, which stores and hands it on with provider records.
+    /// </summary>
+    public IPEndPoint? RelayEndPoint { get; init; }
+
+    /// <summary>The relay's identity bytes (with <see cref="RelayEndPoint"/>).</summary>
+    public ReadOnlyMemory<byte> RelayIdentity { get; init; }
+
+    /// <summary>
+    /// A DHT client (libp2p's client mode): a node that asks but cannot be dialled, so it is answered but never put in
+    /// a routing table, and lookups never wait on it.
+    /// </summary>
+    public bool IsClient { get; init; }
+
+    /// <summary>
     /// A contact whose id is SHA-256 of its identity bytes (libp2p: NodeId = SHA-256(PeerId)).
     /// </summary>
     public static Contact FromIdentity(ReadOnlyMemory<byte> identity, IPEndPoint endPoint) =>

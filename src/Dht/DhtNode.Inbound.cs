@@ -107,6 +107,12 @@ public sealed partial class DhtNode
     private void NoteInbound(Contact sender)
     {
         if (sender.Id == Self.Id) return;
+        if (sender.IsClient)
+        {
+            // A client cannot be dialled: it must not be handed to others as a contact, even if it was a server before.
+            lock (_gate) _table.Remove(sender.Id);
+            return;
+        }
         lock (_gate)
         {
             if (_table.MarkSeen(sender.Id, NowTicks)) return;

@@ -15,6 +15,24 @@ public static class ContactMapper
     /// <summary>The contact of an authenticated peer reached at <paramref name="endPoint"/>.</summary>
     public static Contact ToContact(PeerId peer, IPEndPoint endPoint) => Contact.FromIdentity(peer.Bytes.ToArray(), endPoint);
 
+    /// <summary>
+    /// The contact of an authenticated peer that says whether it is a DHT client and, when it cannot be dialled,
+    /// which relay holds a reservation for it.
+    /// </summary>
+    public static Contact ToContact(PeerId peer, IPEndPoint endPoint, bool client, (PeerId Peer, IPEndPoint EndPoint)? relay) =>
+        new(Key.Hash(peer.Bytes), peer.Bytes.ToArray(), endPoint)
+        {
+            IsClient = client,
+            RelayEndPoint = relay?.EndPoint,
+            RelayIdentity = relay is { } r ? r.Peer.Bytes.ToArray() : default,
+        };
+
+    /// <summary>The relay a contact names, if any.</summary>
+    public static (PeerId Peer, IPEndPoint EndPoint)? RelayOf(Contact contact) =>
+        contact.RelayEndPoint is { } endPoint && PeerId.TryFromBytes(contact.RelayIdentity.Span, out var relay, out _)
+            ? (relay!, endPoint)
+            : null;
+
     /// <summary>The PeerId a contact names, or null when its identity bytes are not a PeerId.</summary>
     public static PeerId? PeerIdOf(Contact contact) =>
         PeerId.TryFromBytes(contact.Identity.Span, out var peer, out _) ? peer : null;
@@ -22,9 +40,17 @@ public static class ContactMapper
     /// <summary>A wire contact; null when the contact is not one the wire can carry.</summary>
     public static WireContact? ToWire(Contact contact)
     {
-        if (PeerIdOf(contact) is not { } peer || contact.EndPoint.Port is <= 0 or > ushort.MaxValue)
+        // A relayed session's endpoint is a local stand-in (Transport.Nat.CircuitEnds), never an address to hand on.
+        if (PeerIdOf(contact) is not { } peer || contact.EndPoint.Port is <= 0 or > ushort.MaxValue || IsVirtual(contact.EndPoint.Address))
             return null;
-        return WireContact.From(peer, contact.EndPoint);
+        var wire = WireContact.From(peer, contact.EndPoint);
+        if (RelayOf(contact) is { } relay)
+        {
+            wire.RelayPeerId = relay.Peer.Bytes.ToArray();
+            wire.RelayAddress = relay.EndPoint.Address.GetAddressBytes();
+            wire.RelayPort = (ushort)relay.EndPoint.Port;
+        }
+        return wire;
     }
 
     public static List<WireContact> ToWire(IReadOnlyList<Contact> contacts, int max)
@@ -45,9 +71,9 @@ public static class ContactMapper
     {
         if (wire.GetPeerId() is not { } peer || wire.GetEndPoint() is not { } endPoint)
             return null;
-        if (endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any))
+        if (endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any) || IsVirtual(endPoint.Address))
             return null;
-        return ToContact(peer, endPoint);
+        return ToContact(peer, endPoint, client: false, wire.GetRelay());
     }
 
     /// <summary>The usable contacts of a list, at most one per PeerId.</summary>
@@ -61,4 +87,8 @@ public static class ContactMapper
         }
         return list;
     }
+
+    /// <summary>240.0.0.0/4: reserved, used only for the local stand-ins of relayed sessions.</summary>
+    private static bool IsVirtual(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (address.GetAddressBytes()[0] & 0xF0) == 0xF0;
 }

@@ -60,7 +60,17 @@ public sealed class DhtRequestServer
         }
         if (message is PingMessage barrier && ForgetRefused(raw.PeerId, barrier.RequestId))
             return "PING acknowledging a refused ADD_PROVIDER";
-        var sender = ContactMapper.ToContact(raw.PeerId, raw.RemoteEndPoint);
+        // A node says whether it is a DHT client (it cannot be dialled); a session through a relay is one anyway.
+        var relayed = raw.Peer.Path == PeerPath.Relayed;
+        var client = relayed || message switch
+        {
+            PingMessage p => p.Client,
+            FindNodeMessage f => f.Client,
+            GetProvidersMessage g => g.Client,
+            AddProviderMessage a => a.Client,
+            _ => false,
+        };
+        var sender = ContactMapper.ToContact(raw.PeerId, raw.RemoteEndPoint, client, (message as AddProviderMessage)?.Provider.GetRelay());
         WireMessage? reply;
         switch (message)
         {
@@ -90,6 +100,12 @@ public sealed class DhtRequestServer
                 {
                     RememberRefused(raw.PeerId, add.RequestId);
                     return "AddProvider names a provider other than its sender";
+                }
+                if (relayed)
+                {
+                    // The record would hold a local stand-in address; a provider announces over a direct session.
+                    RememberRefused(raw.PeerId, add.RequestId);
+                    return "AddProvider over a relayed session";
                 }
                 if (_handler.HandleAddProvider(sender, add.Key))
                     return null;

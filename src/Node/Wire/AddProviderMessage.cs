@@ -21,5 +21,9 @@ public sealed class AddProviderMessage : WireMessage
     [Key(2)]
     public WireContact Provider { get; set; } = new();
 
+    /// <summary>Sent by a DHT client (a node others cannot dial): answer it, never put it in a routing table.</summary>
+    [Key(3)]
+    public bool Client { get; set; }
+
     internal override string? Validate() => ValidateMultihash(Key) ?? (Provider is null ? "provider missing" : Provider.Validate());
 }

@@ -17,5 +17,9 @@ public sealed class FindNodeMessage : WireMessage
     [Key(1)]
     public byte[] Target { get; set; } = [];
 
+    /// <summary>Sent by a DHT client (a node others cannot dial): answer it, never put it in a routing table.</summary>
+    [Key(2)]
+    public bool Client { get; set; }
+
     internal override string? Validate() => Target is { Length: 32 } ? null : "FindNode target must be 32 bytes";
 }

@@ -17,5 +17,9 @@ public sealed class GetProvidersMessage : WireMessage
     [Key(1)]
     public byte[] Key { get; set; } = [];
 
+    /// <summary>Sent by a DHT client (a node others cannot dial): answer it, never put it in a routing table.</summary>
+    [Key(2)]
+    public bool Client { get; set; }
+
     internal override string? Validate() => ValidateMultihash(Key);
 }

@@ -13,5 +13,9 @@ public sealed class PingMessage : WireMessage
     [Key(0)]
     public ulong RequestId { get; set; }
 
+    /// <summary>Sent by a DHT client (a node others cannot dial): answer it, never put it in a routing table.</summary>
+    [Key(1)]
+    public bool Client { get; set; }
+
     internal override string? Validate() => null;
 }

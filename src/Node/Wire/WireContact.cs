@@ -17,6 +17,19 @@ public sealed class WireContact
     [Key(2)]
     public ushort Port { get; set; }
 
+    /// <summary>
+    /// For a node that cannot be dialled unasked: a relay holding a reservation for it (PeerId, address, port).
+    /// Empty when the node is dialled directly.
+    /// </summary>
+    [Key(3)]
+    public byte[]? RelayPeerId { get; set; }
+
+    [Key(4)]
+    public byte[]? RelayAddress { get; set; }
+
+    [Key(5)]
+    public ushort RelayPort { get; set; }
+
     public static WireContact From(PeerId peer, IPEndPoint endPoint) => new()
     {
         PeerId = peer.Bytes.ToArray(),
@@ -31,8 +44,17 @@ public sealed class WireContact
     public IPEndPoint? GetEndPoint() =>
         Address is { Length: 4 or 16 } && Port != 0 ? new IPEndPoint(new IPAddress(Address), Port) : null;
 
+    /// <summary>The relay this contact names, when it names a usable one.</summary>
+    public (PeerId Peer, IPEndPoint EndPoint)? GetRelay() =>
+        RelayPeerId is { Length: > 0 } && Multiformats.PeerId.TryFromBytes(RelayPeerId, out var relay, out _)
+        && RelayAddress is { Length: 4 } && RelayPort != 0
+            ? (relay!, new IPEndPoint(new IPAddress(RelayAddress), RelayPort))
+            : null;
+
     internal string? Validate()
     {
+        if (RelayPeerId is { Length: > 0 } && GetRelay() is null)
+            return "contact: unusable relay";
         if (!Multiformats.PeerId.TryFromBytes(PeerId ?? [], out _, out var error))
             return $"contact: {error}";
         if (Address is not { Length: 4 or 16 })
