@@ -20,6 +20,24 @@ public sealed class DhtNodeTests
     }
 
     [Fact]
+    public void HandleFindNode_ClientStranger_IsAnsweredButNeverEntersTable()
+    {
+        var swarm = Pair();
+        var (a, b) = (swarm.Node(0), swarm.Node(1));
+        var client = new Contact(b.Self.Id, b.Self.Identity, b.Self.EndPoint) { IsClient = true };
+        swarm.Clock.Run(() => Task.FromResult(a.HandleFindNode(client, Key.Zero)));
+        swarm.Clock.RunFor(TimeSpan.FromSeconds(5));
+        Assert.False(a.Inspect((t, _) => t.Contains(b.Self.Id)));
+
+        // A server that turns client (it found itself behind a NAT) leaves the table on its next request.
+        swarm.Clock.Run(() => Task.FromResult(a.HandleFindNode(b.Self, Key.Zero)));
+        swarm.Clock.RunFor(TimeSpan.FromSeconds(5));
+        Assert.True(a.Inspect((t, _) => t.Contains(b.Self.Id)));
+        swarm.Clock.Run(() => Task.FromResult(a.HandleFindNode(client, Key.Zero)));
+        Assert.False(a.Inspect((t, _) => t.Contains(b.Self.Id)));
+    }
+
+    [Fact]
     public void HandleFindNode_DeadStranger_NeverEntersTable()
     {
         var swarm = Pair();
