@@ -88,7 +88,7 @@ public sealed partial class NetworkHost
     /// Dials <paramref name="address"/> (the handshake checks its PeerId when one is given) and, when the peer
     /// answers a DHT ping, records it in the routing table. Returns the connection or a one-line error.
     /// </summary>
-    public async Task<ConnectResult> ConnectAsync(PeerAddress address, CancellationToken ct)
+    public async Task<ConnectResult> ConnectAsync(Multiaddr address, CancellationToken ct)
     {
         var result = await Transport.ConnectAsync(address.EndPoint, address.PeerId, ct);
         if (!result.Succeeded)

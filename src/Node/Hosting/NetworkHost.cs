@@ -58,7 +58,7 @@ public sealed partial class NetworkHost : IAsyncDisposable
     public Metrics.NodeMetrics Metrics { get; } = new();
 
     /// <summary>This node's address, with its real port.</summary>
-    public PeerAddress Address => new(Transport.LocalEndPoint, PeerId);
+    public Multiaddr Address => new(Transport.LocalEndPoint, PeerId);
 
     /// <summary>
     /// Binds the transport, starts the router and the DHT's maintenance, and seeds the table with the peers saved
@@ -75,7 +75,7 @@ public sealed partial class NetworkHost : IAsyncDisposable
             var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
             host.Dht = new DhtNode(self, host.Network, options.Dht, options.Time, random, loggers.CreateLogger<DhtNode>());
             var handler = options.RequestHandlerDecorator?.Invoke(host.Dht) ?? host.Dht;
-            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, handler, options.Wire, options.Time), host.Network,
+            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, handler, options.Wire, options.Time, loggers.CreateLogger<DhtRequestServer>()), host.Network,
                 loggers.CreateLogger<MessageRouter>());
             host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
             host.Transport.PeerConnected += host.OnPeerConnected;

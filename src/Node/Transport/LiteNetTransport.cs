@@ -25,7 +25,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
     private readonly ILogger _logger;
     private readonly NetManager _net;
     private readonly Channel<InboundMessage> _inbound;
-    private readonly DropCounters _drops;
+    private readonly DropCounter<DropReason> _drops;
     private readonly ConnectionRateLimiter _rateLimiter;
 
     /// <summary>Outbound handshakes by remote endpoint, registered before Connect so OnPeerConnected always finds them.</summary>
@@ -45,7 +45,7 @@ public sealed partial class LiteNetTransport : ISecureTransport
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _drops = new DropCounters(_logger);
+        _drops = new DropCounter<DropReason>(_logger, "packet");
         _rateLimiter = new ConnectionRateLimiter(_options.ConnectionAttemptsPerSecond, _time);
         _inbound = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(_options.InboundQueueCapacity)
         {
@@ -207,7 +207,8 @@ public sealed partial class LiteNetTransport : ISecureTransport
 
     public long GetDropCount(DropReason reason) => _drops.Get(reason);
 
-    public void CountDrop(DropReason reason, IPEndPoint? from, string? detail) => _drops.Count(reason, from, detail);
+    /// <summary>Counts a drop decided by a part of the transport outside this class (the session guard).</summary>
+    internal void CountDrop(DropReason reason, IPEndPoint? from, string? detail) => _drops.Count(reason, from, detail);
 
     /// <summary>Seals a message as a data frame and hands it to LiteNetLib (which copies it).</summary>
     private void SendSealed(SecurePeer peer, ReadOnlySpan<byte> message, byte channel)

@@ -5,7 +5,6 @@ using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting;
-using P2P.Node.Hosting.Peers;
 using P2P.Node.Hosting.Providing;
 using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
@@ -43,7 +42,7 @@ public sealed class SwarmMember : IAsyncDisposable
 
     public bool Hostile => Liar is not null;
 
-    public static SwarmMember Start(NodeIdentity identity, IReadOnlyList<PeerAddress> bootstrap, int seed, DhtOptions dht,
+    public static SwarmMember Start(NodeIdentity identity, IReadOnlyList<Multiaddr> bootstrap, int seed, DhtOptions dht,
         HostileStrategy? strategy, HostileCoalition coalition, ILoggerFactory logs)
     {
         var memory = new MemoryBlockStore();
