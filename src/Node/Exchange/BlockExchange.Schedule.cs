@@ -224,7 +224,7 @@ public sealed partial class BlockExchange
             {
                 if (provider.PeerId == _transport.LocalPeerId || CountSessionPeers(session) >= _options.MaxPeers)
                     continue;
-                var result = await _transport.ConnectAsync(provider.EndPoint, provider.PeerId, linked.Token);
+                var result = await _dialer.DialAsync(provider, linked.Token);
                 if (!result.Succeeded)
                 {
                     _logger.LogDebug("Could not reach provider {PeerId} at {EndPoint}: {Error}", provider.PeerId, provider.EndPoint, result.Error);

@@ -24,6 +24,12 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
     public const byte ControlChannel = 0;
 
     private readonly ISecureTransport _transport;
+
+    /// <summary>How providers are dialled (shared with the DHT when the host passes its own).</summary>
+    private readonly Dialer _dialer;
+
+    /// <summary>True when <see cref="_dialer"/> was made here and is disposed here.</summary>
+    private readonly bool _ownsDialer;
     private readonly IBlockStore _store;
     private readonly IProviderFinder _finder;
     private readonly ExchangeOptions _options;
@@ -76,9 +82,12 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
         IProviderFinder? providers = null,
         ExchangeOptions? options = null,
         TimeProvider? time = null,
-        ILogger<BlockExchange>? logger = null)
+        ILogger<BlockExchange>? logger = null,
+        Dialer? dialer = null)
     {
         _transport = transport;
+        _ownsDialer = dialer is null;
+        _dialer = dialer ?? new Dialer(transport);
         _store = store;
         _finder = providers ?? NoProviderFinder.Instance;
         _options = options ?? new ExchangeOptions();
@@ -293,6 +302,8 @@ public sealed partial class BlockExchange : IBlockGetter, IAsyncDisposable
             return;
         _transport.PeerConnected -= OnPeerConnected;
         _transport.PeerDisconnected -= OnPeerDisconnected;
+        if (_ownsDialer)
+            _dialer.Dispose();
         await _tick.DisposeAsync();
         await _stopping.CancelAsync();
         _signal.Writer.TryComplete();

@@ -123,7 +123,7 @@ public sealed class Daemon : IAsyncDisposable
             var finder = new DhtProviderFinder(host, reprovider, loggers.CreateLogger<DhtProviderFinder>());
             var exchange = new BlockExchange(host.Transport, local.Blocks, finder,
                 ExchangeOptionsFor(config.Limits, uploadRateOverride ?? config.Limits.UploadRateBytesPerSecond),
-                time, loggers.CreateLogger<BlockExchange>());
+                time, loggers.CreateLogger<BlockExchange>(), host.Dialer);
             host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
             var daemon = new Daemon(local, host, reprovider, exchange, time, loggers.CreateLogger<Daemon>());
             daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token, config.ApiAllowedHosts, config.Limits.MaxHttpConnections);

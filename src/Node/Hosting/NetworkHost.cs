@@ -34,8 +34,8 @@ public sealed partial class NetworkHost : IAsyncDisposable
         _logger = loggers.CreateLogger<NetworkHost>();
         Identity = identity;
         Transport = new LiteNetTransport(identity, options.Transport, options.Time, loggers.CreateLogger<LiteNetTransport>());
-        Connector = new PeerConnector(Transport, loggers.CreateLogger<PeerConnector>());
-        Network = new WireDhtNetwork(Transport, Connector, options.Wire, options.Time, loggers.CreateLogger<WireDhtNetwork>());
+        Dialer = new Dialer(Transport, loggers.CreateLogger<Dialer>());
+        Network = new WireDhtNetwork(Transport, Dialer, options.Wire, options.Time, loggers.CreateLogger<WireDhtNetwork>());
         if (options.StateDirectory is { } state)
             _peerStore = new PeerTableStore(Path.Join(state, PeerTableStore.FileName), _logger);
     }
@@ -46,7 +46,8 @@ public sealed partial class NetworkHost : IAsyncDisposable
 
     public LiteNetTransport Transport { get; }
 
-    public PeerConnector Connector { get; }
+    /// <summary>How this node reaches peers: the DHT, the exchange and swarm connect all dial through it.</summary>
+    public Dialer Dialer { get; }
 
     public WireDhtNetwork Network { get; }
 
@@ -213,7 +214,7 @@ public sealed partial class NetworkHost : IAsyncDisposable
         Network.CancelAll();
         Dht?.Dispose();
         await _routerLoop;
-        Connector.Dispose();
+        Dialer.Dispose();
         await Transport.DisposeAsync();
         _stopping.Dispose();
         _logger.LogInformation("Node {PeerId} stopped", PeerId);

@@ -61,7 +61,7 @@ public sealed class SwarmMember : IAsyncDisposable
         var host = NetworkHost.Start(identity, options, logs);
         var reprovider = new Reprovider(host, store, TimeSpan.FromHours(12), TimeProvider.System, logs.CreateLogger<Reprovider>());
         var finder = new DhtProviderFinder(host, reprovider, logs.CreateLogger<DhtProviderFinder>());
-        var exchange = new BlockExchange(host.Transport, store, finder, new ExchangeOptions(), TimeProvider.System, logs.CreateLogger<BlockExchange>());
+        var exchange = new BlockExchange(host.Transport, store, finder, new ExchangeOptions(), TimeProvider.System, logs.CreateLogger<BlockExchange>(), host.Dialer);
         host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
         return new SwarmMember(host, store, reprovider, exchange, liar);
     }

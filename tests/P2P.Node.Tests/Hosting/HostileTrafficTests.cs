@@ -26,7 +26,7 @@ public sealed class HostileTrafficTests
             Transport = new TransportOptions { MaxMessageSize = 4 * 1024 * 1024 },
         });
         await attacker.JoinAsync(ct);
-        var link = attacker.Connector.Find(victim.PeerId) ?? throw new InvalidOperationException("not connected");
+        var link = attacker.Dialer.Find(victim.PeerId) ?? throw new InvalidOperationException("not connected");
         return (swarm, attacker, victim, link);
     }
 

@@ -3,17 +3,19 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2P.Node.Multiformats;
-using P2P.Node.Transport;
 
-namespace P2P.Node.DhtBinding;
+namespace P2P.Node.Transport;
 
 /// <summary>
-/// Finds the authenticated connection to a PeerId, dialling its endpoint when there is none. The dial names the
-/// expected PeerId, so the handshake proves the remote holds that key before anything is sent: a contact that
-/// lies about who is behind an address fails here and never answers a request. Concurrent dials to one peer
-/// share one attempt (the transport refuses a second connect to an endpoint in progress).
+/// The node's one way to reach a peer: the DHT (to send a request), the exchange (to fetch from a provider) and
+/// <c>swarm connect</c> all dial through here. It keeps the authenticated connections by PeerId (from the
+/// transport's events) and runs one dial per endpoint and expected PeerId at a time, however many callers want
+/// it: the transport refuses a second connect to an endpoint already in progress, so without the sharing a DHT
+/// lookup and an exchange search dialling the same provider would fail each other. A dial that names a PeerId
+/// makes the handshake prove the remote holds that key before anything is sent, so a contact that lies about who
+/// is behind an address fails here. Thread-safe (concurrent dictionaries; events arrive on the network thread).
 /// </summary>
-public sealed class PeerConnector : IDisposable
+public sealed class Dialer : IDisposable
 {
     private readonly ISecureTransport _transport;
     private readonly ILogger _logger;
@@ -21,10 +23,10 @@ public sealed class PeerConnector : IDisposable
     /// <summary>Connected peers by PeerId, kept by the transport's events (raised on its network thread).</summary>
     private readonly ConcurrentDictionary<PeerId, SecurePeer> _connected = new();
 
-    /// <summary>Dials in progress by PeerId; the entry is removed when the dial ends.</summary>
-    private readonly ConcurrentDictionary<PeerId, Lazy<Task<SecurePeer?>>> _dialing = new();
+    /// <summary>Dials in progress by endpoint and expected PeerId; the entry is removed when the dial ends.</summary>
+    private readonly ConcurrentDictionary<(IPEndPoint EndPoint, PeerId? PeerId), Lazy<Task<ConnectResult>>> _dialing = new();
 
-    public PeerConnector(ISecureTransport transport, ILogger<PeerConnector>? logger = null)
+    public Dialer(ISecureTransport transport, ILogger<Dialer>? logger = null)
     {
         _transport = transport;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -48,11 +50,22 @@ public sealed class PeerConnector : IDisposable
             return existing;
         if (peer == _transport.LocalPeerId)
             return null;
-        var dial = _dialing.GetOrAdd(peer, p => new Lazy<Task<SecurePeer?>>(() => DialAsync(p, endPoint)));
-        return await dial.Value.WaitAsync(ct);
+        var result = await DialAsync(new Multiaddr(endPoint, peer), ct);
+        return result.Peer;
     }
 
-    private async Task<SecurePeer?> DialAsync(PeerId peer, IPEndPoint endPoint)
+    /// <summary>
+    /// Dials <paramref name="address"/> (the handshake checks its PeerId when it has one): the connection, or a
+    /// one-line error. A connection the transport already has to that endpoint is returned without a new handshake.
+    /// </summary>
+    public Task<ConnectResult> DialAsync(Multiaddr address, CancellationToken ct)
+    {
+        var key = (new IPEndPoint(address.EndPoint.Address, address.EndPoint.Port), address.PeerId);
+        var dial = _dialing.GetOrAdd(key, k => new Lazy<Task<ConnectResult>>(() => RunDialAsync(k.EndPoint, k.PeerId)));
+        return dial.Value.WaitAsync(ct);
+    }
+
+    private async Task<ConnectResult> RunDialAsync(IPEndPoint endPoint, PeerId? peer)
     {
         try
         {
@@ -62,20 +75,20 @@ public sealed class PeerConnector : IDisposable
             if (!result.Succeeded)
             {
                 _logger.LogDebug("Dial {Peer} at {EndPoint} failed: {Error}", peer, endPoint, result.Error);
-                return null;
+                return result;
             }
             var connected = result.Peer!;
             _connected[connected.PeerId] = connected;
-            return connected;
+            return result;
         }
         catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
         {
             // The transport is stopping: no connection, as for any failed dial.
-            return null;
+            return ConnectResult.Failure($"cannot dial {endPoint}: {e.Message}");
         }
         finally
         {
-            _dialing.TryRemove(peer, out _);
+            _dialing.TryRemove((endPoint, peer), out _);
         }
     }
 
