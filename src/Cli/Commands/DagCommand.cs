@@ -50,18 +50,8 @@ internal static class DagCommand
     /// <summary>Writes beside the target and renames when complete, so a failed export leaves no partial CAR.</summary>
     private static async Task ExportToFileAsync(CarExporter exporter, Cid root, string destination, CancellationToken ct)
     {
-        var temp = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.p2p-{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
-                await exporter.ExportAsync(root, file, ct);
-            File.Move(temp, destination, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        await AtomicFile.WriteAsync(destination, (file, token) => exporter.ExportAsync(root, file, token), ct,
+            tempPath: TempOutput.For(destination), durable: false);
     }
 
     private static Command Import()

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using P2P.Node.Storage;
 
 namespace P2P.Cli.Infrastructure;
 
@@ -21,16 +22,13 @@ internal static class RemoteDagClient
         }
         var destination = Path.GetFullPath(path);
         // Beside the target, renamed when complete: a cut stream leaves no partial CAR under the asked name.
-        var temp = TempOutput.For(destination);
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
-                await car.CopyToAsync(file, 1 << 20, ct);
-            File.Move(temp, destination, overwrite: true);
+            await AtomicFile.WriteAsync(destination, (file, token) => car.CopyToAsync(file, 1 << 20, token), ct,
+                tempPath: TempOutput.For(destination), durable: false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            File.Delete(temp);
             throw new CliException($"export of {root} was cut short: {e.Message}");
         }
         return ExitCodes.Ok;
