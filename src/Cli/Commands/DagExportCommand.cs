@@ -2,6 +2,7 @@ using System.CommandLine;
 using P2P.Cli.Infrastructure;
 using P2P.Node.Content.Car;
 using P2P.Node.Multiformats;
+using P2P.Node.Storage;
 
 namespace P2P.Cli.Commands;
 
@@ -43,18 +44,8 @@ internal sealed class DagExportCommand
     /// <summary>Writes beside the target and renames when complete, so a failed export leaves no partial CAR.</summary>
     private static async Task ExportToFileAsync(CarExporter exporter, Cid root, string destination, CancellationToken ct)
     {
-        var temp = TempOutput.For(destination);
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
-                await exporter.ExportAsync(root, file, ct);
-            File.Move(temp, destination, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        await AtomicFile.WriteAsync(destination, (file, token) => exporter.ExportAsync(root, file, token), ct,
+            tempPath: TempOutput.For(destination), durable: false);
     }
 
     private async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
@@ -70,16 +61,13 @@ internal sealed class DagExportCommand
         }
         var destination = Path.GetFullPath(path);
         // Beside the target, renamed when complete: a cut stream leaves no partial CAR under the asked name.
-        var temp = TempOutput.For(destination);
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
-                await car.CopyToAsync(file, 1 << 20, ct);
-            File.Move(temp, destination, overwrite: true);
+            await AtomicFile.WriteAsync(destination, (file, token) => car.CopyToAsync(file, 1 << 20, token), ct,
+                tempPath: TempOutput.For(destination), durable: false);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            File.Delete(temp);
             throw new CliException($"export of {root} was cut short: {e.Message}");
         }
         return ExitCodes.Ok;

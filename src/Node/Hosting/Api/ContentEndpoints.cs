@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using P2P.Node.Content.Importing;
-using P2P.Node.Errors;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Errors;
 using P2P.Node.Hosting.Http;
 using P2P.Node.Multiformats;
 
