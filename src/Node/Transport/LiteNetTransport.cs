@@ -18,7 +18,7 @@ namespace P2P.Node.Transport;
 /// unsynced events handed off through a bounded channel, readers recycled by hand, sends throttled on the reliable
 /// queue length. This type wires the parts together and owns a session's end; the parts (docs/architecture/transport.md):
 /// <see cref="TransportListener"/> routes LiteNetLib's callbacks, <see cref="HandshakeCoordinator"/> and
-/// <see cref="Dialer"/> make sessions, <see cref="SessionTable"/> holds them, <see cref="InboundDelivery"/> opens
+/// <see cref="OutboundHandshakes"/> make sessions, <see cref="SessionTable"/> holds them, <see cref="InboundDelivery"/> opens
 /// and queues their frames, <see cref="SessionLiveness"/> keeps them honest, <see cref="BulkPath"/> carries bulk data.
 /// </summary>
 public sealed class LiteNetTransport : ISecureTransport
@@ -27,11 +27,11 @@ public sealed class LiteNetTransport : ISecureTransport
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly NetManager _net;
-    private readonly DropCounters _drops;
+    private readonly DropCounter<DropReason> _drops;
     private readonly SessionTable _sessions = new();
     private readonly InboundDelivery _delivery;
     private readonly SessionLiveness _liveness;
-    private readonly Dialer _dialer;
+    private readonly OutboundHandshakes _dialer;
     private readonly BulkPath _bulk;
     private readonly NatService _nat;
     private int _disposed;
@@ -46,7 +46,7 @@ public sealed class LiteNetTransport : ISecureTransport
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _drops = new DropCounters(_logger);
+        _drops = new DropCounter<DropReason>(_logger, "packet");
         _delivery = new InboundDelivery(_options.InboundQueueCapacity, _options.MaxMessageSize, _drops, _time);
         _liveness = new SessionLiveness(_sessions, _drops, _time, CloseLocally);
         // The manager needs its listener first; the listener is given the parts once they exist (below), before Start.
@@ -71,7 +71,7 @@ public sealed class LiteNetTransport : ISecureTransport
             DisconnectTimeout = _options.DisconnectTimeoutMilliseconds,
         };
         layer.Attach(_net);
-        _dialer = new Dialer(identity, _options, _net, _sessions, _drops, _time, _logger);
+        _dialer = new OutboundHandshakes(identity, _options, _net, _sessions, _drops, _time, _logger);
         // Leg ids and request ids must not be guessable by anyone off the path: seeded from the system's CSPRNG.
         var random = new Random(System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue));
         _nat = new NatService(_options.Nat, _net, _sessions, _dialer, ends, relay, _drops, _time, _logger, random, () => LocalEndPoint, Disconnect);
@@ -150,8 +150,6 @@ public sealed class LiteNetTransport : ISecureTransport
     }
 
     public long GetDropCount(DropReason reason) => _drops.Get(reason);
-
-    public void CountDrop(DropReason reason, IPEndPoint? from, string? detail) => _drops.Count(reason, from, detail);
 
     /// <summary>A handshake made a session (network thread): tell the application, then start or bind its bulk stream.</summary>
     private void OnSessionOpened(SecurePeer secure)

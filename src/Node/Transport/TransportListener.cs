@@ -20,10 +20,10 @@ internal sealed class TransportListener : INetEventListener
     private HandshakeCoordinator _handshakes = null!;
     private InboundDelivery _delivery = null!;
     private SessionLiveness _liveness = null!;
-    private DropCounters _drops = null!;
+    private DropCounter<DropReason> _drops = null!;
     private NatService _nat = null!;
 
-    public void Route(LiteNetTransport transport, HandshakeCoordinator handshakes, InboundDelivery delivery, SessionLiveness liveness, DropCounters drops, NatService nat)
+    public void Route(LiteNetTransport transport, HandshakeCoordinator handshakes, InboundDelivery delivery, SessionLiveness liveness, DropCounter<DropReason> drops, NatService nat)
     {
         _nat = nat;
         _transport = transport;

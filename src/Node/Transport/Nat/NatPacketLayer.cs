@@ -17,7 +17,7 @@ namespace P2P.Node.Transport.Nat;
 /// </list>
 /// Runs on LiteNetLib's receive and send threads; its state lives in thread-safe tables.
 /// </summary>
-internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, RelayServer relay, DropCounters drops, Action<ulong, IPEndPoint> onProbe)
+internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, RelayServer relay, DropCounter<DropReason> drops, Action<ulong, IPEndPoint> onProbe)
     : PacketLayerBase(RelayDatagram.HeaderLength)
 {
     private NetManager? _net;

@@ -26,8 +26,8 @@ public sealed partial class NatService : IAsyncDisposable
     private readonly NatOptions _options;
     private readonly NetManager _net;
     private readonly SessionTable _sessions;
-    private readonly Dialer _dialer;
-    private readonly DropCounters _drops;
+    private readonly OutboundHandshakes _dialer;
+    private readonly DropCounter<DropReason> _drops;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Random _random;
@@ -41,8 +41,8 @@ public sealed partial class NatService : IAsyncDisposable
     private readonly List<Task> _tasks = [];
     private readonly Lock _tasksGate = new();
 
-    internal NatService(NatOptions options, NetManager net, SessionTable sessions, Dialer dialer, CircuitEnds ends, RelayServer relay,
-        DropCounters drops, TimeProvider time, ILogger logger, Random random, Func<IPEndPoint> localEndPoint, Action<SecurePeer> disconnect)
+    internal NatService(NatOptions options, NetManager net, SessionTable sessions, OutboundHandshakes dialer, CircuitEnds ends, RelayServer relay,
+        DropCounter<DropReason> drops, TimeProvider time, ILogger logger, Random random, Func<IPEndPoint> localEndPoint, Action<SecurePeer> disconnect)
     {
         _options = options;
         _net = net;
