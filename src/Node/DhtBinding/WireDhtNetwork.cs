@@ -35,21 +35,27 @@ public sealed class WireDhtNetwork : IDhtNetwork
         _pending = new PendingRequests(_options.MaxPendingRequests);
     }
 
+    /// <summary>
+    /// A node that found itself unreachable asks as a DHT client (libp2p's client mode): others answer it but never put
+    /// it in their routing tables, so their lookups never wait on a contact no one can dial.
+    /// </summary>
+    private bool IsClient => _transport.Nat.Reachability == Reachability.Private;
+
     /// <summary>Requests awaiting an answer now.</summary>
     public int PendingCount => _pending.Count;
 
     public async Task<bool> PingAsync(Contact to, CancellationToken ct) =>
-        await RequestAsync(to, id => new PingMessage { RequestId = id }, WireMessageType.Pong, ct) is not null;
+        await RequestAsync(to, id => new PingMessage { RequestId = id, Client = IsClient }, WireMessageType.Pong, ct) is not null;
 
     public async Task<IReadOnlyList<Contact>?> FindNodeAsync(Contact to, Key target, CancellationToken ct)
     {
-        var answer = await RequestAsync(to, id => new FindNodeMessage { RequestId = id, Target = target.ToArray() }, WireMessageType.Nodes, ct);
+        var answer = await RequestAsync(to, id => new FindNodeMessage { RequestId = id, Target = target.ToArray(), Client = IsClient }, WireMessageType.Nodes, ct);
         return answer is NodesMessage nodes ? ContactMapper.FromWire(nodes.Contacts) : null;
     }
 
     public async Task<ProvidersReply?> GetProvidersAsync(Contact to, ReadOnlyMemory<byte> multihash, CancellationToken ct)
     {
-        var answer = await RequestAsync(to, id => new GetProvidersMessage { RequestId = id, Key = multihash.ToArray() }, WireMessageType.Providers, ct);
+        var answer = await RequestAsync(to, id => new GetProvidersMessage { RequestId = id, Key = multihash.ToArray(), Client = IsClient }, WireMessageType.Providers, ct);
         return answer is ProvidersMessage providers
             ? new ProvidersReply(ContactMapper.FromWire(providers.Providers), ContactMapper.FromWire(providers.Closer))
             : null;
@@ -62,9 +68,16 @@ public sealed class WireDhtNetwork : IDhtNetwork
     public async Task<bool> AddProviderAsync(Contact to, ReadOnlyMemory<byte> multihash, CancellationToken ct)
     {
         var self = WireContact.From(_transport.LocalPeerId, _transport.LocalEndPoint);
-        var announce = new AddProviderMessage { RequestId = 0, Key = multihash.ToArray(), Provider = self };
+        // Behind a NAT the record must say how to reach us: through a relay that holds a reservation for us.
+        if (IsClient && _transport.Nat.Reservations is [var relay, ..])
+        {
+            self.RelayPeerId = relay.Relay.Bytes.ToArray();
+            self.RelayAddress = relay.EndPoint.Address.GetAddressBytes();
+            self.RelayPort = (ushort)relay.EndPoint.Port;
+        }
+        var announce = new AddProviderMessage { RequestId = 0, Key = multihash.ToArray(), Provider = self, Client = IsClient };
         var answer = await RequestAsync(to, id => { announce.RequestId = id; return announce; }, WireMessageType.Pong, ct,
-            barrier: id => new PingMessage { RequestId = id });
+            barrier: id => new PingMessage { RequestId = id, Client = IsClient });
         return answer is not null;
     }
 
@@ -99,7 +112,7 @@ public sealed class WireDhtNetwork : IDhtNetwork
         }
         try
         {
-            var peer = await _dialer.GetOrConnectAsync(peerId, to.EndPoint, linked.Token);
+            var peer = await _dialer.GetOrConnectAsync(peerId, to.EndPoint, ContactMapper.RelayOf(to), linked.Token);
             if (peer is null)
                 return null;
             var first = build(entry.Id);

@@ -24,7 +24,7 @@ public sealed class Dialer : IDisposable
     private readonly ConcurrentDictionary<PeerId, SecurePeer> _connected = new();
 
     /// <summary>Dials in progress by endpoint and expected PeerId; the entry is removed when the dial ends.</summary>
-    private readonly ConcurrentDictionary<(IPEndPoint EndPoint, PeerId? PeerId), Lazy<Task<ConnectResult>>> _dialing = new();
+    private readonly ConcurrentDictionary<Multiaddr, Lazy<Task<ConnectResult>>> _dialing = new();
 
     public Dialer(ISecureTransport transport, ILogger<Dialer>? logger = null)
     {
@@ -43,14 +43,18 @@ public sealed class Dialer : IDisposable
     public SecurePeer? Find(PeerId peer) =>
         _connected.TryGetValue(peer, out var found) && found.IsConnected ? found : null;
 
-    /// <summary>The connection to <paramref name="peer"/>, dialling <paramref name="endPoint"/> if needed; null when it fails.</summary>
-    public async Task<SecurePeer?> GetOrConnectAsync(PeerId peer, IPEndPoint endPoint, CancellationToken ct)
+    /// <summary>
+    /// The connection to <paramref name="peer"/>, dialling if needed; null when it fails. A peer that names a relay
+    /// cannot be dialled unasked, so it is reached through the relay (and hole punching then tries a direct path).
+    /// </summary>
+    public async Task<SecurePeer?> GetOrConnectAsync(PeerId peer, IPEndPoint endPoint, (PeerId Peer, IPEndPoint EndPoint)? relay, CancellationToken ct)
     {
         if (Find(peer) is { } existing)
             return existing;
         if (peer == _transport.LocalPeerId)
             return null;
-        var result = await DialAsync(new Multiaddr(endPoint, peer), ct);
+        var address = relay is { } r ? Multiaddr.Circuit(r.EndPoint, r.Peer, peer) : new Multiaddr(endPoint, peer);
+        var result = await DialAsync(address, ct);
         return result.Peer;
     }
 
@@ -60,18 +64,23 @@ public sealed class Dialer : IDisposable
     /// </summary>
     public Task<ConnectResult> DialAsync(Multiaddr address, CancellationToken ct)
     {
-        var key = (new IPEndPoint(address.EndPoint.Address, address.EndPoint.Port), address.PeerId);
-        var dial = _dialing.GetOrAdd(key, k => new Lazy<Task<ConnectResult>>(() => RunDialAsync(k.EndPoint, k.PeerId)));
+        if (address.IsCircuit && address.PeerId is { } target && Find(target) is { } existing)
+            return Task.FromResult(ConnectResult.Success(existing));
+        var key = address with { EndPoint = new IPEndPoint(address.EndPoint.Address, address.EndPoint.Port) };
+        var dial = _dialing.GetOrAdd(key, k => new Lazy<Task<ConnectResult>>(() => RunDialAsync(k)));
         return dial.Value.WaitAsync(ct);
     }
 
-    private async Task<ConnectResult> RunDialAsync(IPEndPoint endPoint, PeerId? peer)
+    private async Task<ConnectResult> RunDialAsync(Multiaddr address)
     {
+        var (endPoint, peer) = (address.EndPoint, address.PeerId);
         try
         {
             // The dial is shared, so it must not die with the first caller's token; the transport's handshake
-            // timeout bounds it.
-            var result = await _transport.ConnectAsync(endPoint, peer, CancellationToken.None);
+            // timeout bounds it (twice for a relayed dial: the relay, then the peer behind it).
+            var result = address.IsCircuit
+                ? await _transport.Nat.ConnectViaRelayAsync(endPoint, address.RelayPeerId, peer!, CancellationToken.None)
+                : await _transport.ConnectAsync(endPoint, peer, CancellationToken.None);
             if (!result.Succeeded)
             {
                 _logger.LogDebug("Dial {Peer} at {EndPoint} failed: {Error}", peer, endPoint, result.Error);
@@ -88,7 +97,7 @@ public sealed class Dialer : IDisposable
         }
         finally
         {
-            _dialing.TryRemove((endPoint, peer), out _);
+            _dialing.TryRemove(address, out _);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class DhtRequestLimitTests
             Listen = options.Listen, RandomSeed = seed, Dht = options.Dht,
             Wire = new DhtWireOptions { RequestTimeout = TimeSpan.FromSeconds(2) },
         });
-        var link = await node.Dialer.GetOrConnectAsync(victim.PeerId, victim.Transport.LocalEndPoint, ct)
+        var link = await node.Dialer.GetOrConnectAsync(victim.PeerId, victim.Transport.LocalEndPoint, null, ct)
             ?? throw new InvalidOperationException("could not connect to the victim");
         return (node, link);
     }

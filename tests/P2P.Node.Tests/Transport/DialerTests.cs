@@ -65,11 +65,11 @@ public sealed class DialerTests() : TransportTestBase(TimeSpan.FromSeconds(20))
         var a = Create();
         var b = Create();
         using var dialer = new Dialer(a);
-        var first = await dialer.GetOrConnectAsync(b.LocalPeerId, b.LocalEndPoint, Ct);
+        var first = await dialer.GetOrConnectAsync(b.LocalPeerId, b.LocalEndPoint, null, Ct);
         Assert.NotNull(first);
-        var again = await dialer.GetOrConnectAsync(b.LocalPeerId, b.LocalEndPoint, Ct);
+        var again = await dialer.GetOrConnectAsync(b.LocalPeerId, b.LocalEndPoint, null, Ct);
         Assert.Same(first, again);
-        Assert.Null(await dialer.GetOrConnectAsync(a.LocalPeerId, a.LocalEndPoint, Ct));
+        Assert.Null(await dialer.GetOrConnectAsync(a.LocalPeerId, a.LocalEndPoint, null, Ct));
     }
 
     [Fact]

@@ -42,7 +42,9 @@ public sealed class DhtProviderFinder : IProviderFinder
         await foreach (var contact in found.Reader.ReadAllAsync(cancellationToken))
         {
             if (ContactMapper.PeerIdOf(contact) is { } peer && peer != _host.PeerId)
-                yield return new Multiaddr(contact.EndPoint, peer);
+                yield return ContactMapper.RelayOf(contact) is { } relay
+                    ? Multiaddr.Circuit(relay.EndPoint, relay.Peer, peer)
+                    : new Multiaddr(contact.EndPoint, peer);
         }
         await lookup;
     }
