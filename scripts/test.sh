@@ -3,7 +3,7 @@
 # ./scripts/test-long.sh.
 #
 # On a fresh Debian machine it first installs what the tests drive and nobody here wrote: Debian's headless
-# Chromium and chromedriver (the dashboard's browser test), iproute2 and nftables (the network-namespace tests).
+# Chromium and chromedriver (the dashboard's browser test), iproute2 and nftables (the network-namespace tests), miniupnpd (the port-mapping test's router).
 # It installs only what is missing, as root or through passwordless sudo; where it cannot, the tests that need the
 # missing tool report themselves skipped with the reason (under CI=true they fail instead).
 set -euo pipefail
@@ -15,6 +15,9 @@ install_missing() {
   { command -v chromium >/dev/null && command -v chromedriver >/dev/null; } || packages+=(chromium chromium-driver)
   { command -v ip >/dev/null && command -v tc >/dev/null; } || packages+=(iproute2)
   command -v nft >/dev/null || packages+=(nftables)
+  # The port-mapping test's router. The binary package alone: it brings no service and asks no debconf questions
+  # (the "miniupnpd" package would add an init script bound to the default namespace's interfaces).
+  [ -x /usr/sbin/miniupnpd ] || packages+=(miniupnpd-nftables)
   [ ${#packages[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo_cmd="sudo -n"; else
