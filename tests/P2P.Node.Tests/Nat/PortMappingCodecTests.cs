@@ -47,7 +47,8 @@ public class PortMappingCodecTests
         {
             var junk = new byte[random.Next(0, 40)];
             random.NextBytes(junk);
-            junk[0] = (byte)(junk.Length > 0 ? 1 : 0);
+            if (junk.Length > 0)
+                junk[0] = NatPmpMessage.Version;
             Assert.Null(NatPmpMessage.ParseExternalAddress(junk));
             Assert.Null(NatPmpMessage.ParseMapResponse(junk, MappedProtocol.Udp, 4001));
         }
