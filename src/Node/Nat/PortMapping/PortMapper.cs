@@ -95,7 +95,7 @@ public sealed class PortMapper : IAsyncDisposable
         var previous = _held;
         foreach (var client in OrderFrom(previous?.Client))
         {
-            var attempt = await client.MapAsync(MappedProtocol.Udp, _udpPort, _options.Lifetime, previous?.Client == client ? previous.Value.Udp : null, ct);
+            var attempt = await TryMapAsync(client, MappedProtocol.Udp, _udpPort, previous?.Client == client ? previous.Value.Udp : null, ct);
             if (attempt.Lease is not { } udp)
             {
                 _logger.LogDebug("Port mapping through {Method} failed: {Reason}", client.Method, attempt.Failure);
@@ -105,7 +105,7 @@ public sealed class PortMapper : IAsyncDisposable
             PortMappingLease? tcp = null;
             if (_tcpPort is { } tcpPort)
             {
-                var tcpAttempt = await client.MapAsync(MappedProtocol.Tcp, tcpPort, _options.Lifetime, previous?.Client == client ? previous.Value.Tcp : null, ct);
+                var tcpAttempt = await TryMapAsync(client, MappedProtocol.Tcp, tcpPort, previous?.Client == client ? previous.Value.Tcp : null, ct);
                 tcp = tcpAttempt.Lease;
                 if (tcp is null)
                     _logger.LogDebug("TCP bulk port mapping through {Method} failed: {Reason}", client.Method, tcpAttempt.Failure);
@@ -133,6 +133,19 @@ public sealed class PortMapper : IAsyncDisposable
             _logger.LogInformation("Port mapping unavailable: {Reason}; trying again in {Retry}", _failure, _options.RetryInterval);
         }
         return _options.RetryInterval;
+    }
+
+    /// <summary>A socket error (no route, interface down) is a failed attempt like any other, not the end of the loop.</summary>
+    private async Task<MappingAttempt> TryMapAsync(IPortMappingClient client, MappedProtocol protocol, int port, PortMappingLease? previous, CancellationToken ct)
+    {
+        try
+        {
+            return await client.MapAsync(protocol, port, _options.Lifetime, previous, ct);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return MappingAttempt.Failed($"{client.Method}: {e.Message}");
+        }
     }
 
     private IEnumerable<IPortMappingClient> OrderFrom(IPortMappingClient? first) =>
