@@ -5,7 +5,7 @@
 #
 # On a fresh Debian machine it first installs what the tests drive and nobody here wrote: Debian's headless
 # Chromium and chromedriver (the dashboard's browser test), iproute2 and nftables (the network-namespace tests and
-# the NAT lab), curl, jq and bc (scripts/nat-bench.sh).
+# the NAT lab), miniupnpd (the port-mapping test's router), curl, jq and bc (scripts/nat-bench.sh).
 # It installs only what is missing, as root or through passwordless sudo; where it cannot, the tests that need the
 # missing tool report themselves skipped with the reason (under CI=true they fail instead).
 set -euo pipefail
@@ -21,6 +21,9 @@ install_missing() {
   command -v curl >/dev/null || packages+=(curl)
   command -v jq >/dev/null || packages+=(jq)
   command -v bc >/dev/null || packages+=(bc)
+  # The port-mapping test's router. The binary package alone: it brings no service and asks no debconf questions
+  # (the "miniupnpd" package would add an init script bound to the default namespace's interfaces).
+  [ -x /usr/sbin/miniupnpd ] || packages+=(miniupnpd-nftables)
   [ ${#packages[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo_cmd="sudo -n"; else

@@ -117,6 +117,7 @@ public sealed class Daemon : IAsyncDisposable
                 Time = time,
                 Transport = new TransportOptions { MaxPeers = config.Limits.MaxPeers, MaxPendingHandshakes = config.Limits.MaxPendingHandshakes },
                 Wire = WireOptionsFor(config.Limits),
+                PortMapping = config.Nat.PortMapping ? new Nat.PortMapping.PortMapperOptions() : null,
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
             };
             host = NetworkHost.Start(identity, options, loggers);

@@ -81,6 +81,7 @@ public sealed partial class NetworkHost : IAsyncDisposable
             host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
             host.Transport.PeerConnected += host.OnPeerConnected;
             host.Dht.Start();
+            host.StartPortMapping(loggers);
             host._rejoinTimer = options.Time.CreateTimer(static s => ((NetworkHost)s!).RejoinIfAlone(), host,
                 options.RejoinInterval, options.RejoinInterval);
             if (host._peerStore is not null)
@@ -214,6 +215,7 @@ public sealed partial class NetworkHost : IAsyncDisposable
         Network.CancelAll();
         Dht?.Dispose();
         await _routerLoop;
+        await StopPortMappingAsync();
         Dialer.Dispose();
         await Transport.DisposeAsync();
         _stopping.Dispose();

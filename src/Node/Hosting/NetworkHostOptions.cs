@@ -35,6 +35,9 @@ public sealed class NetworkHostOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Port mapping on the home router (config <c>nat.portMapping</c>); null, the default here, asks for none.</summary>
+    public Nat.PortMapping.PortMapperOptions? PortMapping { get; init; }
+
     /// <summary>
     /// Wraps the handler that answers peers' DHT requests (PING, FIND_NODE, GET_PROVIDERS, ADD_PROVIDER); it is
     /// given the node's own <see cref="DhtNode"/>. Null (the default, and always in production) answers with the

@@ -75,6 +75,9 @@ public sealed class RepoConfig
     /// <summary>How often provider records are republished; kubo's Reprovider.Interval default (22 h, records live 48 h).</summary>
     public TimeSpan ReprovideInterval { get; set; } = TimeSpan.FromHours(22);
 
+    /// <summary>Reaching and being reached behind NATs; see <see cref="NatConfig"/>.</summary>
+    public NatConfig Nat { get; set; } = new();
+
     /// <summary>trace, debug, information, warning, error, critical or none.</summary>
     public string LogLevel { get; set; } = "information";
 
@@ -141,6 +144,8 @@ public sealed class RepoConfig
             if (!(Limits.DhtRequestsPerSecondPerIp >= 1) || double.IsInfinity(Limits.DhtRequestsPerSecondPerIp))
                 errors.Add("limits.dhtRequestsPerSecondPerIp must be a number of at least 1");
         }
+        if (Nat is null)
+            errors.Add("nat must be an object");
         if (ReprovideInterval < TimeSpan.FromMinutes(1) || ReprovideInterval > TimeSpan.FromHours(48))
             errors.Add("reprovideInterval must be between 00:01:00 and 48:00:00 (records expire after 48 h)");
         if (!Enum.TryParse<LogLevel>(LogLevel, ignoreCase: true, out _) || int.TryParse(LogLevel, out _))

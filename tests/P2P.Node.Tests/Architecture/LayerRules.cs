@@ -27,7 +27,8 @@ public static class LayerRules
         ["Content"] = ["Errors", "Multiformats", "Storage"],
         ["Exchange"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport"],
         ["DhtBinding"] = ["Errors", "Multiformats", "Security", "Wire", "Transport"],
-        ["Hosting"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport", "Content", "Exchange", "DhtBinding"],
+        ["Nat"] = ["Errors"],
+        ["Hosting"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport", "Content", "Exchange", "DhtBinding", "Nat"],
     };
 
     /// <summary>The types of <paramref name="assembly"/> in folder <paramref name="layer"/> that use a folder it may not.</summary>
