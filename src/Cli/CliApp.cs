@@ -36,6 +36,7 @@ internal static class CliApp
         root.Subcommands.Add(DaemonCommand.Create());
         root.Subcommands.Add(IdCommand.Create());
         root.Subcommands.Add(SwarmCommand.Create());
+        root.Subcommands.Add(PingCommand.Create());
         root.Subcommands.Add(DhtCommand.Create());
         root.Subcommands.Add(BitswapCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
+using P2P.Node.Hosting.Peers;
 using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
@@ -25,8 +26,9 @@ internal static class IdCommand
             using var node = NodeAccess.Open(parse);
             var peerId = node.PeerId().ToString();
             var listen = Multiaddr.Parse(node.Repo.Config.Listen);
-            var address = Multiaddr.Format(listen.EndPoint, node.PeerId());
-            output.Write($"{peerId}\n{address}", new { ID = peerId, Addresses = new[] { address } });
+            var local = InterfaceAddresses.For(listen.EndPoint.Address)
+                .Select(a => Multiaddr.Format(new System.Net.IPEndPoint(a, listen.EndPoint.Port), node.PeerId())).ToArray();
+            output.Write($"{peerId}\n{string.Join('\n', local)}", new { ID = peerId, Addresses = local });
             return ExitCodes.Ok;
         });
         return command;

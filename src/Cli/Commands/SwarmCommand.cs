@@ -4,7 +4,7 @@ using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 
-/// <summary>`p2p swarm peers|connect`: the daemon's live connections.</summary>
+/// <summary>`p2p swarm peers|connect|addrs`: the daemon's live connections and its own addresses.</summary>
 internal static class SwarmCommand
 {
     public static Command Create()
@@ -12,12 +12,13 @@ internal static class SwarmCommand
         var command = new Command("swarm", "Inspect and open connections of the running daemon.\n\nExamples:\n  p2p swarm peers\n  p2p swarm connect /ip4/127.0.0.1/udp/4001/p2p/12D3KooW...");
         command.Subcommands.Add(Peers());
         command.Subcommands.Add(Connect());
+        command.Subcommands.Add(Addrs());
         return command;
     }
 
     private static Command Peers()
     {
-        var command = new Command("peers", "List connected peers as ADDR/p2p/PEERID.\n\nExample:\n  p2p swarm peers");
+        var command = new Command("peers", "List connected peers as ADDR/p2p/PEERID, their latency and path (direct, hole-punched or relayed).\n\nExample:\n  p2p swarm peers");
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
             using var daemon = await DaemonClient.RequireAsync(RepoAccess.PathFor(parse), ct);
@@ -28,8 +29,30 @@ internal static class SwarmCommand
                 var addr = peer.GetProperty("Addr").GetString();
                 var id = peer.GetProperty("Peer").GetString();
                 var latency = peer.GetProperty("Latency").GetString();
-                output.Write($"{addr}/p2p/{id} {latency}", new { Addr = addr, Peer = id, Latency = latency });
+                var path = peer.TryGetProperty("Path", out var p) ? p.GetString() : "direct";
+                output.Write($"{addr}/p2p/{id} {latency} {path}", new { Addr = addr, Peer = id, Latency = latency, Path = path });
             }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Addrs()
+    {
+        var command = new Command("addrs", "List this node's addresses, how each was learned (listen, observed, mapped, relay), and its reachability.\n\nExample:\n  p2p swarm addrs");
+        CommandRunner.SetAction(command, async (parse, ct) =>
+        {
+            using var daemon = await DaemonClient.RequireAsync(RepoAccess.PathFor(parse), ct);
+            var id = await daemon.PostJsonAsync("id", null, ct);
+            var output = Output.For(parse);
+            foreach (var entry in id.GetProperty("Advertised").EnumerateArray())
+            {
+                var kind = entry.GetProperty("Kind").GetString();
+                var addr = entry.GetProperty("Addr").GetString();
+                output.Write($"{kind,-9} {addr}", new { Kind = kind, Addr = addr });
+            }
+            var reachability = id.GetProperty("Reachability").GetString();
+            output.Write($"{"reachability",-9} {reachability}", new { Reachability = reachability });
             return ExitCodes.Ok;
         });
         return command;

@@ -14,6 +14,7 @@ using P2P.Node.Security;
 using P2P.Node.Storage;
 using P2P.Node.Storage.Pack;
 using P2P.Node.Transport;
+using P2P.Node.Transport.Nat;
 
 namespace P2P.Node.Hosting;
 
@@ -115,7 +116,12 @@ public sealed class Daemon : IAsyncDisposable
                 Bootstrap = config.Bootstrap.Select(Multiaddr.Parse).ToList(),
                 StateDirectory = local.Repo.RootPath,
                 Time = time,
-                Transport = new TransportOptions { MaxPeers = config.Limits.MaxPeers, MaxPendingHandshakes = config.Limits.MaxPendingHandshakes },
+                Transport = new TransportOptions
+                {
+                    MaxPeers = config.Limits.MaxPeers,
+                    MaxPendingHandshakes = config.Limits.MaxPendingHandshakes,
+                    Nat = new NatOptions { RelayService = config.Nat.RelayService, UseRelays = config.Nat.UseRelays, HolePunching = config.Nat.HolePunching },
+                },
                 Wire = WireOptionsFor(config.Limits),
                 PortMapping = config.Nat.PortMapping ? new Nat.PortMapping.PortMapperOptions() : null,
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },

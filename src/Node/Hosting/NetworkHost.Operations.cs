@@ -75,7 +75,7 @@ public sealed partial class NetworkHost
         if (peer == PeerId)
             return Dht.Self;
         if (Dialer.Find(peer) is { } connected)
-            return ContactMapper.ToContact(peer, connected.RemoteEndPoint);
+            return ContactOf(connected);
         var id = new Key(peer.NodeId);
         var known = Dht.Inspect((table, _) => table.Closest(id, 1));
         if (known.Count == 1 && known[0].Id == id)
@@ -94,13 +94,38 @@ public sealed partial class NetworkHost
         if (!result.Succeeded)
             return result;
         var peer = result.Peer!;
-        var contact = ContactMapper.ToContact(peer.PeerId, address.EndPoint);
+        var contact = ContactOf(peer);
+        // A peer reached through a relay cannot be dialled unasked: it is no routing-table contact.
+        if (address.IsCircuit || peer.Path == PeerPath.Relayed)
+            return result;
         if (await Network.PingAsync(contact, ct))
             Dht.Restore([contact]);
         else
             _logger.LogInformation("{Peer} connected but did not answer a DHT ping; not added to the table", peer.PeerId);
         return result;
     }
+
+    /// <summary>
+    /// The contact of a connected peer: its endpoint, or for a relayed session the relay's endpoint and identity
+    /// (the session's own endpoint is a local stand-in).
+    /// </summary>
+    public Contact ContactOf(SecurePeer peer)
+    {
+        if (Transport.Nat.RelayOf(peer) is not { } relay)
+            return ContactMapper.ToContact(peer.PeerId, peer.RemoteEndPoint);
+        var relayPeer = Dialer.Connected.FirstOrDefault(p => p.RemoteEndPoint.Equals(relay))?.PeerId;
+        return ContactMapper.ToContact(peer.PeerId, relay, client: true, relayPeer is null ? null : (relayPeer, relay));
+    }
+
+    /// <summary>The round trip of one DHT ping to <paramref name="contact"/> (dialling it if needed); null when it does not answer.</summary>
+    public async Task<TimeSpan?> PingAsync(Contact contact, CancellationToken ct)
+    {
+        var started = _options.Time.GetTimestamp();
+        return await Network.PingAsync(contact, ct) ? _options.Time.GetElapsedTime(started) : null;
+    }
+
+    /// <summary>The clock the node runs on.</summary>
+    public TimeProvider Time => _options.Time;
 
     /// <summary>Peers connected now.</summary>
     public IReadOnlyCollection<SecurePeer> ConnectedPeers => Dialer.Connected;

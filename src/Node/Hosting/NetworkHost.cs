@@ -58,8 +58,6 @@ public sealed partial class NetworkHost : IAsyncDisposable
     /// <summary>Counters this node keeps for the metrics endpoint (lookup latency, gateway totals).</summary>
     public Metrics.NodeMetrics Metrics { get; } = new();
 
-    /// <summary>This node's address, with its real port.</summary>
-    public Multiaddr Address => new(Transport.LocalEndPoint, PeerId);
 
     /// <summary>
     /// Binds the transport, starts the router and the DHT's maintenance, and seeds the table with the peers saved

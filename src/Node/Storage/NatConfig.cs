@@ -8,4 +8,13 @@ public sealed class NatConfig
     /// (docs/nat/port-mapping.md). On by default; a node listening on loopback never asks.
     /// </summary>
     public bool PortMapping { get; set; } = true;
+
+    /// <summary>Offer a bounded relay service to peers behind NATs while this node is not known to be unreachable.</summary>
+    public bool RelayService { get; set; } = true;
+
+    /// <summary>While unreachable, keep reservations on relays and advertise relayed addresses.</summary>
+    public bool UseRelays { get; set; } = true;
+
+    /// <summary>Move relayed sessions to direct ones by hole punching.</summary>
+    public bool HolePunching { get; set; } = true;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +7,7 @@ using P2P.Dht;
 using P2P.Node.DhtBinding;
 using P2P.Node.Errors;
 using P2P.Node.Multiformats;
+using P2P.Node.Transport;
 
 namespace P2P.Node.Hosting.Api;
 
@@ -25,19 +27,36 @@ public static class NetworkEndpoints
         {
             ID = host.PeerId.ToString(),
             PublicKey = Convert.ToBase64String(host.Identity.PublicKey),
-            Addresses = new[] { host.Address.ToString() },
+            Addresses = host.Addresses.Select(a => a.Address.ToString()).ToArray(),
             AgentVersion = "p2p/1",
             Protocols = new[] { "/p2p/dht/1", "/p2p/exchange/1" },
+            // Beyond kubo's fields: how each address was learned, and whether others can dial us unasked.
+            Advertised = host.Addresses.Select(a => new { a.Kind, Addr = a.Address.ToString() }).ToArray(),
+            Reachability = host.Reachability.ToString().ToLowerInvariant(),
         }));
+        api.MapPost("/swarm/addrs/local", () => ApiJson.Ok(new { Strings = host.Addresses.Select(a => a.Address.ToString()).ToArray() }));
         api.MapPost("/swarm/peers", () => ApiJson.Ok(new
         {
             Peers = host.ConnectedPeers.Select(p => new
             {
-                Addr = Multiaddr.Format(p.RemoteEndPoint, null),
+                Addr = host.Transport.Nat.RelayOf(p) is { } relay
+                    ? $"{Multiaddr.Format(relay, null)}/p2p-circuit"
+                    : Multiaddr.Format(p.RemoteEndPoint, null),
                 Peer = p.PeerId.ToString(),
                 Latency = $"{p.RoundTripMilliseconds}ms",
                 Direction = p.IsOutbound ? 2 : 1,
+                Path = PathName(p.Path),
             }).ToArray(),
+        }));
+        api.MapPost("/ping", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var peer = PeerId.Parse(ApiJson.Arg(context.Request));
+            var count = (int)(ApiJson.Long(context.Request, "count") ?? 10);
+            if (count is < 1 or > 1000)
+                throw new ArgumentException("count must be 1-1000");
+            await foreach (var line in PingLines(host, peer, count, ct))
+                await ApiJson.WriteLineAsync(context.Response, line, ct);
+            return Results.Empty;
         }));
         api.MapPost("/swarm/connect", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
@@ -92,10 +111,54 @@ public static class NetworkEndpoints
         }));
     }
 
+    private static string PathName(PeerPath path) => path switch
+    {
+        PeerPath.HolePunched => "hole-punched",
+        PeerPath.Relayed => "relayed",
+        _ => "direct",
+    };
+
+    /// <summary>kubo's ping stream: a header, one line per answer (Time in nanoseconds), then the average.</summary>
+    private static async IAsyncEnumerable<object> PingLines(NetworkHost host, PeerId peer, int count, [EnumeratorCancellation] CancellationToken ct)
+    {
+        yield return new { Success = true, Time = 0L, Text = $"Looking up peer {peer}" };
+        var contact = await host.FindPeerAsync(peer, ct);
+        if (contact is null)
+        {
+            yield return new { Success = false, Time = 0L, Text = $"peer {peer} not found" };
+            yield break;
+        }
+        yield return new { Success = true, Time = 0L, Text = $"PING {peer}." };
+        var times = new List<TimeSpan>();
+        for (var i = 0; i < count; i++)
+        {
+            var rtt = await host.PingAsync(contact, ct);
+            if (rtt is { } time)
+            {
+                times.Add(time);
+                yield return new { Success = true, Time = (long)(time.TotalMilliseconds * 1_000_000), Text = "" };
+            }
+            else
+            {
+                yield return new { Success = false, Time = 0L, Text = "Ping error: no answer" };
+            }
+            if (i + 1 < count)
+                await Task.Delay(TimeSpan.FromSeconds(1), host.Time, ct);
+        }
+        yield return times.Count == 0
+            ? new { Success = false, Time = 0L, Text = "Ping failed: no answers" }
+            : new { Success = true, Time = 0L, Text = $"Average latency: {times.Average(t => t.TotalMilliseconds):0.##}ms" };
+    }
+
     private static object Describe(Contact contact) => new
     {
         ID = ContactMapper.PeerIdOf(contact)?.ToString() ?? "",
-        Addrs = new[] { Multiaddr.Format(contact.EndPoint, null) },
+        Addrs = new[]
+        {
+            ContactMapper.RelayOf(contact) is { } relay
+                ? $"{Multiaddr.Format(relay.EndPoint, relay.Peer)}/p2p-circuit"
+                : Multiaddr.Format(contact.EndPoint, null),
+        },
     };
 
     private static Cid ParseCid(string text) =>

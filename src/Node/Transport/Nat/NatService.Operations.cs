@@ -7,6 +7,10 @@ namespace P2P.Node.Transport.Nat;
 /// <summary>What this node asks of others: reservations, circuits, dial-back probes, hole punches.</summary>
 public sealed partial class NatService
 {
+    /// <summary>The relay a relayed session runs through, or null for a direct one.</summary>
+    public IPEndPoint? RelayOf(SecurePeer peer) =>
+        peer.Path == PeerPath.Relayed && Ends.TryGet(peer.RemoteEndPoint, out var relay, out _, out _) ? relay : null;
+
     /// <summary>Asks a connected peer to keep a reservation for us; true when granted.</summary>
     public async Task<bool> ReserveAsync(SecurePeer relay, CancellationToken ct)
     {
