@@ -118,6 +118,7 @@ public sealed class Daemon : IAsyncDisposable
                 Time = time,
                 Transport = new TransportOptions { MaxPeers = config.Limits.MaxPeers, MaxPendingHandshakes = config.Limits.MaxPendingHandshakes },
                 Wire = WireOptionsFor(config.Limits),
+                LanDiscovery = LanDiscoveryFor(config.Discovery),
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
             };
             host = NetworkHost.Start(identity, options, loggers);
@@ -167,6 +168,10 @@ public sealed class Daemon : IAsyncDisposable
 
     private static string Multiaddr(IPEndPoint endPoint) => string.Create(CultureInfo.InvariantCulture,
         $"/{(endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ip6" : "ip4")}/{endPoint.Address}/tcp/{endPoint.Port}");
+
+    /// <summary>LAN discovery's options from the config's <c>discovery</c> section; null when <c>discovery.mdns</c> is false.</summary>
+    public static Discovery.LanDiscoveryOptions? LanDiscoveryFor(RepoDiscovery discovery) =>
+        discovery.Mdns ? new Discovery.LanDiscoveryOptions { Interval = discovery.MdnsInterval } : null;
 
     /// <summary>The config's DHT request rates as wire options; each burst is two seconds' worth of its rate.</summary>
     public static DhtBinding.DhtWireOptions WireOptionsFor(RepoLimits limits) => new()
