@@ -122,6 +122,8 @@ public sealed class Daemon : IAsyncDisposable
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
             };
             host = NetworkHost.Start(identity, options, loggers);
+            if (options.LanDiscovery is null)
+                loggers.CreateLogger<Daemon>().LogInformation("LAN discovery off (discovery.mdns is false)");
             reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, time, loggers.CreateLogger<Reprovider>());
             var finder = new DhtProviderFinder(host, reprovider, loggers.CreateLogger<DhtProviderFinder>());
             var exchange = new BlockExchange(host.Transport, local.Blocks, finder,

@@ -44,8 +44,10 @@ public sealed class LanDiscovery : IAsyncDisposable
     private MdnsSocket? _ownedSocket;
     /// <summary>Dials in flight (the set may still hold finished ones). Guarded by <see cref="_gate"/>.</summary>
     private int _dialing;
+    private readonly ITimer _answerTimer;
+    /// <summary>False until the first tick, which owes a second announcement a second later. Guarded by <see cref="_gate"/>.</summary>
+    private bool _ticked;
     private ITimer? _tick;
-    private ITimer? _answerTimer;
     private long _dropped;
     private int _disposed;
 
@@ -58,6 +60,7 @@ public sealed class LanDiscovery : IAsyncDisposable
         (_options, _time, _logger) = (options, time, logger);
         _label = LanRecords.NewInstanceLabel(random);
         _dialTokens = new TokenBucketTable<int>(options.DialsPerSecond, options.DialBurst, 1, time);
+        _answerTimer = time.CreateTimer(static s => ((LanDiscovery)s!).AnswerDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Peers heard of and still remembered.</summary>
@@ -114,7 +117,6 @@ public sealed class LanDiscovery : IAsyncDisposable
     /// <summary>Multicasts now, one second later (RFC 6762 §8.3 announces twice), then every interval.</summary>
     public void Start()
     {
-        _answerTimer = _time.CreateTimer(static s => ((LanDiscovery)s!).AnswerDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _tick = _time.CreateTimer(static s => ((LanDiscovery)s!).Tick(), this, TimeSpan.Zero, _options.Interval);
     }
 
@@ -132,14 +134,16 @@ public sealed class LanDiscovery : IAsyncDisposable
         }
         lock (_gate)
         {
-            var first = _lastMulticast.Count == 0;
             foreach (var via in _interfaces)
                 _lastMulticast[via.Index] = now;
-            if (first)
+            // This announcement answers every query still waiting; the first tick owes a repeat (RFC 6762 §8.3).
+            _answerDue.Clear();
+            if (!_ticked)
             {
+                _ticked = true;
                 foreach (var via in _interfaces)
                     _answerDue.Add(via.Index);
-                _answerTimer?.Change(_options.MinAnswerInterval, Timeout.InfiniteTimeSpan);
+                _answerTimer.Change(_options.MinAnswerInterval, Timeout.InfiniteTimeSpan);
             }
             Forget(now);
         }
@@ -205,7 +209,7 @@ public sealed class LanDiscovery : IAsyncDisposable
             if (since < _options.MinAnswerInterval)
             {
                 if (_answerDue.Add(via.Index) && _answerDue.Count == 1)
-                    _answerTimer?.Change(_options.MinAnswerInterval - since, Timeout.InfiniteTimeSpan);
+                    _answerTimer.Change(_options.MinAnswerInterval - since, Timeout.InfiniteTimeSpan);
                 return;
             }
             _lastMulticast[via.Index] = now;
@@ -230,10 +234,25 @@ public sealed class LanDiscovery : IAsyncDisposable
             _link.Send(via, Announcement(via));
     }
 
-    /// <summary>Remembers <paramref name="address"/> and dials it unless connected, backed off, or over the dial budget.</summary>
+    /// <summary>
+    /// Remembers <paramref name="address"/> and dials it unless connected, backed off, or over the dial budget. The
+    /// dial starts outside the lock: the node's connect is not run while <see cref="_gate"/> is held.
+    /// </summary>
     private void Consider(PeerAddress address, long now)
     {
-        var peer = address.PeerId!;
+        if (!ShouldDial(address.PeerId!, now))
+            return;
+        var dial = DialAsync(address);
+        lock (_gate)
+        {
+            _dials.RemoveWhere(t => t.IsCompleted);
+            if (!dial.IsCompleted)
+                _dials.Add(dial);
+        }
+    }
+
+    private bool ShouldDial(PeerId peer, long now)
+    {
         lock (_gate)
         {
             if (!_peers.TryGetValue(peer, out var known))
@@ -245,22 +264,20 @@ public sealed class LanDiscovery : IAsyncDisposable
             }
             known.LastSeen = now;
             if (_isConnected(peer))
-                return;
+                return false;
             if (known.LastDial is { } lastDial && _time.GetElapsedTime(lastDial, now) < _options.DialBackoff)
-                return;
+                return false;
             if (_dialing >= _options.MaxConcurrentDials || _dialTokens.Available(0, now) < 1)
-                return;
+                return false;
             _dialTokens.Take(0, now);
             known.LastDial = now;
             _dialing++;
-            _dials.RemoveWhere(t => t.IsCompleted);
-            _dials.Add(DialAsync(address));
+            return true;
         }
     }
 
     private async Task DialAsync(PeerAddress address)
     {
-        await Task.Yield();
         try
         {
             using var timeout = new CancellationTokenSource(_options.DialTimeout, _time);
@@ -302,7 +319,7 @@ public sealed class LanDiscovery : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _tick?.Dispose();
-        _answerTimer?.Dispose();
+        _answerTimer.Dispose();
         foreach (var via in _interfaces)
             _link.Send(via, Announcement(via, ttl: 0));
         await _stopping.CancelAsync();
