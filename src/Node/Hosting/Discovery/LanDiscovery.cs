@@ -103,10 +103,18 @@ public sealed class LanDiscovery : IAsyncDisposable
             logger.LogWarning("LAN discovery off: cannot open the mDNS socket on port {Port}: {Error}", options.Port, e.Message);
             return null;
         }
-        var discovery = new LanDiscovery(host.PeerId, listen.Port, interfaces, socket,
-            async (address, ct) => (await host.ConnectAsync(address, ct)).Succeeded,
-            peer => host.Connector.Find(peer) is not null, options, time, random, logger);
-        discovery._ownedSocket = socket;
+        LanDiscovery discovery;
+        try
+        {
+            discovery = new LanDiscovery(host.PeerId, listen.Port, interfaces, socket,
+                async (address, ct) => (await host.ConnectAsync(address, ct)).Succeeded,
+                peer => host.Connector.Find(peer) is not null, options, time, random, logger) { _ownedSocket = socket };
+        }
+        catch
+        {
+            socket.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
         socket.StartReceiving((packet, index, source) => discovery.Receive(packet.Span, index, source));
         discovery.Start();
         logger.LogInformation("LAN discovery on {Interfaces} (mDNS {Service})",
