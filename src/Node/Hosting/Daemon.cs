@@ -124,9 +124,12 @@ public sealed class Daemon : IAsyncDisposable
                 },
                 Wire = WireOptionsFor(config.Limits),
                 PortMapping = config.Nat.PortMapping ? new Nat.PortMapping.PortMapperOptions() : null,
+                LanDiscovery = LanDiscoveryFor(config.Discovery),
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
             };
             host = NetworkHost.Start(identity, options, loggers);
+            if (options.LanDiscovery is null)
+                loggers.CreateLogger<Daemon>().LogInformation("LAN discovery off (discovery.mdns is false)");
             reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, time, loggers.CreateLogger<Reprovider>());
             var finder = new DhtProviderFinder(host, reprovider, loggers.CreateLogger<DhtProviderFinder>());
             var exchange = new BlockExchange(host.Transport, local.Blocks, finder,
@@ -173,6 +176,10 @@ public sealed class Daemon : IAsyncDisposable
 
     private static string TcpMultiaddr(IPEndPoint endPoint) => string.Create(CultureInfo.InvariantCulture,
         $"/{(endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ip6" : "ip4")}/{endPoint.Address}/tcp/{endPoint.Port}");
+
+    /// <summary>LAN discovery's options from the config's <c>discovery</c> section; null when <c>discovery.mdns</c> is false.</summary>
+    public static Discovery.LanDiscoveryOptions? LanDiscoveryFor(RepoDiscovery discovery) =>
+        discovery.Mdns ? new Discovery.LanDiscoveryOptions { Interval = discovery.MdnsInterval } : null;
 
     /// <summary>The config's DHT request rates as wire options; each burst is two seconds' worth of its rate.</summary>
     public static DhtBinding.DhtWireOptions WireOptionsFor(RepoLimits limits) => new()

@@ -55,6 +55,9 @@ public sealed partial class NetworkHost : IAsyncDisposable
 
     public MessageRouter Router { get; private set; } = null!;
 
+    /// <summary>LAN discovery, or null when it is off or idle (no LAN interface among those the node listens on).</summary>
+    public Discovery.LanDiscovery? Lan { get; private set; }
+
     /// <summary>Counters this node keeps for the metrics endpoint (lookup latency, gateway totals).</summary>
     public Metrics.NodeMetrics Metrics { get; } = new();
 
@@ -80,6 +83,8 @@ public sealed partial class NetworkHost : IAsyncDisposable
             host.Transport.PeerConnected += host.OnPeerConnected;
             host.Dht.Start();
             host.StartPortMapping(loggers);
+            if (options.LanDiscovery is { } lan)
+                host.Lan = Discovery.LanDiscovery.TryStart(host, lan, options.Time, options.RandomSeed is { } lanSeed ? new Random(lanSeed + 1) : new Random(), loggers);
             host._rejoinTimer = options.Time.CreateTimer(static s => ((NetworkHost)s!).RejoinIfAlone(), host,
                 options.RejoinInterval, options.RejoinInterval);
             if (host._peerStore is not null)
@@ -209,6 +214,8 @@ public sealed partial class NetworkHost : IAsyncDisposable
         Transport.PeerConnected -= OnPeerConnected;
         if (Dht is not null)
             SavePeers();
+        if (Lan is not null)
+            await Lan.DisposeAsync();
         await _stopping.CancelAsync();
         Network.CancelAll();
         Dht?.Dispose();

@@ -39,6 +39,12 @@ public sealed class NetworkHostOptions
     public Nat.PortMapping.PortMapperOptions? PortMapping { get; init; }
 
     /// <summary>
+    /// LAN discovery over mDNS (Discovery/LanDiscovery.cs); null, the default here, turns it off. The daemon turns
+    /// it on from the config (<c>discovery.mdns</c>); it is idle on a node that listens on loopback.
+    /// </summary>
+    public Discovery.LanDiscoveryOptions? LanDiscovery { get; init; }
+
+    /// <summary>
     /// Wraps the handler that answers peers' DHT requests (PING, FIND_NODE, GET_PROVIDERS, ADD_PROVIDER); it is
     /// given the node's own <see cref="DhtNode"/>. Null (the default, and always in production) answers with the
     /// DHT itself. Adversarial tests use it to build hostile nodes that are real peers on the wire but lie.

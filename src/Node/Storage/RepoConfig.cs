@@ -72,6 +72,9 @@ public sealed class RepoConfig
 
     public RepoLimits Limits { get; set; } = new();
 
+    /// <summary>Peer discovery beyond the bootstrap list: <c>discovery.mdns</c> (LAN discovery, on by default).</summary>
+    public RepoDiscovery Discovery { get; set; } = new();
+
     /// <summary>How often provider records are republished; kubo's Reprovider.Interval default (22 h, records live 48 h).</summary>
     public TimeSpan ReprovideInterval { get; set; } = TimeSpan.FromHours(22);
 
@@ -146,6 +149,10 @@ public sealed class RepoConfig
         }
         if (Nat is null)
             errors.Add("nat must be an object");
+        if (Discovery is null)
+            errors.Add("discovery must be an object");
+        else if (Discovery.MdnsInterval < TimeSpan.FromSeconds(1) || Discovery.MdnsInterval > TimeSpan.FromHours(1))
+            errors.Add("discovery.mdnsInterval must be between 00:00:01 and 01:00:00");
         if (ReprovideInterval < TimeSpan.FromMinutes(1) || ReprovideInterval > TimeSpan.FromHours(48))
             errors.Add("reprovideInterval must be between 00:01:00 and 48:00:00 (records expire after 48 h)");
         if (!Enum.TryParse<LogLevel>(LogLevel, ignoreCase: true, out _) || int.TryParse(LogLevel, out _))

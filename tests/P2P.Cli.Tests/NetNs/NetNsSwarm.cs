@@ -59,7 +59,18 @@ public sealed class NetNsSwarm : IAsyncDisposable
         await Task.WhenAll(Enumerable.Range(1, Net.Count - 1).Select(StartAsync));
     }
 
-    private async Task InitAsync(int node)
+    /// <summary>
+    /// Inits every repo, lets <paramref name="configure"/> edit each config (node, config), and starts every node at
+    /// once with an empty bootstrap list: they can only find each other on their own (LAN discovery).
+    /// </summary>
+    public async Task StartWithoutBootstrapAsync(Action<int, Dictionary<string, JsonElement>> configure)
+    {
+        for (var i = 0; i < Net.Count; i++)
+            await InitAsync(i, configure);
+        await Task.WhenAll(Enumerable.Range(0, Net.Count).Select(StartAsync));
+    }
+
+    private async Task InitAsync(int node, Action<int, Dictionary<string, JsonElement>>? configure = null)
     {
         var r = await CliRunner.RunAsync(Repo(node), "init");
         Assert.True(r.ExitCode == 0, r.Stderr);
@@ -68,6 +79,7 @@ public sealed class NetNsSwarm : IAsyncDisposable
         config["listen"] = JsonSerializer.SerializeToElement(Listen(node));
         // The gateway on the namespace address checks that the node binds a non-loopback address beside its UDP port.
         config["gateway"] = JsonSerializer.SerializeToElement($"{Net.Address(node)}:8080");
+        configure?.Invoke(node, config);
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config), Ct);
     }
 
