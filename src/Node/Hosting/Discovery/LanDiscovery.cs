@@ -1,8 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using P2P.Node.DhtBinding;
-using P2P.Node.Hosting.Peers;
 using P2P.Node.Multiformats;
+using P2P.Node.Transport;
 
 namespace P2P.Node.Hosting.Discovery;
 
@@ -22,7 +21,7 @@ public sealed class LanDiscovery : IAsyncDisposable
     private readonly int _port;
     private readonly IReadOnlyList<LanInterface> _interfaces;
     private readonly IMdnsLink _link;
-    private readonly Func<PeerAddress, CancellationToken, Task<bool>> _dial;
+    private readonly Func<Multiaddr, CancellationToken, Task<bool>> _dial;
     private readonly Func<PeerId, bool> _isConnected;
     private readonly LanDiscoveryOptions _options;
     private readonly TimeProvider _time;
@@ -52,7 +51,7 @@ public sealed class LanDiscovery : IAsyncDisposable
     private int _disposed;
 
     public LanDiscovery(PeerId self, int port, IReadOnlyList<LanInterface> interfaces, IMdnsLink link,
-        Func<PeerAddress, CancellationToken, Task<bool>> dial, Func<PeerId, bool> isConnected,
+        Func<Multiaddr, CancellationToken, Task<bool>> dial, Func<PeerId, bool> isConnected,
         LanDiscoveryOptions options, TimeProvider time, Random random, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
@@ -108,7 +107,7 @@ public sealed class LanDiscovery : IAsyncDisposable
         {
             discovery = new LanDiscovery(host.PeerId, listen.Port, interfaces, socket,
                 async (address, ct) => (await host.ConnectAsync(address, ct)).Succeeded,
-                peer => host.Connector.Find(peer) is not null, options, time, random, logger) { _ownedSocket = socket };
+                peer => host.Dialer.Find(peer) is not null, options, time, random, logger) { _ownedSocket = socket };
         }
         catch
         {
@@ -246,7 +245,7 @@ public sealed class LanDiscovery : IAsyncDisposable
     /// Remembers <paramref name="address"/> and dials it unless connected, backed off, or over the dial budget. The
     /// dial starts outside the lock: the node's connect is not run while <see cref="_gate"/> is held.
     /// </summary>
-    private void Consider(PeerAddress address, long now)
+    private void Consider(Multiaddr address, long now)
     {
         if (!ShouldDial(address.PeerId!, now))
             return;
@@ -284,7 +283,7 @@ public sealed class LanDiscovery : IAsyncDisposable
         }
     }
 
-    private async Task DialAsync(PeerAddress address)
+    private async Task DialAsync(Multiaddr address)
     {
         try
         {

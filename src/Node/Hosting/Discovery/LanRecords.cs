@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using P2P.Node.Hosting.Peers;
 using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Discovery;
@@ -49,7 +48,7 @@ public static class LanRecords
                 throw new ArgumentException($"{address} cannot be dialled and is never announced", nameof(addresses));
         }
         var instance = $"{label}.{ServiceName}";
-        var texts = addresses.Select(a => AddressPrefix + PeerAddress.Format(a, self)).ToArray();
+        var texts = addresses.Select(a => AddressPrefix + Multiaddr.Format(a, self)).ToArray();
         return MdnsWriter.Response(
             [new MdnsRecord(ServiceName, MdnsMessage.TypePtr, ttl) { PtrTarget = instance }],
             [new MdnsRecord(instance, MdnsMessage.TypeTxt, ttl) { Texts = texts }]);
@@ -66,9 +65,9 @@ public static class LanRecords
     /// the strings that were not such an address; <paramref name="goodbye"/> is true when the TXT's TTL is zero.
     /// Other records (other services on the LAN: printers, speakers) are ignored.
     /// </summary>
-    public static IReadOnlyList<PeerAddress> Addresses(MdnsMessage message, out int rejected, out bool goodbye)
+    public static IReadOnlyList<Multiaddr> Addresses(MdnsMessage message, out int rejected, out bool goodbye)
     {
-        var found = new List<PeerAddress>();
+        var found = new List<Multiaddr>();
         (rejected, goodbye) = (0, false);
         if (!message.IsResponse)
             return found;
@@ -83,7 +82,7 @@ public static class LanRecords
                     continue;
                 if (found.Count == MaxAddressesPerMessage)
                     return found;
-                if (PeerAddress.TryParse(text[AddressPrefix.Length..], out var address, out _) && address!.PeerId is not null
+                if (Multiaddr.TryParse(text[AddressPrefix.Length..], out var address, out _) && address!.PeerId is not null
                     && address.EndPoint.Port != 0 && IsUnicast(address.EndPoint.Address))
                     found.Add(address);
                 else

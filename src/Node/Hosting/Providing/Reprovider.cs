@@ -51,6 +51,30 @@ public sealed class Reprovider : IAsyncDisposable
             _workers[i] = Task.Run(() => WorkAsync(_stopping.Token));
         _timer = time.CreateTimer(static s => ((Reprovider)s!).QueueAll(), this, TimeSpan.Zero, interval);
         _retryTimer = time.CreateTimer(static s => ((Reprovider)s!).QueueRetries(), this, RetryInterval, RetryInterval);
+        host.Transport.Nat.Changed += OnAddressesChanged;
+    }
+
+    /// <summary>The relays our records named when we last announced everything (see <see cref="OnAddressesChanged"/>).</summary>
+    private string _announcedRoute = "";
+
+    /// <summary>
+    /// Records made before we learned we are behind a NAT name an address no one can dial; once we hold relay
+    /// reservations, every block is announced again so the records name a relay.
+    /// </summary>
+    private void OnAddressesChanged(object? sender, EventArgs e)
+    {
+        var nat = _host.Transport.Nat;
+        if (nat.Reachability != Transport.Reachability.Private || nat.Reservations.Count == 0)
+            return;
+        var route = string.Join(',', nat.Reservations.Select(r => r.Relay.ToString()).Order(StringComparer.Ordinal));
+        lock (_queue)
+        {
+            if (route == _announcedRoute)
+                return;
+            _announcedRoute = route;
+        }
+        _logger.LogInformation("Reachable through relays now ({Relays}): announcing every block again", route);
+        _ = Task.Run(QueueAll);
     }
 
     /// <summary>Announcements completed since start.</summary>
@@ -142,6 +166,7 @@ public sealed class Reprovider : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _host.Transport.Nat.Changed -= OnAddressesChanged;
         await _timer.DisposeAsync();
         await _retryTimer.DisposeAsync();
         await _stopping.CancelAsync();

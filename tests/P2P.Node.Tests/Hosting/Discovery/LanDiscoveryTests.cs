@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Hosting.Discovery;
-using P2P.Node.Hosting.Peers;
 using P2P.Node.Multiformats;
 
 namespace P2P.Node.Tests.Hosting.Discovery;
@@ -18,7 +17,7 @@ public sealed class LanDiscoveryTests : IAsyncLifetime
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly RecordingLink _link = new();
-    private readonly List<PeerAddress> _dialled = [];
+    private readonly List<Multiaddr> _dialled = [];
     private readonly HashSet<PeerId> _connected = [];
     private readonly LanDiscovery _discovery;
     private TaskCompletionSource<bool>? _pendingDial;
@@ -167,7 +166,7 @@ public sealed class LanDiscoveryTests : IAsyncLifetime
         _discovery.Receive(LanRecords.Announcement("other", peer, [new IPEndPoint(IPAddress.Parse(address), 4001)]),
             Eth0.Index, new IPEndPoint(IPAddress.Parse(address), 5353));
 
-    private Task<bool> Dial(PeerAddress address, CancellationToken ct)
+    private Task<bool> Dial(Multiaddr address, CancellationToken ct)
     {
         _dialled.Add(address);
         return _pendingDial?.Task ?? Task.FromResult(true);
