@@ -8,6 +8,8 @@ public sealed record CliResult(int ExitCode, byte[] StdoutBytes, string Stderr)
 {
     public string Stdout => Encoding.UTF8.GetString(StdoutBytes);
 
+    public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }
 

@@ -54,7 +54,11 @@ public sealed partial class NatService
         !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.Broadcast) && !CircuitEnds.IsVirtual(address)
         && address.AddressFamily == AddressFamily.InterNetwork;
 
-    private bool Serving => _options.RelayService && Reachability != Reachability.Private;
+    /// <summary>
+    /// Only a node that probes showed reachable relays: a reservation on a node that later finds itself behind a NAT
+    /// would give others an address that leads nowhere.
+    /// </summary>
+    private bool Serving => _options.RelayService && Reachability == Reachability.Public;
 
     private void OnReserve(SecurePeer peer, ControlMessage message)
     {

@@ -7,6 +7,9 @@ namespace P2P.Node.Transport.Nat;
 /// <summary>What this node asks of others: reservations, circuits, dial-back probes, hole punches.</summary>
 public sealed partial class NatService
 {
+    /// <summary>How long a peer that refused a reservation is left alone (it may become public: a node starts unknown).</summary>
+    private static readonly TimeSpan RefusedRetry = TimeSpan.FromSeconds(30);
+
     /// <summary>The relay a relayed session runs through, or null for a direct one.</summary>
     public IPEndPoint? RelayOf(SecurePeer peer) =>
         peer.Path == PeerPath.Relayed && Ends.TryGet(peer.RemoteEndPoint, out var relay, out _, out _) ? relay : null;
@@ -233,7 +236,7 @@ public sealed partial class NatService
             if (_reservations.Count >= _options.MaxRelays)
                 break;
             if (_reservations.ContainsKey(candidate.PeerId)
-                || (refused.TryGetValue(candidate.PeerId, out var at) && _time.GetElapsedTime(at) < TimeSpan.FromMinutes(5)))
+                || (refused.TryGetValue(candidate.PeerId, out var at) && _time.GetElapsedTime(at) < RefusedRetry))
                 continue;
             if (!await ReserveAsync(candidate, ct))
                 refused[candidate.PeerId] = now;

@@ -15,6 +15,9 @@ public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds
         var target = Create(Options(punch));
         var hop = await target.ConnectAsync(relay.LocalEndPoint, relay.LocalPeerId, Ct);
         Assert.True(hop.Succeeded, hop.Error);
+        // Only a node that probes showed reachable serves as a relay.
+        Assert.False(await target.Nat.ReserveAsync(hop.Peer!, Ct));
+        Assert.Equal(Reachability.Public, await relay.Nat.CheckReachabilityAsync(Ct));
         Assert.True(await target.Nat.ReserveAsync(hop.Peer!, Ct));
         Assert.Equal([relay.LocalPeerId], target.Nat.Reservations.Select(r => r.Relay));
         return (relay, dialler, target);
@@ -63,6 +66,7 @@ public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds
         var dialler = Create(Options(false));
         var target = Create(Options(false));
         Assert.True((await target.ConnectAsync(relay.LocalEndPoint, relay.LocalPeerId, Ct)).Succeeded);
+        Assert.Equal(Reachability.Public, await relay.Nat.CheckReachabilityAsync(Ct));
 
         var result = await dialler.Nat.ConnectViaRelayAsync(relay.LocalEndPoint, relay.LocalPeerId, target.LocalPeerId, Ct);
 
