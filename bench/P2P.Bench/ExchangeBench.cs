@@ -66,7 +66,7 @@ public static class ExchangeBench
     {
         var self = typeof(ExchangeBench).Assembly.Location;
         var children = new List<Process>();
-        var providers = new List<ProviderAddress>();
+        var providers = new List<Multiaddr>();
         Cid? root = null;
         for (var i = 0; i < providerCount; i++)
         {
@@ -81,7 +81,7 @@ public static class ExchangeBench
         foreach (var child in children)
         {
             var parts = (await child.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("provider exited")).Split(' ');
-            providers.Add(new ProviderAddress(PeerId.Parse(parts[0]), IPEndPoint.Parse(parts[1])));
+            providers.Add(new Multiaddr(IPEndPoint.Parse(parts[1]), PeerId.Parse(parts[0])));
             var cid = Cid.Parse(parts[2]);
             if (root is not null && root != cid)
                 throw new InvalidOperationException("providers imported different files");
@@ -117,7 +117,7 @@ public static class ExchangeBench
     }
 
     /// <summary>One timed fetch of the whole file into <paramref name="store"/>; prints the figures when <paramref name="label"/> is set.</summary>
-    private static async Task FetchOnceAsync(IBlockStore store, List<ProviderAddress> providers, Cid root, int readAhead, string? label)
+    private static async Task FetchOnceAsync(IBlockStore store, List<Multiaddr> providers, Cid root, int readAhead, string? label)
     {
         using var id = NodeIdentity.Generate();
         await using var transport = new LiteNetTransport(id, TransportOptionsFromEnvironment());
@@ -174,9 +174,9 @@ public static class ExchangeBench
         return result.Root;
     }
 
-    private sealed class FixedFinder(List<ProviderAddress> providers) : IProviderFinder
+    private sealed class FixedFinder(List<Multiaddr> providers) : IProviderFinder
     {
-        public async IAsyncEnumerable<ProviderAddress> FindProvidersAsync(Cid cid, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        public async IAsyncEnumerable<Multiaddr> FindProvidersAsync(Cid cid, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
             await Task.CompletedTask;
             foreach (var provider in providers)

@@ -1,38 +1,17 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using System.CommandLine.Invocation;
 using P2P.Cli.Commands;
 using P2P.Cli.Infrastructure;
 
 namespace P2P.Cli;
 
 /// <summary>
-/// Builds the command tree and runs it. Each command lives in its own file under Commands/. While a daemon runs
-/// (it holds the repo lock), the content and repo commands are sent to its API instead of opening the repo.
+/// Builds the command tree and runs it. Each command lives in its own file under Commands/, with its offline path
+/// and, for the content and repo commands, its daemon path: while a daemon runs (it holds the repo lock) they are
+/// sent to its API instead of opening the repo (<see cref="DaemonRoute"/>).
 /// </summary>
 internal static class CliApp
 {
-    /// <summary>Commands that go to a running daemon, by their path below the root.</summary>
-    private static readonly Dictionary<string, Func<ParseResult, DaemonClient, CancellationToken, Task<int>>> Remote = new()
-    {
-        ["add"] = RemoteContentClient.AddAsync,
-        ["cat"] = RemoteContentClient.CatAsync,
-        ["get"] = RemoteContentClient.GetAsync,
-        ["ls"] = RemoteContentClient.LsAsync,
-        ["pin add"] = RemoteRepoClient.PinAddAsync,
-        ["pin rm"] = RemoteRepoClient.PinRemoveAsync,
-        ["pin ls"] = RemoteRepoClient.PinListAsync,
-        ["pin verify"] = PinVerifyCommand.RemoteAsync,
-        ["block get"] = RemoteRepoClient.BlockGetAsync,
-        ["block put"] = RemoteRepoClient.BlockPutAsync,
-        ["block stat"] = RemoteRepoClient.BlockStatAsync,
-        ["repo stat"] = RemoteRepoClient.RepoStatAsync,
-        ["repo verify"] = RemoteRepoClient.RepoVerifyAsync,
-        ["repo gc"] = RemoteRepoClient.RepoGcAsync,
-        ["dag export"] = RemoteDagClient.ExportAsync,
-        ["dag import"] = RemoteDagClient.ImportAsync,
-    };
-
     /// <summary>The exit codes are part of the interface (scripts test them), so the top-level help lists them.</summary>
     private const string RootDescription = """
         p2p: a content-addressed peer-to-peer chunk network (CIDs identical to kubo's).
@@ -61,7 +40,6 @@ internal static class CliApp
         root.Subcommands.Add(BitswapCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
-        RouteToDaemon(root, "");
         RootHelpAction.Install(root);
         return root;
     }
@@ -80,26 +58,5 @@ internal static class CliApp
         // SIGINT/SIGTERM cancel the action's token; the daemon needs more than the default 2 s to save its table,
         // stop the API and release the repo before the process is ended.
         return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
-    }
-
-    /// <summary>Wraps each routable command's action: try the daemon first, else run the offline action.</summary>
-    private static void RouteToDaemon(Command command, string prefix)
-    {
-        foreach (var sub in command.Subcommands)
-        {
-            var path = prefix.Length == 0 ? sub.Name : $"{prefix} {sub.Name}";
-            if (Remote.TryGetValue(path, out var remote) && sub.Action is AsynchronousCommandLineAction offline)
-            {
-                CommandRunner.SetAction(sub, async (parse, ct) =>
-                {
-                    // `add --only-hash` stores nothing, so it never needs the daemon.
-                    if (path == "add" && parse.GetValue<bool>("--only-hash"))
-                        return await offline.InvokeAsync(parse, ct);
-                    using var daemon = await DaemonClient.TryConnectAsync(RepoAccess.PathFor(parse), ct);
-                    return daemon is null ? await offline.InvokeAsync(parse, ct) : await remote(parse, daemon, ct);
-                });
-            }
-            RouteToDaemon(sub, path);
-        }
     }
 }

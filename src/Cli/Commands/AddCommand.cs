@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Headers;
 using P2P.Cli.Infrastructure;
 using P2P.Node.Content.Importing;
 using P2P.Node.Hosting;
@@ -6,110 +8,170 @@ using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 
-/// <summary>`p2p add`: chunks, hashes and stores files, printing kubo's `added CID NAME` lines.</summary>
-internal static class AddCommand
+/// <summary>
+/// `p2p add`: chunks, hashes and stores files, printing kubo's `added CID NAME` lines. Offline it imports into the
+/// repo through <see cref="LocalContent"/>; with a daemon it uploads them as kubo's multipart body. Both check the
+/// flags with <see cref="ImportOptionsBuilder"/>, as the daemon's API does.
+/// </summary>
+internal sealed class AddCommand
 {
+    private readonly Argument<string[]> _paths = new("path") { Description = "Files or directories to add", Arity = ArgumentArity.OneOrMore };
+    private readonly Option<bool> _recursive = new("--recursive", "-r") { Description = "Add directories recursively" };
+    private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "Print only the CIDs" };
+    private readonly Option<bool> _quieter = new("--quieter", "-Q") { Description = "Print only the final CID" };
+    private readonly Option<int?> _cidVersion = new("--cid-version") { Description = "CID version: 0 or 1 (default 1, raw leaves)" };
+    private readonly Option<bool?> _rawLeaves = new("--raw-leaves") { Description = "Store leaves as raw blocks (default: on for CIDv1)" };
+    private readonly Option<string?> _chunker = new("--chunker", "-s") { Description = "Chunking: size-N (default size-262144)" };
+    private readonly Option<int?> _maxLinks = new("--max-links") { Description = "Links per node of the balanced tree (default 174)" };
+    private readonly Option<string> _hash = new("--hash") { Description = "Hash function: sha2-256 or blake3 (blake3 implies CIDv1)", DefaultValueFactory = _ => "sha2-256" };
+    private readonly Option<string?> _profile = new("--profile") { Description = "Import profile: unixfs-v1-2025 (1 MiB chunks, 1024 links)" };
+    private readonly Option<bool> _onlyHash = new("--only-hash", "-n") { Description = "Only compute the CIDs; store nothing" };
+    private readonly Option<bool> _pin = new("--pin") { Description = "Pin what is added (default true)", DefaultValueFactory = _ => true };
+    private readonly Option<bool> _hidden = new("--hidden", "-H") { Description = "Include files whose names start with a dot" };
+    private readonly Option<bool> _progress = new("--progress") { Description = "Show progress on stderr (default: when it is a terminal)" };
+
+    private AddCommand()
+    {
+        _hash.AcceptOnlyFromAmong("sha2-256", "blake3");
+        _profile.AcceptOnlyFromAmong(ImportOptionsBuilder.UnixFsV1_2025);
+    }
+
     public static Command Create()
     {
-        var paths = new Argument<string[]>("path") { Description = "Files or directories to add", Arity = ArgumentArity.OneOrMore };
-        var recursive = new Option<bool>("--recursive", "-r") { Description = "Add directories recursively" };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the CIDs" };
-        var quieter = new Option<bool>("--quieter", "-Q") { Description = "Print only the final CID" };
-        var cidVersion = new Option<int?>("--cid-version") { Description = "CID version: 0 or 1 (default 1, raw leaves)" };
-        var rawLeaves = new Option<bool?>("--raw-leaves") { Description = "Store leaves as raw blocks (default: on for CIDv1)" };
-        var chunker = new Option<string?>("--chunker", "-s") { Description = "Chunking: size-N (default size-262144)" };
-        var maxLinks = new Option<int?>("--max-links") { Description = "Links per node of the balanced tree (default 174)" };
-        var hash = new Option<string>("--hash") { Description = "Hash function: sha2-256 or blake3 (blake3 implies CIDv1)", DefaultValueFactory = _ => "sha2-256" };
-        hash.AcceptOnlyFromAmong("sha2-256", "blake3");
-        var profile = new Option<string?>("--profile") { Description = "Import profile: unixfs-v1-2025 (1 MiB chunks, 1024 links)" };
-        profile.AcceptOnlyFromAmong("unixfs-v1-2025");
-        var onlyHash = new Option<bool>("--only-hash", "-n") { Description = "Only compute the CIDs; store nothing" };
-        var pin = new Option<bool>("--pin") { Description = "Pin what is added (default true)", DefaultValueFactory = _ => true };
-        var hidden = new Option<bool>("--hidden", "-H") { Description = "Include files whose names start with a dot" };
-        var progress = new Option<bool>("--progress") { Description = "Show progress on stderr (default: when it is a terminal)" };
-
+        var add = new AddCommand();
         var command = new Command("add", "Add files to the repo and print their CIDs.\n\nExamples:\n  p2p add photo.jpg\n  p2p add -r ./music --cid-version 0\n  p2p add -q --profile unixfs-v1-2025 big.iso")
         {
-            paths, recursive, quiet, quieter, cidVersion, rawLeaves, chunker, maxLinks, hash, profile, onlyHash, pin, hidden, progress,
+            add._paths, add._recursive, add._quiet, add._quieter, add._cidVersion, add._rawLeaves, add._chunker, add._maxLinks,
+            add._hash, add._profile, add._onlyHash, add._pin, add._hidden, add._progress,
         };
-        CommandRunner.SetAction(command, async (parse, ct) =>
-        {
-            var options = BuildOptions(parse.GetValue(profile), parse.GetValue(cidVersion), parse.GetValue(rawLeaves),
-                parse.GetValue(chunker), parse.GetValue(maxLinks), parse.GetValue(hash)!, parse.GetValue(onlyHash), parse.GetValue(hidden));
-            var inputs = parse.GetValue(paths)!;
-            foreach (var p in inputs)
-            {
-                if (Directory.Exists(p) && !parse.GetValue(recursive))
-                    throw new CliException($"{p} is a directory: use -r to add it recursively", ExitCodes.Usage);
-                if (!File.Exists(p) && !Directory.Exists(p))
-                    throw new CliException($"{p}: no such file or directory");
-            }
-            var output = Output.For(parse);
-            using var node = options.OnlyHash ? LocalContent.InMemory() : NodeAccess.Open(parse);
-            var total = inputs.Sum(SizeOf);
-            using var bar = new ProgressBar("adding", total, parse.GetValue(progress) || !Console.IsErrorRedirected);
-            Cid? last = null;
-            foreach (var p in inputs)
-            {
-                var entries = await node.AddPathAsync(p, parse.GetValue(recursive), options, parse.GetValue(pin) && !options.OnlyHash, bar, ct);
-                foreach (var e in entries)
-                {
-                    last = e.Cid;
-                    if (parse.GetValue(quieter))
-                        continue;
-                    output.Write(parse.GetValue(quiet) ? e.Cid.ToString() : $"added {e.Cid} {e.Path}",
-                        new { Name = e.Path, Hash = e.Cid.ToString(), Size = e.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-                }
-            }
-            if (parse.GetValue(quieter) && last is not null)
-                output.Write(last.ToString(), new { Hash = last.ToString() });
-            return ExitCodes.Ok;
-        });
+        // `add --only-hash` stores nothing, so it never needs the daemon.
+        DaemonRoute.SetAction(command, add.OfflineAsync, add.RemoteAsync, parse => parse.GetValue(add._onlyHash));
         return command;
     }
 
-    internal static ImportOptions BuildOptions(
-        string? profile, int? cidVersion, bool? rawLeaves, string? chunker, int? maxLinks, string hash, bool onlyHash, bool hidden)
+    /// <summary>The flags as kubo names them, checked and turned into import options before anything is read or sent.</summary>
+    private (KuboAddFlags Flags, ImportOptions Options, string[] Inputs) Read(ParseResult parse)
     {
-        var options = profile == "unixfs-v1-2025" ? ImportOptions.UnixFsV1_2025 : new ImportOptions();
-        if (cidVersion is { } v)
+        var flags = new KuboAddFlags
         {
-            if (v is not (0 or 1))
-                throw new CliException("--cid-version must be 0 or 1", ExitCodes.Usage);
-            options = options with { CidVersion = v };
-        }
-        if (hash == "blake3")
-        {
-            if (cidVersion == 0)
-                throw new CliException("--hash blake3 needs CIDv1 (CIDv0 is sha2-256 only)", ExitCodes.Usage);
-            options = options with { HashFunction = Multicodec.Blake3, CidVersion = 1 };
-        }
-        if (rawLeaves is { } raw)
-            options = options with { RawLeaves = raw };
-        if (chunker is not null)
-            options = options with { ChunkSize = ParseChunker(chunker) };
-        if (maxLinks is { } links)
-            options = options with { MaxLinks = links };
-        options = options with { OnlyHash = onlyHash, IncludeHidden = hidden };
+            Profile = parse.GetValue(_profile),
+            CidVersion = parse.GetValue(_cidVersion),
+            RawLeaves = parse.GetValue(_rawLeaves),
+            Chunker = parse.GetValue(_chunker),
+            MaxLinks = parse.GetValue(_maxLinks),
+            Hash = parse.GetValue(_hash)!,
+            OnlyHash = parse.GetValue(_onlyHash),
+            Hidden = parse.GetValue(_hidden),
+        };
+        ImportOptions options;
         try
         {
-            options.Validate();
+            options = ImportOptionsBuilder.Build(flags);
         }
         catch (ArgumentException ex)
         {
             throw new CliException(ex.Message, ExitCodes.Usage);
         }
-        return options;
+        var inputs = parse.GetValue(_paths)!;
+        foreach (var p in inputs)
+        {
+            if (Directory.Exists(p) && !parse.GetValue(_recursive))
+                throw new CliException($"{p} is a directory: use -r to add it recursively", ExitCodes.Usage);
+            if (!File.Exists(p) && !Directory.Exists(p))
+                throw new FileNotFoundException($"{p}: no such file or directory", p);
+        }
+        return (flags, options, inputs);
     }
 
-    private static int ParseChunker(string text)
+    private async Task<int> OfflineAsync(ParseResult parse, CancellationToken ct)
     {
-        const string prefix = "size-";
-        if (!text.StartsWith(prefix, StringComparison.Ordinal)
-            || !int.TryParse(text.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
-            || size <= 0)
-            throw new CliException($"unsupported chunker '{text}': use size-N, e.g. size-262144", ExitCodes.Usage);
-        return size;
+        var (_, options, inputs) = Read(parse);
+        var output = Output.For(parse);
+        using var node = options.OnlyHash ? LocalContent.InMemory() : NodeAccess.Open(parse);
+        var total = inputs.Sum(SizeOf);
+        using var bar = new ProgressBar("adding", total, parse.GetValue(_progress) || !Console.IsErrorRedirected);
+        Cid? last = null;
+        foreach (var p in inputs)
+        {
+            var entries = await node.AddPathAsync(p, parse.GetValue(_recursive), options, parse.GetValue(_pin) && !options.OnlyHash, bar, ct);
+            foreach (var e in entries)
+            {
+                last = e.Cid;
+                if (parse.GetValue(_quieter))
+                    continue;
+                output.Write(parse.GetValue(_quiet) ? e.Cid.ToString() : $"added {e.Cid} {e.Path}",
+                    new { Name = e.Path, Hash = e.Cid.ToString(), Size = e.Size.ToString(CultureInfo.InvariantCulture) });
+            }
+        }
+        if (parse.GetValue(_quieter) && last is not null)
+            output.Write(last.ToString(), new { Hash = last.ToString() });
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The same add sent to a running daemon (which holds the repo lock) as kubo's multipart upload.</summary>
+    private async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
+    {
+        var (flags, _, inputs) = Read(parse);
+        var query = new List<KeyValuePair<string, string>>
+        {
+            new("pin", parse.GetValue(_pin) ? "true" : "false"),
+            new("hash", flags.Hash),
+            new("hidden", flags.Hidden ? "true" : "false"),
+        };
+        if (flags.CidVersion is { } v) query.Add(new("cid-version", v.ToString(CultureInfo.InvariantCulture)));
+        if (flags.RawLeaves is { } raw) query.Add(new("raw-leaves", raw ? "true" : "false"));
+        if (flags.Chunker is not null) query.Add(new("chunker", flags.Chunker));
+        if (flags.MaxLinks is { } links) query.Add(new("max-links", links.ToString(CultureInfo.InvariantCulture)));
+        if (flags.Profile is not null) query.Add(new("profile", flags.Profile));
+
+        using var body = new MultipartFormDataContent();
+        var opened = new List<Stream>();
+        try
+        {
+            foreach (var p in inputs)
+                AddParts(body, Path.TrimEndingDirectorySeparator(Path.GetFullPath(p)), null, opened);
+            var output = Output.For(parse);
+            var quiet = parse.GetValue(_quiet);
+            var quieter = parse.GetValue(_quieter);
+            string? last = null;
+            await foreach (var line in daemon.PostLinesAsync("add", query, ct, body))
+            {
+                var name = line.GetProperty("Name").GetString()!;
+                var cid = line.GetProperty("Hash").GetString()!;
+                last = cid;
+                if (!quieter)
+                    output.Write(quiet ? cid : $"added {cid} {name}", new { Name = name, Hash = cid, Size = line.GetProperty("Size").GetString() });
+            }
+            if (quieter && last is not null)
+                output.Write(last, new { Hash = last });
+        }
+        finally
+        {
+            foreach (var stream in opened)
+                await stream.DisposeAsync();
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>kubo's multipart layout: one part per file and per directory, named by its escaped relative path.</summary>
+    private static void AddParts(MultipartFormDataContent body, string path, string? parent, List<Stream> opened)
+    {
+        var name = parent is null ? Path.GetFileName(path) : $"{parent}/{Path.GetFileName(path)}";
+        var escaped = Uri.EscapeDataString(name);
+        if (Directory.Exists(path))
+        {
+            var dir = new ByteArrayContent([]);
+            dir.Headers.ContentType = new MediaTypeHeaderValue("application/x-directory");
+            body.Add(dir, "file", escaped);
+            foreach (var child in Directory.EnumerateFileSystemEntries(path).Order(StringComparer.Ordinal))
+                AddParts(body, child, name, opened);
+            return;
+        }
+        var stream = File.OpenRead(path);
+        opened.Add(stream);
+        var file = new StreamContent(stream, 1 << 16);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        body.Add(file, "file", escaped);
     }
 
     private static long SizeOf(string path)

@@ -98,8 +98,8 @@ internal static class DaemonCommand
     private static void CheckEndpoint(System.CommandLine.Parsing.OptionResult result, string name)
     {
         var text = result.GetValueOrDefault<string?>();
-        if (text is not null && (!System.Net.IPEndPoint.TryParse(text, out _) || !text.Contains(':', StringComparison.Ordinal)))
-            result.AddError($"{name} '{text}' is not an address:port such as 127.0.0.1:5001");
+        if (text is not null && !HostSyntax.TryParseEndpoint(text, out _, out var error))
+            result.AddError($"{name} {error}");
     }
 
     private static string? TryReadLogLevel(string repoPath)

@@ -6,47 +6,120 @@ namespace P2P.Cli.Commands;
 /// <summary>
 /// `p2p get`: writes a file or directory to disk. The bytes go to a temporary name beside the target and are
 /// renamed into place only when complete, so a failed or interrupted get never leaves a partial file behind.
+/// Offline the repo's exporter writes it; with a daemon the tree is walked through `files/stat`, `ls` and `cat`.
 /// </summary>
-internal static class GetCommand
+internal sealed class GetCommand
 {
+    private readonly Argument<string> _path = new("cid") { Description = "CID (or CID/path) to fetch" };
+    private readonly Option<string?> _output = new("--output", "-o") { Description = "Where to write it (default: ./<CID>)" };
+    private readonly Option<bool> _progress = new("--progress") { Description = "Show progress on stderr (default: when it is a terminal)" };
+
     public static Command Create()
     {
-        var path = new Argument<string>("cid") { Description = "CID (or CID/path) to fetch" };
-        var output = new Option<string?>("--output", "-o") { Description = "Where to write it (default: ./<CID>)" };
-        var progress = new Option<bool>("--progress") { Description = "Show progress on stderr (default: when it is a terminal)" };
+        var get = new GetCommand();
         var command = new Command("get", "Write a file or directory to disk.\n\nExamples:\n  p2p get bafybei... -o movie.mkv\n  p2p get QmDir.../photos")
         {
-            path, output, progress,
+            get._path, get._output, get._progress,
         };
-        CommandRunner.SetAction(command, async (parse, ct) =>
-        {
-            var target = parse.GetValue(path)!;
-            PathArgument.Validate(target);
-            var destination = Path.GetFullPath(parse.GetValue(output) ?? target.Split('/', StringSplitOptions.RemoveEmptyEntries)[^1]);
-            if (File.Exists(destination) || Directory.Exists(destination))
-                throw new CliException($"{destination} already exists");
-            using var node = NodeAccess.Open(parse);
-            var cid = await node.Exporter.ResolveAsync(target, ct);
-            var info = await node.Exporter.StatAsync(cid, ct);
-            var temp = TempOutput.For(destination);
-            using var bar = new ProgressBar("fetching", info.CumulativeSize, parse.GetValue(progress) || !Console.IsErrorRedirected);
-            try
-            {
-                await node.Exporter.ExportAsync(cid, temp, bar.Cumulative, ct);
-                if (Directory.Exists(temp))
-                    Directory.Move(temp, destination);
-                else
-                    File.Move(temp, destination);
-            }
-            catch
-            {
-                TryDelete(temp);
-                throw;
-            }
-            Output.For(parse).Write($"saved {cid} to {destination}", new { Hash = cid.ToString(), Path = destination });
-            return ExitCodes.Ok;
-        });
+        DaemonRoute.SetAction(command, get.OfflineAsync, get.RemoteAsync);
         return command;
+    }
+
+    /// <summary>The target and where it goes; refuses to overwrite anything.</summary>
+    private (string Target, string Destination) Read(ParseResult parse)
+    {
+        var target = parse.GetValue(_path)!;
+        PathArgument.Validate(target);
+        var destination = Path.GetFullPath(parse.GetValue(_output) ?? target.Split('/', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        if (File.Exists(destination) || Directory.Exists(destination))
+            throw new CliException($"{destination} already exists");
+        return (target, destination);
+    }
+
+    private bool ShowProgress(ParseResult parse) => parse.GetValue(_progress) || !Console.IsErrorRedirected;
+
+    private async Task<int> OfflineAsync(ParseResult parse, CancellationToken ct)
+    {
+        var (target, destination) = Read(parse);
+        using var node = NodeAccess.Open(parse);
+        var cid = await node.Exporter.ResolveAsync(target, ct);
+        var info = await node.Exporter.StatAsync(cid, ct);
+        var temp = TempOutput.For(destination);
+        using var bar = new ProgressBar("fetching", info.CumulativeSize, ShowProgress(parse));
+        try
+        {
+            await node.Exporter.ExportAsync(cid, temp, bar.Cumulative, ct);
+            MoveIntoPlace(temp, destination);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+        Output.For(parse).Write($"saved {cid} to {destination}", new { Hash = cid.ToString(), Path = destination });
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
+    {
+        var (target, destination) = Read(parse);
+        var stat = await daemon.PostJsonAsync("files/stat", [new("arg", target)], ct);
+        var cid = stat.GetProperty("Hash").GetString()!;
+        var type = stat.GetProperty("Type").GetString()!;
+        var temp = TempOutput.For(destination);
+        var total = type == "directory" ? stat.GetProperty("CumulativeSize").GetInt64() : stat.GetProperty("Size").GetInt64();
+        using var bar = new ProgressBar("fetching", total, ShowProgress(parse));
+        try
+        {
+            await using (await PeerCountPoller.StartAsync(daemon, bar, ct))
+                await ExportAsync(daemon, cid, type, temp, bar, ct);
+            MoveIntoPlace(temp, destination);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+        Output.For(parse).Write($"saved {cid} to {destination}", new { Hash = cid, Path = destination });
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Writes one file or directory of the daemon's DAG under <paramref name="destination"/>, depth first.</summary>
+    private static async Task ExportAsync(DaemonClient daemon, string cid, string type, string destination, ProgressBar bar, CancellationToken ct)
+    {
+        if (type != "directory")
+        {
+            using var response = await daemon.PostStreamAsync("cat", [new("arg", cid)], ct);
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            await using var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                await file.WriteAsync(buffer.AsMemory(0, n), ct);
+                bar.Report(n);
+            }
+            return;
+        }
+        Directory.CreateDirectory(destination);
+        var answer = await daemon.PostJsonAsync("ls", [new("arg", cid)], ct);
+        foreach (var link in answer.GetProperty("Objects")[0].GetProperty("Links").EnumerateArray())
+        {
+            var name = link.GetProperty("Name").GetString() ?? "";
+            // A hostile directory must not write outside the destination.
+            if (name.Length == 0 || name is "." or ".." || name.Contains('/') || name.Contains('\\'))
+                throw new CliException($"directory {cid} has an unsafe entry name '{name}'", ExitCodes.Corrupt);
+            var isDir = link.GetProperty("Type").GetInt32() == 1;
+            await ExportAsync(daemon, link.GetProperty("Hash").GetString()!, isDir ? "directory" : "file", Path.Join(destination, name), bar, ct);
+        }
+    }
+
+    private static void MoveIntoPlace(string temp, string destination)
+    {
+        if (Directory.Exists(temp))
+            Directory.Move(temp, destination);
+        else
+            File.Move(temp, destination);
     }
 
     private static void TryDelete(string path)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Hosting.Peers;
+using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 
@@ -24,8 +24,8 @@ internal static class IdCommand
             }
             using var node = NodeAccess.Open(parse);
             var peerId = node.PeerId().ToString();
-            var listen = PeerAddress.Parse(node.Repo.Config.Listen);
-            var address = PeerAddress.Format(listen.EndPoint, node.PeerId());
+            var listen = Multiaddr.Parse(node.Repo.Config.Listen);
+            var address = Multiaddr.Format(listen.EndPoint, node.PeerId());
             output.Write($"{peerId}\n{address}", new { ID = peerId, Addresses = new[] { address } });
             return ExitCodes.Ok;
         });

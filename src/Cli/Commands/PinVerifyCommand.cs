@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Content.Verifying;
 using P2P.Node.Hosting.Api;
 
 namespace P2P.Cli.Commands;
@@ -10,32 +9,37 @@ namespace P2P.Cli.Commands;
 /// `p2p pin verify`, as kubo's `ipfs pin verify`: every pinned DAG must be complete in the repo and every block must
 /// hash to its CID. Prints `CID broken` and one indented `BADCID: error` line per bad block (`CID ok` lines too with
 /// --verbose), or kubo's <c>{Cid, Ok, BadNodes}</c> objects with --enc json; exits 5 when any pin is broken. Through
-/// the daemon when one runs (<see cref="RemoteAsync"/>), otherwise on the repo directly; both print the same.
+/// the daemon when one runs, otherwise on the repo directly (<see cref="P2P.Node.Hosting.LocalContent.VerifyPins"/>, as
+/// the daemon does); both print the same.
 /// </summary>
-internal static class PinVerifyCommand
+internal sealed class PinVerifyCommand
 {
+    private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Also print the pins that are sound" };
+
     public static Command Create()
     {
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print the pins that are sound" };
+        var verify = new PinVerifyCommand();
         var command = new Command("verify", "Check that every pinned DAG is complete and every block matches its CID.\n\nExamples:\n  p2p pin verify\n  p2p pin verify --verbose --enc json")
         {
-            verbose,
+            verify._verbose,
         };
-        CommandRunner.SetAction(command, (parse, ct) =>
-        {
-            using var node = NodeAccess.Open(parse);
-            var report = new Report(Output.For(parse), parse.GetValue(verbose));
-            foreach (var status in PinVerifier.Verify(node.Blocks, node.Pins(), ct))
-                report.Add(status.Cid.ToString(), status.Ok, status.BadNodes.Select(b => (b.Cid.ToString(), b.Error)), PinVerifyEndpoint.ToJson(status));
-            return Task.FromResult(report.Finish());
-        });
+        DaemonRoute.SetAction(command, verify.OfflineAsync, verify.RemoteAsync);
         return command;
     }
 
-    /// <summary>The same command sent to a running daemon's <c>/api/v0/pin/verify</c>.</summary>
-    public static async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
+    private Task<int> OfflineAsync(ParseResult parse, CancellationToken ct)
     {
-        var verbose = parse.GetValue<bool>("--verbose");
+        using var node = NodeAccess.Open(parse);
+        var report = new Report(Output.For(parse), parse.GetValue(_verbose));
+        foreach (var status in node.VerifyPins(ct))
+            report.Add(status.Cid.ToString(), status.Ok, status.BadNodes.Select(b => (b.Cid.ToString(), b.Error)), PinVerifyEndpoint.ToJson(status));
+        return Task.FromResult(report.Finish());
+    }
+
+    /// <summary>The same check by a running daemon's <c>/api/v0/pin/verify</c>.</summary>
+    private async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
+    {
+        var verbose = parse.GetValue(_verbose);
         var report = new Report(Output.For(parse), verbose);
         await foreach (var line in daemon.PostLinesAsync("pin/verify", [new("verbose", verbose ? "true" : "false")], ct))
         {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
-using P2P.Node.Hosting.Peers;
+using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 
@@ -42,7 +42,7 @@ internal static class SwarmCommand
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
             var text = parse.GetValue(address)!;
-            if (!PeerAddress.TryParse(text, out _, out var error))
+            if (!Multiaddr.TryParse(text, out _, out var error))
                 throw new CliException(error!, ExitCodes.Usage);
             using var daemon = await DaemonClient.RequireAsync(RepoAccess.PathFor(parse), ct);
             var answer = await daemon.PostJsonAsync("swarm/connect", [new("arg", text)], ct);

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using P2P.Node.Multiformats;
 using P2P.Node.Errors;
+using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using P2P.Node.Transport;
 
 namespace P2P.Node.DhtBinding;
 

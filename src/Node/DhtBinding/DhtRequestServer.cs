@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using P2P.Dht;
 using P2P.Dht.Network;
 using P2P.Node.Multiformats;
@@ -10,7 +12,7 @@ namespace P2P.Node.DhtBinding;
 /// Answers DHT requests from authenticated peers by calling the DHT's <see cref="IDhtRequestHandler"/> with the
 /// sender's proven identity and the endpoint it speaks from. Replies go back on the channel the request came on.
 /// Each request first takes a permit from an <see cref="AddressRateLimiter"/> (per IP:port and per IP); a request
-/// over the rate is dropped unanswered and counted as <see cref="DropReason.DhtRateLimited"/>.
+/// over the rate is dropped unanswered and counted in <see cref="Drops"/> as <see cref="DhtDropReason.RateLimited"/>.
 /// </summary>
 public sealed class DhtRequestServer
 {
@@ -27,12 +29,17 @@ public sealed class DhtRequestServer
     /// </summary>
     private readonly HashSet<(PeerId Peer, ulong RequestId)> _refusedAnnouncements = [];
 
-    public DhtRequestServer(ISecureTransport transport, IDhtRequestHandler handler, DhtWireOptions? options = null, TimeProvider? time = null)
+    public DhtRequestServer(ISecureTransport transport, IDhtRequestHandler handler, DhtWireOptions? options = null, TimeProvider? time = null,
+        ILogger<DhtRequestServer>? logger = null)
     {
         _transport = transport;
         _handler = handler;
         Limiter = new AddressRateLimiter(options ?? new DhtWireOptions(), time);
+        Drops = new DropCounter<DhtDropReason>((ILogger?)logger ?? NullLogger.Instance, "DHT request");
     }
+
+    /// <summary>Requests this server dropped unanswered (the router counts the ones it refuses with a reason).</summary>
+    public DropCounter<DhtDropReason> Drops { get; }
 
     /// <summary>The per-peer and per-address request limiter.</summary>
     public AddressRateLimiter Limiter { get; }
@@ -52,8 +59,8 @@ public sealed class DhtRequestServer
             return $"{message.Type} is not a DHT request";
         if (!Limiter.TryAcquire(raw.RemoteEndPoint, out var refusal))
         {
-            // Counted by the transport (once-logged per reason), not returned: the router would count it again.
-            _transport.CountDrop(DropReason.DhtRateLimited, raw.RemoteEndPoint, $"{message.Type} {refusal}");
+            // Counted here (once-logged per reason), not returned: the router would count it again as a refusal.
+            Drops.Count(DhtDropReason.RateLimited, raw.RemoteEndPoint, $"{message.Type} {refusal}");
             if (message is AddProviderMessage refused)
                 RememberRefused(raw.PeerId, refused.RequestId);
             return null;

@@ -17,7 +17,7 @@ public sealed class DhtWireOptions
 
     /// <summary>
     /// DHT requests answered per second from one peer (IP:port); more are dropped and counted
-    /// (<see cref="Transport.DropReason.DhtRateLimited"/>). An honest node's lookups and announcements ask one
+    /// (<see cref="DhtDropReason.RateLimited"/>). An honest node's lookups and announcements ask one
     /// peer a few requests per operation, so the default leaves room for a reprovide of thousands of blocks.
     /// </summary>
     public double RequestsPerSecondPerPeer { get; init; } = 500;

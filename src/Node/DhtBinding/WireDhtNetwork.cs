@@ -17,17 +17,17 @@ namespace P2P.Node.DhtBinding;
 public sealed class WireDhtNetwork : IDhtNetwork
 {
     private readonly ISecureTransport _transport;
-    private readonly PeerConnector _connector;
+    private readonly Dialer _dialer;
     private readonly DhtWireOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PendingRequests _pending;
 
-    public WireDhtNetwork(ISecureTransport transport, PeerConnector connector, DhtWireOptions? options = null,
+    public WireDhtNetwork(ISecureTransport transport, Dialer dialer, DhtWireOptions? options = null,
         TimeProvider? time = null, ILogger<WireDhtNetwork>? logger = null)
     {
         _transport = transport;
-        _connector = connector;
+        _dialer = dialer;
         _options = options ?? new DhtWireOptions();
         _options.Validate();
         _time = time ?? TimeProvider.System;
@@ -99,7 +99,7 @@ public sealed class WireDhtNetwork : IDhtNetwork
         }
         try
         {
-            var peer = await _connector.GetOrConnectAsync(peerId, to.EndPoint, linked.Token);
+            var peer = await _dialer.GetOrConnectAsync(peerId, to.EndPoint, linked.Token);
             if (peer is null)
                 return null;
             var first = build(entry.Id);

@@ -23,6 +23,12 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
     public const byte ControlChannel = 0;
 
     private readonly ISecureTransport _transport;
+
+    /// <summary>How providers are dialled (shared with the DHT when the host passes its own).</summary>
+    private readonly Dialer _dialer;
+
+    /// <summary>True when <see cref="_dialer"/> was made here and is disposed here.</summary>
+    private readonly bool _ownsDialer;
     private readonly ILogger _logger;
     private readonly ExchangeTotals _totals = new();
     private readonly ExchangeTasks _tasks;
@@ -43,9 +49,12 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         IProviderFinder? providers = null,
         ExchangeOptions? options = null,
         TimeProvider? time = null,
-        ILogger<BlockExchange>? logger = null)
+        ILogger<BlockExchange>? logger = null,
+        Dialer? dialer = null)
     {
         _transport = transport;
+        _ownsDialer = dialer is null;
+        _dialer = dialer ?? new Dialer(transport);
         options ??= new ExchangeOptions();
         options.Validate();
         time ??= TimeProvider.System;
@@ -61,7 +70,7 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
             _uploadLimiter = new UploadLimiter(options.UploadBytesPerSecond);
         _serve = new ServeQueue(transport, store, options, _totals, _tasks, control, _uploadLimiter, _ledger.OnServeEnded, _logger);
         _sessions = new FetchSessions(transport, store, time, _book, _ledger, control, _scheduler.Wake);
-        var search = new ProviderSearch(transport, finder, options, time, _book, _ledger, _tasks, control, _sessions.CountPeers, _scheduler.Wake, _logger);
+        var search = new ProviderSearch(transport, _dialer, finder, options, time, _book, _ledger, _tasks, control, _sessions.CountPeers, _scheduler.Wake, _logger);
         _scheduler.Search = search;
         _sessions.Search = search;
         _transport.PeerConnected += OnPeerConnected;
@@ -206,6 +215,8 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
             return;
         _transport.PeerConnected -= OnPeerConnected;
         _transport.PeerDisconnected -= OnPeerDisconnected;
+        if (_ownsDialer)
+            _dialer.Dispose();
         await _tick.DisposeAsync();
         _scheduler.Complete();
         _receiver.Complete();

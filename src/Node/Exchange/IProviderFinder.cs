@@ -9,7 +9,7 @@ namespace P2P.Node.Exchange;
 public interface IProviderFinder
 {
     /// <summary>Peers that announced <paramref name="cid"/>, streamed as the lookup finds them.</summary>
-    IAsyncEnumerable<ProviderAddress> FindProvidersAsync(Cid cid, CancellationToken cancellationToken);
+    IAsyncEnumerable<Multiaddr> FindProvidersAsync(Cid cid, CancellationToken cancellationToken);
 
     /// <summary>Announces that this node now holds <paramref name="cid"/>.</summary>
     ValueTask ProvideAsync(Cid cid, CancellationToken cancellationToken);

@@ -8,7 +8,7 @@ public sealed class NoProviderFinder : IProviderFinder
 {
     public static NoProviderFinder Instance { get; } = new();
 
-    public async IAsyncEnumerable<ProviderAddress> FindProvidersAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Multiaddr> FindProvidersAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask;
         yield break;

@@ -8,11 +8,12 @@ namespace P2P.Node.Exchange;
 /// <summary>
 /// Finds peers for a session: asks the connected peers whether they have a CID (want-have) and dials the providers
 /// the finder reports, adding each to the session as it connects, up to <see cref="ExchangeOptions.MaxPeers"/>.
-/// One search per session at a time (<see cref="ExchangeSession.Searching"/>); it stops with the session. The
-/// dialling here is the exchange's own until the node has one shared dialer.
+/// One search per session at a time (<see cref="ExchangeSession.Searching"/>); it stops with the session. Providers
+/// are dialled through the node's one <see cref="Dialer"/>, shared with the DHT and swarm connect.
 /// </summary>
 internal sealed class ProviderSearch(
     ISecureTransport transport,
+    Dialer dialer,
     IProviderFinder finder,
     ExchangeOptions options,
     TimeProvider time,
@@ -52,7 +53,7 @@ internal sealed class ProviderSearch(
             {
                 if (provider.PeerId == transport.LocalPeerId || sessionPeers(session) >= options.MaxPeers)
                     continue;
-                var result = await transport.ConnectAsync(provider.EndPoint, provider.PeerId, linked.Token);
+                var result = await dialer.DialAsync(provider, linked.Token);
                 if (!result.Succeeded)
                 {
                     logger.LogDebug("Could not reach provider {PeerId} at {EndPoint}: {Error}", provider.PeerId, provider.EndPoint, result.Error);

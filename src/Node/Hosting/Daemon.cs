@@ -7,7 +7,6 @@ using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
 using P2P.Node.Hosting.Gateway;
 using P2P.Node.Hosting.Metrics;
-using P2P.Node.Hosting.Peers;
 using P2P.Node.Hosting.Providing;
 using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
@@ -99,13 +98,13 @@ public sealed class Daemon : IAsyncDisposable
         try
         {
             var config = local.Repo.Config;
-            var listen = PeerAddress.Parse(listenOverride ?? config.Listen).EndPoint;
-            var api = IPEndPoint.TryParse(apiOverride ?? config.Api, out var parsedApi)
-                ? parsedApi
-                : throw new FormatException($"'{apiOverride ?? config.Api}' is not an address:port such as 127.0.0.1:5001");
-            var gateway = IPEndPoint.TryParse(gatewayOverride ?? config.Gateway, out var parsedGateway)
-                ? parsedGateway
-                : throw new FormatException($"'{gatewayOverride ?? config.Gateway}' is not an address:port such as 127.0.0.1:8080");
+            var listen = Multiaddr.Parse(listenOverride ?? config.Listen).EndPoint;
+            var api = HostSyntax.TryParseEndpoint(apiOverride ?? config.Api, out var parsedApi, out var apiError)
+                ? parsedApi!
+                : throw new FormatException(apiError);
+            var gateway = HostSyntax.TryParseEndpoint(gatewayOverride ?? config.Gateway, out var parsedGateway, out var gatewayError, "127.0.0.1:8080")
+                ? parsedGateway!
+                : throw new FormatException(gatewayError);
             // Beyond loopback the API needs a token; once a token exists it is required on loopback as well.
             var token = IPAddress.IsLoopback(api.Address) ? ApiToken.TryRead(local.Repo.RootPath) : ApiToken.ReadOrCreate(local.Repo.RootPath);
             ApiServer.CheckBind(api, token);
@@ -113,7 +112,7 @@ public sealed class Daemon : IAsyncDisposable
             var options = new NetworkHostOptions
             {
                 Listen = listen,
-                Bootstrap = config.Bootstrap.Select(PeerAddress.Parse).ToList(),
+                Bootstrap = config.Bootstrap.Select(Multiaddr.Parse).ToList(),
                 StateDirectory = local.Repo.RootPath,
                 Time = time,
                 Transport = new TransportOptions { MaxPeers = config.Limits.MaxPeers, MaxPendingHandshakes = config.Limits.MaxPendingHandshakes },
@@ -125,11 +124,11 @@ public sealed class Daemon : IAsyncDisposable
             var finder = new DhtProviderFinder(host, reprovider, loggers.CreateLogger<DhtProviderFinder>());
             var exchange = new BlockExchange(host.Transport, local.Blocks, finder,
                 ExchangeOptionsFor(config.Limits, uploadRateOverride ?? config.Limits.UploadRateBytesPerSecond),
-                time, loggers.CreateLogger<BlockExchange>());
+                time, loggers.CreateLogger<BlockExchange>(), host.Dialer);
             host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
             var daemon = new Daemon(local, host, reprovider, exchange, time, loggers.CreateLogger<Daemon>());
             daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token, config.ApiAllowedHosts, config.Limits.MaxHttpConnections);
-            AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(Multiaddr(daemon.Api.EndPoint)));
+            AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(TcpMultiaddr(daemon.Api.EndPoint)));
             await daemon.StartGatewayAsync(gateway, config.GatewayTimeout, config.Limits.MaxHttpConnections, loggers, ct);
             daemon._join = daemon.JoinAsync();
             daemon._logger.LogInformation("Daemon {PeerId} ready: udp {Listen}, API http://{Api}", host.PeerId, host.Address, daemon.Api.EndPoint);
@@ -161,11 +160,11 @@ public sealed class Daemon : IAsyncDisposable
             _logger.LogWarning("Gateway not started: cannot listen on {Address}: {Error}", bind, e.Message);
             return;
         }
-        AtomicFile.Write(GatewayFilePath, System.Text.Encoding.ASCII.GetBytes(Multiaddr(Gateway.EndPoint)));
+        AtomicFile.Write(GatewayFilePath, System.Text.Encoding.ASCII.GetBytes(TcpMultiaddr(Gateway.EndPoint)));
         _logger.LogInformation("Gateway listening on http://{Address}", Gateway.EndPoint);
     }
 
-    private static string Multiaddr(IPEndPoint endPoint) => string.Create(CultureInfo.InvariantCulture,
+    private static string TcpMultiaddr(IPEndPoint endPoint) => string.Create(CultureInfo.InvariantCulture,
         $"/{(endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ip6" : "ip4")}/{endPoint.Address}/tcp/{endPoint.Port}");
 
     /// <summary>The config's DHT request rates as wire options; each burst is two seconds' worth of its rate.</summary>

@@ -1,6 +1,7 @@
 using P2P.Node.Content.DagPb;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
+using P2P.Node.Content.Verifying;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
@@ -9,7 +10,8 @@ namespace P2P.Node.Hosting;
 
 /// <summary>
 /// A node without a network: the repo, the importer and the exporter wired together. The CLI's offline
-/// commands and, later, the daemon's API both work through it, so the commands only parse and print.
+/// commands and the daemon's API both call its use cases (add and pin, pin, dag import, pin verify), so each is
+/// written once and the front ends only parse and print.
 /// </summary>
 public sealed class LocalContent : IDisposable
 {
@@ -87,6 +89,20 @@ public sealed class LocalContent : IDisposable
         else
             await getter.GetBlockAsync(cid, cancellationToken);
         Repo.Pins.Add(cid, recursive ? PinKind.Recursive : PinKind.Direct);
+    }
+
+    /// <summary>Starts kubo's `dag import` (CARs stored, then their roots pinned) under the gc gate; dispose to end it.</summary>
+    public DagImport BeginDagImport() => new(this);
+
+    /// <summary>
+    /// kubo's `pin verify`: each pin's status as its DAG is walked. The gc gate is held (shared) until the enumeration
+    /// ends, so a concurrent gc cannot remove blocks mid-walk and make a sound pin look broken.
+    /// </summary>
+    public IEnumerable<PinStatus> VerifyPins(CancellationToken cancellationToken)
+    {
+        using var gate = Repo.GcGate.EnterShared();
+        foreach (var status in PinVerifier.Verify(Blocks, Pins(), cancellationToken))
+            yield return status;
     }
 
     /// <summary>The node's PeerId, read from the repo's identity key.</summary>

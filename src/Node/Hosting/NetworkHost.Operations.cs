@@ -74,7 +74,7 @@ public sealed partial class NetworkHost
     {
         if (peer == PeerId)
             return Dht.Self;
-        if (Connector.Find(peer) is { } connected)
+        if (Dialer.Find(peer) is { } connected)
             return ContactMapper.ToContact(peer, connected.RemoteEndPoint);
         var id = new Key(peer.NodeId);
         var known = Dht.Inspect((table, _) => table.Closest(id, 1));
@@ -88,9 +88,9 @@ public sealed partial class NetworkHost
     /// Dials <paramref name="address"/> (the handshake checks its PeerId when one is given) and, when the peer
     /// answers a DHT ping, records it in the routing table. Returns the connection or a one-line error.
     /// </summary>
-    public async Task<ConnectResult> ConnectAsync(PeerAddress address, CancellationToken ct)
+    public async Task<ConnectResult> ConnectAsync(Multiaddr address, CancellationToken ct)
     {
-        var result = await Transport.ConnectAsync(address.EndPoint, address.PeerId, ct);
+        var result = await Dialer.DialAsync(address, ct);
         if (!result.Succeeded)
             return result;
         var peer = result.Peer!;
@@ -103,7 +103,7 @@ public sealed partial class NetworkHost
     }
 
     /// <summary>Peers connected now.</summary>
-    public IReadOnlyCollection<SecurePeer> ConnectedPeers => Connector.Connected;
+    public IReadOnlyCollection<SecurePeer> ConnectedPeers => Dialer.Connected;
 
     /// <summary>The routing table, bucket by bucket (non-empty buckets only).</summary>
     public IReadOnlyList<BucketSnapshot> Table() => Dht.Inspect((table, _) =>

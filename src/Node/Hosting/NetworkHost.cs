@@ -34,8 +34,8 @@ public sealed partial class NetworkHost : IAsyncDisposable
         _logger = loggers.CreateLogger<NetworkHost>();
         Identity = identity;
         Transport = new LiteNetTransport(identity, options.Transport, options.Time, loggers.CreateLogger<LiteNetTransport>());
-        Connector = new PeerConnector(Transport, loggers.CreateLogger<PeerConnector>());
-        Network = new WireDhtNetwork(Transport, Connector, options.Wire, options.Time, loggers.CreateLogger<WireDhtNetwork>());
+        Dialer = new Dialer(Transport, loggers.CreateLogger<Dialer>());
+        Network = new WireDhtNetwork(Transport, Dialer, options.Wire, options.Time, loggers.CreateLogger<WireDhtNetwork>());
         if (options.StateDirectory is { } state)
             _peerStore = new PeerTableStore(Path.Join(state, PeerTableStore.FileName), _logger);
     }
@@ -46,7 +46,8 @@ public sealed partial class NetworkHost : IAsyncDisposable
 
     public LiteNetTransport Transport { get; }
 
-    public PeerConnector Connector { get; }
+    /// <summary>How this node reaches peers: the DHT, the exchange and swarm connect all dial through it.</summary>
+    public Dialer Dialer { get; }
 
     public WireDhtNetwork Network { get; }
 
@@ -58,7 +59,7 @@ public sealed partial class NetworkHost : IAsyncDisposable
     public Metrics.NodeMetrics Metrics { get; } = new();
 
     /// <summary>This node's address, with its real port.</summary>
-    public PeerAddress Address => new(Transport.LocalEndPoint, PeerId);
+    public Multiaddr Address => new(Transport.LocalEndPoint, PeerId);
 
     /// <summary>
     /// Binds the transport, starts the router and the DHT's maintenance, and seeds the table with the peers saved
@@ -75,7 +76,7 @@ public sealed partial class NetworkHost : IAsyncDisposable
             var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
             host.Dht = new DhtNode(self, host.Network, options.Dht, options.Time, random, loggers.CreateLogger<DhtNode>());
             var handler = options.RequestHandlerDecorator?.Invoke(host.Dht) ?? host.Dht;
-            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, handler, options.Wire, options.Time), host.Network,
+            host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, handler, options.Wire, options.Time, loggers.CreateLogger<DhtRequestServer>()), host.Network,
                 loggers.CreateLogger<MessageRouter>());
             host._routerLoop = Task.Run(() => host.Router.RunAsync(host._stopping.Token));
             host.Transport.PeerConnected += host.OnPeerConnected;
@@ -213,7 +214,7 @@ public sealed partial class NetworkHost : IAsyncDisposable
         Network.CancelAll();
         Dht?.Dispose();
         await _routerLoop;
-        Connector.Dispose();
+        Dialer.Dispose();
         await Transport.DisposeAsync();
         _stopping.Dispose();
         _logger.LogInformation("Node {PeerId} stopped", PeerId);

@@ -2,7 +2,7 @@ using System.Net;
 using P2P.Dht;
 using P2P.Dht.Network;
 using P2P.Node.DhtBinding;
-using P2P.Node.Hosting.Peers;
+using P2P.Node.Multiformats;
 using P2P.Node.Transport;
 
 namespace P2P.Node.Hosting;
@@ -13,7 +13,7 @@ public sealed class NetworkHostOptions
     public IPEndPoint Listen { get; init; } = new(IPAddress.Loopback, 0);
 
     /// <summary>Peers pinged at start; each must name its PeerId (the handshake checks it).</summary>
-    public IReadOnlyList<PeerAddress> Bootstrap { get; init; } = [];
+    public IReadOnlyList<Multiaddr> Bootstrap { get; init; } = [];
 
     /// <summary>Folder for peers.json; null keeps the routing table in memory only.</summary>
     public string? StateDirectory { get; init; }

@@ -60,6 +60,34 @@ public static class HostSyntax
         return true;
     }
 
+    /// <summary>
+    /// Parses an IP address and port such as 127.0.0.1:5001 or [::1]:8080, where the API and gateway listen; false
+    /// with a one-line reason otherwise. Port 0 is allowed: the OS picks one and the daemon writes the bound address
+    /// to the repo's <c>api</c> or <c>gateway</c> file. The config, the daemon and <c>p2p daemon</c>'s options all
+    /// check endpoints here.
+    /// </summary>
+    public static bool TryParseEndpoint(string? text, out IPEndPoint? endPoint, out string? error, string example = "127.0.0.1:5001")
+    {
+        endPoint = null;
+        error = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "is empty";
+            return false;
+        }
+        // IPEndPoint.TryParse alone takes a bare address (port 0); an endpoint must name its port.
+        if (IPEndPoint.TryParse(text, out var parsed) && text.Contains(':', StringComparison.Ordinal))
+        {
+            endPoint = parsed;
+            return true;
+        }
+        error = $"'{text}' is not an address:port such as {example}";
+        return false;
+    }
+
+    /// <summary>Null when <paramref name="text"/> is an address:port (see <see cref="TryParseEndpoint"/>), else what is wrong.</summary>
+    public static string? CheckEndpoint(string? text) => TryParseEndpoint(text, out _, out var error) ? null : error;
+
     /// <summary>Null when <paramref name="text"/> parses, else a phrase saying what it should be.</summary>
     public static string? Check(string? text) =>
         TryParse(text, out _, out _) ? null : $"'{text}' is not a host name or host:port such as p2p.example or p2p.example:443";

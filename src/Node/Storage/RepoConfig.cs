@@ -84,7 +84,7 @@ public sealed class RepoConfig
         var errors = new List<string>();
         if (Identity?.PeerId is { } peerId && !Multiformats.PeerId.TryParse(peerId, out _, out var peerIdError))
             errors.Add($"identity.peerId '{peerId}' is not a PeerId: {peerIdError}");
-        if (AddressSyntax.CheckUdpMultiaddr(Listen, requirePeerId: false) is { } listenError)
+        if (Multiformats.Multiaddr.Check(Listen, requirePeerId: false) is { } listenError)
             errors.Add($"listen {listenError}");
         if (Bootstrap is null)
         {
@@ -94,11 +94,11 @@ public sealed class RepoConfig
         {
             foreach (var peer in Bootstrap)
             {
-                if (AddressSyntax.CheckUdpMultiaddr(peer, requirePeerId: true) is { } peerError)
+                if (Multiformats.Multiaddr.Check(peer, requirePeerId: true) is { } peerError)
                     errors.Add($"bootstrap entry {peerError}");
             }
         }
-        if (AddressSyntax.CheckEndpoint(Api) is { } apiError)
+        if (HostSyntax.CheckEndpoint(Api) is { } apiError)
             errors.Add($"api {apiError}");
         if (ApiAllowedHosts is null)
         {
@@ -112,7 +112,7 @@ public sealed class RepoConfig
                     errors.Add($"apiAllowedHosts entry {hostError}");
             }
         }
-        if (AddressSyntax.CheckEndpoint(Gateway) is { } gatewayError)
+        if (HostSyntax.CheckEndpoint(Gateway) is { } gatewayError)
             errors.Add($"gateway {gatewayError}");
         if (GatewayTimeout < TimeSpan.FromMilliseconds(100) || GatewayTimeout > TimeSpan.FromMinutes(10))
             errors.Add("gatewayTimeout must be between 00:00:00.1 and 00:10:00");

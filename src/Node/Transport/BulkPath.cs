@@ -16,7 +16,7 @@ namespace P2P.Node.Transport;
 /// queue instead of dropping. One accept loop, one reader task per stream; the waiter table is concurrent and the
 /// pending-stream count interlocked.
 /// </summary>
-internal sealed class BulkPath(TransportOptions options, PeerId localPeer, SessionTable sessions, InboundDelivery delivery, DropCounters drops, ILogger logger)
+internal sealed class BulkPath(TransportOptions options, PeerId localPeer, SessionTable sessions, InboundDelivery delivery, DropCounter<DropReason> drops, ILogger logger)
 {
     /// <summary>Oversized records up to this length are read past; longer ones close the stream.</summary>
     private const int MaxSkippableRecord = 64 * 1024 * 1024;

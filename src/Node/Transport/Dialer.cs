@@ -1,111 +1,105 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using LiteNetLib;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using P2P.Node.Multiformats;
-using P2P.Node.Security;
 
 namespace P2P.Node.Transport;
 
 /// <summary>
-/// Outbound dials: one pending handshake per remote endpoint, registered before LiteNetLib's Connect so the connected
-/// event always finds it, awaited within the handshake timeout, and completed either by our own handshake (by
-/// <see cref="HandshakeCoordinator"/>) or by a session the other side's simultaneous dial made on the one connection
-/// LiteNetLib keeps (<see cref="Adopt"/>). The table is concurrent; each dial's state is guarded by its own lock.
+/// The node's one way to reach a peer: the DHT (to send a request), the exchange (to fetch from a provider) and
+/// <c>swarm connect</c> all dial through here. It keeps the authenticated connections by PeerId (from the
+/// transport's events) and runs one dial per endpoint and expected PeerId at a time, however many callers want
+/// it: the transport refuses a second connect to an endpoint already in progress, so without the sharing a DHT
+/// lookup and an exchange search dialling the same provider would fail each other. A dial that names a PeerId
+/// makes the handshake prove the remote holds that key before anything is sent, so a contact that lies about who
+/// is behind an address fails here. Thread-safe (concurrent dictionaries; events arrive on the network thread).
 /// </summary>
-internal sealed class Dialer(NodeIdentity identity, TransportOptions options, NetManager net, SessionTable sessions, DropCounters drops, TimeProvider time, ILogger logger)
+public sealed class Dialer : IDisposable
 {
-    /// <summary>Outbound handshakes by remote endpoint.</summary>
-    private readonly ConcurrentDictionary<IPEndPoint, PendingHandshake> _dials = new();
+    private readonly ISecureTransport _transport;
+    private readonly ILogger _logger;
 
-    /// <summary>Dials in progress; counted against the peer cap with the connected peers.</summary>
-    public int Count => _dials.Count;
+    /// <summary>Connected peers by PeerId, kept by the transport's events (raised on its network thread).</summary>
+    private readonly ConcurrentDictionary<PeerId, SecurePeer> _connected = new();
 
-    public bool TryGet(IPEndPoint remote, [NotNullWhen(true)] out PendingHandshake? dial) => _dials.TryGetValue(remote, out dial);
+    /// <summary>Dials in progress by endpoint and expected PeerId; the entry is removed when the dial ends.</summary>
+    private readonly ConcurrentDictionary<(IPEndPoint EndPoint, PeerId? PeerId), Lazy<Task<ConnectResult>>> _dialing = new();
 
-    public async Task<ConnectResult> DialAsync(IPEndPoint remote, PeerId? expectedPeer, CancellationToken ct)
+    public Dialer(ISecureTransport transport, ILogger<Dialer>? logger = null)
     {
-        var key = new IPEndPoint(remote.Address, remote.Port);
-        if (sessions.FindConnected(key) is { } existing)
-            return Result(existing, expectedPeer);
-        var pending = PendingHandshake.Outbound(key, new HandshakeInitiator(identity, expectedPeer, options.CipherSuites), expectedPeer);
-        if (!_dials.TryAdd(key, pending))
-        {
-            pending.Dispose();
-            return ConnectResult.Failure($"a connection to {key} is already in progress");
-        }
+        _transport = transport;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _transport.PeerConnected += OnConnected;
+        _transport.PeerDisconnected += OnDisconnected;
+        foreach (var peer in transport.Peers)
+            _connected[peer.PeerId] = peer;
+    }
+
+    /// <summary>Peers connected now.</summary>
+    public IReadOnlyCollection<SecurePeer> Connected => _connected.Values.Where(p => p.IsConnected).ToArray();
+
+    /// <summary>The live connection to <paramref name="peer"/>, if any.</summary>
+    public SecurePeer? Find(PeerId peer) =>
+        _connected.TryGetValue(peer, out var found) && found.IsConnected ? found : null;
+
+    /// <summary>The connection to <paramref name="peer"/>, dialling <paramref name="endPoint"/> if needed; null when it fails.</summary>
+    public async Task<SecurePeer?> GetOrConnectAsync(PeerId peer, IPEndPoint endPoint, CancellationToken ct)
+    {
+        if (Find(peer) is { } existing)
+            return existing;
+        if (peer == _transport.LocalPeerId)
+            return null;
+        var result = await DialAsync(new Multiaddr(endPoint, peer), ct);
+        return result.Peer;
+    }
+
+    /// <summary>
+    /// Dials <paramref name="address"/> (the handshake checks its PeerId when it has one): the connection, or a
+    /// one-line error. A connection the transport already has to that endpoint is returned without a new handshake.
+    /// </summary>
+    public Task<ConnectResult> DialAsync(Multiaddr address, CancellationToken ct)
+    {
+        var key = (new IPEndPoint(address.EndPoint.Address, address.EndPoint.Port), address.PeerId);
+        var dial = _dialing.GetOrAdd(key, k => new Lazy<Task<ConnectResult>>(() => RunDialAsync(k.EndPoint, k.PeerId)));
+        return dial.Value.WaitAsync(ct);
+    }
+
+    private async Task<ConnectResult> RunDialAsync(IPEndPoint endPoint, PeerId? peer)
+    {
         try
         {
-            // Simultaneous open (docs/TRANSPORT.md): LiteNetLib keeps one connection per endpoint pair. When the other
-            // side's connect request got here first, Connect returns that inbound connection (or null while the
-            // request is being accepted), and when both requests cross, LiteNetLib keeps the one with the earlier
-            // connect time and drops the other side's outgoing attempt (DisconnectReason.PeerToPeerConnection). Either
-            // way only one handshake runs; this dial then completes with the session it makes (Adopt).
-            var netPeer = net.Connect(key, options.ConnectionKey);
-            var dialled = netPeer is { ConnectionState: ConnectionState.Outgoing } ? netPeer : null;
-            if (netPeer?.Tag is SecurePeer already)
-                Adopt(pending, already);
-            using var timeout = new CancellationTokenSource(options.HandshakeTimeout, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-            try
+            // The dial is shared, so it must not die with the first caller's token; the transport's handshake
+            // timeout bounds it.
+            var result = await _transport.ConnectAsync(endPoint, peer, CancellationToken.None);
+            if (!result.Succeeded)
             {
-                return await pending.Completion.Task.WaitAsync(linked.Token);
+                _logger.LogDebug("Dial {Peer} at {EndPoint} failed: {Error}", peer, endPoint, result.Error);
+                return result;
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                Abort(pending, dialled);
-                // Last resort: a session with the endpoint that came up without passing through this dial.
-                if (sessions.FindConnected(key, expectedPeer) is { } adopted)
-                    return ConnectResult.Success(adopted);
-                drops.Count(DropReason.HandshakeTimeout, key, "outbound handshake");
-                return ConnectResult.Failure($"handshake with {key} timed out after {options.HandshakeTimeout.TotalSeconds:0.#} s");
-            }
-            catch (OperationCanceledException)
-            {
-                Abort(pending, dialled);
-                throw;
-            }
+            var connected = result.Peer!;
+            _connected[connected.PeerId] = connected;
+            return result;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            // The transport is stopping: no connection, as for any failed dial.
+            return ConnectResult.Failure($"cannot dial {endPoint}: {e.Message}");
         }
         finally
         {
-            _dials.TryRemove(new KeyValuePair<IPEndPoint, PendingHandshake>(key, pending));
+            _dialing.TryRemove((endPoint, peer), out _);
         }
     }
 
-    /// <summary>Ends an outbound dial with a session that the other side's simultaneous dial made on the one connection.</summary>
-    public void Adopt(PendingHandshake dial, SecurePeer secure)
-    {
-        lock (dial.Lock)
-        {
-            if (dial.Finished)
-                return;
-            dial.Finished = true;
-        }
-        dial.Dispose();
-        logger.LogDebug("Dial to {EndPoint} completes with the session {PeerId} opened from its side", dial.Remote, secure.PeerId);
-        dial.Completion.TrySetResult(Result(secure, dial.ExpectedPeer));
-    }
+    private void OnConnected(object? sender, SecurePeerEventArgs e) => _connected[e.Peer.PeerId] = e.Peer;
 
-    private static ConnectResult Result(SecurePeer secure, PeerId? expectedPeer) =>
-        expectedPeer is null || secure.PeerId == expectedPeer
-            ? ConnectResult.Success(secure)
-            : ConnectResult.Failure($"{secure.RemoteEndPoint} is already connected as {secure.PeerId}, not {expectedPeer}");
+    private void OnDisconnected(object? sender, SecurePeerEventArgs e) =>
+        _connected.TryRemove(new KeyValuePair<PeerId, SecurePeer>(e.Peer.PeerId, e.Peer));
 
-    /// <summary>Ends a dial that timed out or was cancelled; <paramref name="netPeer"/> is the connection it created, if any.</summary>
-    private void Abort(PendingHandshake pending, NetPeer? netPeer)
+    public void Dispose()
     {
-        lock (pending.Lock)
-        {
-            if (pending.Finished)
-                return;
-            pending.Finished = true;
-        }
-        pending.Dispose();
-        // After a simultaneous open the connection may carry the other side's session or handshake (seen in a lossy
-        // netns swarm: a dial timing out at join closed the live connection the two nodes had just made). Only a
-        // connection this dial created and that still carries its handshake is ours to close.
-        if (netPeer is not null && (netPeer.Tag is null || ReferenceEquals(netPeer.Tag, pending)))
-            net.DisconnectPeer(netPeer);
+        _transport.PeerConnected -= OnConnected;
+        _transport.PeerDisconnected -= OnDisconnected;
     }
 }

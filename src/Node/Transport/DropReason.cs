@@ -39,9 +39,6 @@ public enum DropReason
     /// <summary>A connection request with the wrong protocol key.</summary>
     BadConnectionKey,
 
-    /// <summary>A DHT request over its peer's or its address's request rate (counted by the DHT server).</summary>
-    DhtRateLimited,
-
     /// <summary>
     /// A LiteNetLib control packet (connect request, disconnect, "peer not found", connect accept) for an endpoint with
     /// an authenticated session that the session did not vouch for: a spoofed or replayed datagram (see SessionGuard).

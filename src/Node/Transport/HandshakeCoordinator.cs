@@ -8,7 +8,7 @@ namespace P2P.Node.Transport;
 /// Runs the handshake on every LiteNetLib connection until it becomes a <see cref="SecurePeer"/>: admits inbound
 /// connection requests (rate limit, peer cap, pending-handshake cap), sends the hello on our dials, answers hellos,
 /// verifies replies and finishes, holds data frames that overtook the finish, times out and fails handshakes, and
-/// hands a session that the other side's simultaneous dial made to our waiting dial (<see cref="Dialer.Adopt"/>).
+/// hands a session that the other side's simultaneous dial made to our waiting dial (<see cref="OutboundHandshakes.Adopt"/>).
 /// Runs on LiteNetLib's threads and the handshake timers; each handshake's state is guarded by its own lock
 /// (<see cref="PendingHandshake.Lock"/>), the pending-inbound count is interlocked.
 /// </summary>
@@ -16,10 +16,10 @@ internal sealed class HandshakeCoordinator(
     NodeIdentity identity,
     TransportOptions options,
     NetManager net,
-    Dialer dialer,
+    OutboundHandshakes dialer,
     SessionTable sessions,
     InboundDelivery delivery,
-    DropCounters drops,
+    DropCounter<DropReason> drops,
     ConnectionRateLimiter rateLimiter,
     TimeProvider time,
     ILogger logger,

@@ -53,10 +53,4 @@ public interface ISecureTransport : IAsyncDisposable
 
     /// <summary>How many packets were dropped for <paramref name="reason"/> since start.</summary>
     long GetDropCount(DropReason reason);
-
-    /// <summary>
-    /// Counts a drop decided above the transport (a DHT request over its rate), so every drop a node makes is in
-    /// one set of counters and is logged once per reason.
-    /// </summary>
-    void CountDrop(DropReason reason, IPEndPoint? from, string? detail);
 }

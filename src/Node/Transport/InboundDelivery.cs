@@ -12,10 +12,10 @@ internal sealed class InboundDelivery
 {
     private readonly Channel<InboundMessage> _inbound;
     private readonly int _maxMessageSize;
-    private readonly DropCounters _drops;
+    private readonly DropCounter<DropReason> _drops;
     private readonly TimeProvider _time;
 
-    public InboundDelivery(int capacity, int maxMessageSize, DropCounters drops, TimeProvider time)
+    public InboundDelivery(int capacity, int maxMessageSize, DropCounter<DropReason> drops, TimeProvider time)
     {
         _maxMessageSize = maxMessageSize;
         _drops = drops;

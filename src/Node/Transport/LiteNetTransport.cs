@@ -17,7 +17,7 @@ namespace P2P.Node.Transport;
 /// unsynced events handed off through a bounded channel, readers recycled by hand, sends throttled on the reliable
 /// queue length. This type wires the parts together and owns a session's end; the parts (docs/architecture/transport.md):
 /// <see cref="TransportListener"/> routes LiteNetLib's callbacks, <see cref="HandshakeCoordinator"/> and
-/// <see cref="Dialer"/> make sessions, <see cref="SessionTable"/> holds them, <see cref="InboundDelivery"/> opens
+/// <see cref="OutboundHandshakes"/> make sessions, <see cref="SessionTable"/> holds them, <see cref="InboundDelivery"/> opens
 /// and queues their frames, <see cref="SessionLiveness"/> keeps them honest, <see cref="BulkPath"/> carries bulk data.
 /// </summary>
 public sealed class LiteNetTransport : ISecureTransport
@@ -26,11 +26,11 @@ public sealed class LiteNetTransport : ISecureTransport
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly NetManager _net;
-    private readonly DropCounters _drops;
+    private readonly DropCounter<DropReason> _drops;
     private readonly SessionTable _sessions = new();
     private readonly InboundDelivery _delivery;
     private readonly SessionLiveness _liveness;
-    private readonly Dialer _dialer;
+    private readonly OutboundHandshakes _dialer;
     private readonly BulkPath _bulk;
     private int _disposed;
 
@@ -41,7 +41,7 @@ public sealed class LiteNetTransport : ISecureTransport
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _drops = new DropCounters(_logger);
+        _drops = new DropCounter<DropReason>(_logger, "packet");
         _delivery = new InboundDelivery(_options.InboundQueueCapacity, _options.MaxMessageSize, _drops, _time);
         _liveness = new SessionLiveness(_sessions, _drops, _time, CloseLocally);
         // The manager needs its listener first; the listener is given the parts once they exist (below), before Start.
@@ -60,7 +60,7 @@ public sealed class LiteNetTransport : ISecureTransport
             MaxConnectAttempts = 10,
             DisconnectTimeout = _options.DisconnectTimeoutMilliseconds,
         };
-        _dialer = new Dialer(identity, _options, _net, _sessions, _drops, _time, _logger);
+        _dialer = new OutboundHandshakes(identity, _options, _net, _sessions, _drops, _time, _logger);
         _bulk = new BulkPath(_options, LocalPeerId, _sessions, _delivery, _drops, _logger);
         var rateLimiter = new ConnectionRateLimiter(_options.ConnectionAttemptsPerSecond, _time);
         var handshakes = new HandshakeCoordinator(identity, _options, _net, _dialer, _sessions, _delivery, _drops, rateLimiter, _time, _logger, OnSessionOpened);
@@ -132,8 +132,6 @@ public sealed class LiteNetTransport : ISecureTransport
     }
 
     public long GetDropCount(DropReason reason) => _drops.Get(reason);
-
-    public void CountDrop(DropReason reason, IPEndPoint? from, string? detail) => _drops.Count(reason, from, detail);
 
     /// <summary>A handshake made a session (network thread): tell the application, then start or bind its bulk stream.</summary>
     private void OnSessionOpened(SecurePeer secure)

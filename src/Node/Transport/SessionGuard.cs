@@ -25,7 +25,7 @@ namespace P2P.Node.Transport;
 /// is authenticated and replay-checked above it.
 /// Runs on LiteNetLib's receive thread; allocation-free for the packets it does not inspect.
 /// </summary>
-internal sealed class SessionGuard(SessionTable sessions, SessionLiveness liveness, DropCounters drops) : PacketLayerBase(0)
+internal sealed class SessionGuard(SessionTable sessions, SessionLiveness liveness, DropCounter<DropReason> drops) : PacketLayerBase(0)
 {
     // LiteNetLib 2.1.5 packet properties: the low five bits of the first byte (bits 5-6 carry the connection number).
     private const int PropertyMask = 0x1F;

@@ -11,7 +11,7 @@ namespace P2P.Node.Transport;
 /// rest of its control packets. All time comes from the injected <see cref="TimeProvider"/>; the tick runs on its
 /// timer thread, the rest on LiteNetLib's receive thread, and the only state is each session's interlocked stamps.
 /// </summary>
-internal sealed class SessionLiveness(SessionTable sessions, DropCounters drops, TimeProvider time, Action<SecurePeer, string> closeLocally) : IDisposable
+internal sealed class SessionLiveness(SessionTable sessions, DropCounter<DropReason> drops, TimeProvider time, Action<SecurePeer, string> closeLocally) : IDisposable
 {
     /// <summary>How often each session sends a sealed keepalive.</summary>
     internal static readonly TimeSpan KeepaliveInterval = TimeSpan.FromMilliseconds(500);

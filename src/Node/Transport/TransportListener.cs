@@ -19,9 +19,9 @@ internal sealed class TransportListener : INetEventListener
     private HandshakeCoordinator _handshakes = null!;
     private InboundDelivery _delivery = null!;
     private SessionLiveness _liveness = null!;
-    private DropCounters _drops = null!;
+    private DropCounter<DropReason> _drops = null!;
 
-    public void Route(LiteNetTransport transport, HandshakeCoordinator handshakes, InboundDelivery delivery, SessionLiveness liveness, DropCounters drops)
+    public void Route(LiteNetTransport transport, HandshakeCoordinator handshakes, InboundDelivery delivery, SessionLiveness liveness, DropCounter<DropReason> drops)
     {
         _transport = transport;
         _handshakes = handshakes;

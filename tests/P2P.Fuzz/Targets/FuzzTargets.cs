@@ -24,7 +24,7 @@ public static class FuzzTargets
         "handshake-finish" => new HandshakeFinishTarget(),
         "session-open" => new SessionOpenTarget(),
         "peerid" => new PeerIdTarget(),
-        "peer-address" => new PeerAddressTarget(),
+        "peer-address" => new MultiaddrTarget(),
         "cid-bytes" => new CidBytesTarget(),
         "cid-text" => new CidTextTarget(),
         "multibase" => new MultibaseTarget(),

@@ -1,5 +1,5 @@
 using P2P.Dht;
-using P2P.Node.Hosting.Peers;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Tests.Hosting;
 
@@ -83,7 +83,7 @@ public sealed class AdversarialSwarm : IAsyncDisposable
         }
     }
 
-    private SwarmMember Add(NodeIdentity identity, IReadOnlyList<PeerAddress> bootstrap, int seed, DhtOptions dht, HostileStrategy? strategy)
+    private SwarmMember Add(NodeIdentity identity, IReadOnlyList<Multiaddr> bootstrap, int seed, DhtOptions dht, HostileStrategy? strategy)
     {
         var member = SwarmMember.Start(identity, bootstrap, seed, dht, strategy, Coalition, Logs);
         Members.Add(member);

@@ -5,7 +5,6 @@ using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting;
-using P2P.Node.Hosting.Peers;
 using P2P.Node.Hosting.Providing;
 using P2P.Node.Hosting.Routing;
 using P2P.Node.Multiformats;
@@ -43,7 +42,7 @@ public sealed class SwarmMember : IAsyncDisposable
 
     public bool Hostile => Liar is not null;
 
-    public static SwarmMember Start(NodeIdentity identity, IReadOnlyList<PeerAddress> bootstrap, int seed, DhtOptions dht,
+    public static SwarmMember Start(NodeIdentity identity, IReadOnlyList<Multiaddr> bootstrap, int seed, DhtOptions dht,
         HostileStrategy? strategy, HostileCoalition coalition, ILoggerFactory logs)
     {
         var memory = new MemoryBlockStore();
@@ -62,7 +61,7 @@ public sealed class SwarmMember : IAsyncDisposable
         var host = NetworkHost.Start(identity, options, logs);
         var reprovider = new Reprovider(host, store, TimeSpan.FromHours(12), TimeProvider.System, logs.CreateLogger<Reprovider>());
         var finder = new DhtProviderFinder(host, reprovider, logs.CreateLogger<DhtProviderFinder>());
-        var exchange = new BlockExchange(host.Transport, store, finder, new ExchangeOptions(), TimeProvider.System, logs.CreateLogger<BlockExchange>());
+        var exchange = new BlockExchange(host.Transport, store, finder, new ExchangeOptions(), TimeProvider.System, logs.CreateLogger<BlockExchange>(), host.Dialer);
         host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
         return new SwarmMember(host, store, reprovider, exchange, liar);
     }

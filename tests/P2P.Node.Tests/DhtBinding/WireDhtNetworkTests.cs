@@ -40,7 +40,7 @@ public sealed class WireDhtNetworkTests : IAsyncLifetime
     public async Task PingAsync_UnansweredRequestTimesOutOnInjectedClock()
     {
         var time = new FakeTimeProvider();
-        using var connector = new PeerConnector(_local);
+        using var connector = new Dialer(_local);
         var network = new WireDhtNetwork(_local, connector, new DhtWireOptions { RequestTimeout = TimeSpan.FromSeconds(5) }, time);
         // Nobody reads the remote's inbound queue, so the ping is delivered but never answered.
         var ping = network.PingAsync(RemoteContact, CancellationToken.None);
@@ -54,7 +54,7 @@ public sealed class WireDhtNetworkTests : IAsyncLifetime
     [Fact]
     public async Task HandleResponse_AcceptsOnlyMatchingTypeFromThePeerAsked()
     {
-        using var connector = new PeerConnector(_local);
+        using var connector = new Dialer(_local);
         var network = new WireDhtNetwork(_local, connector);
         var ping = network.PingAsync(RemoteContact, _timeout.Token);
         var request = await _remote.Inbound.ReadAsync(_timeout.Token);
@@ -80,7 +80,7 @@ public sealed class WireDhtNetworkTests : IAsyncLifetime
     public async Task FindNodeAsync_ContactClaimingAnotherPeerIdIsNeverReached()
     {
         using var impostor = NodeIdentity.Generate();
-        using var connector = new PeerConnector(_local);
+        using var connector = new Dialer(_local);
         var network = new WireDhtNetwork(_local, connector);
         // The contact names a PeerId the node at that endpoint cannot prove: the handshake fails, no request goes out.
         var lie = ContactMapper.ToContact(impostor.PeerId, _remote.LocalEndPoint);

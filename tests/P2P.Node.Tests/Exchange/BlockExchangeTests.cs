@@ -199,7 +199,7 @@ public sealed class BlockExchangeTests() : ExchangeTestBase(TimeSpan.FromSeconds
         silent.Start(new IPEndPoint(IPAddress.Loopback, 0));
         var seed = Node();
         var (root, _, _) = await ImportAsync(seed.Store, 2 * ChunkSize);
-        var finder = new StaticProviderFinder([new ProviderAddress(silent.LocalPeerId, silent.LocalEndPoint)]);
+        var finder = new StaticProviderFinder([new Multiaddr(silent.LocalEndPoint, silent.LocalPeerId)]);
         var time = new FakeTimeProvider();
         var fetcher = Node(finder: finder, time: time, options: new ExchangeOptions
         {

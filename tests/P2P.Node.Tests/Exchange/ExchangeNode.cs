@@ -31,7 +31,7 @@ internal sealed class ExchangeNode : IAsyncDisposable
 
     public BlockExchange Exchange { get; }
 
-    public ProviderAddress Address => new(Transport.LocalPeerId, Transport.LocalEndPoint);
+    public Multiaddr Address => new(Transport.LocalEndPoint, Transport.LocalPeerId);
 
     public PeerStatistics? StatsOf(ExchangeNode other) =>
         Exchange.GetPeerStatistics().FirstOrDefault(s => s.PeerId == other.Transport.LocalPeerId);

@@ -26,7 +26,7 @@ public sealed class HostileTrafficTests
             Transport = new TransportOptions { MaxMessageSize = 4 * 1024 * 1024 },
         });
         await attacker.JoinAsync(ct);
-        var link = attacker.Connector.Find(victim.PeerId) ?? throw new InvalidOperationException("not connected");
+        var link = attacker.Dialer.Find(victim.PeerId) ?? throw new InvalidOperationException("not connected");
         return (swarm, attacker, victim, link);
     }
 
@@ -73,7 +73,7 @@ public sealed class HostileTrafficTests
         Assert.Equal(1, WarningsAbout(swarm, "Replayed"));
         // The one genuine copy was answered with a Pong for id 8, which matched no request of the attacker's.
         await NetworkHostSwarmTests.WaitUntil(() => attacker.Router.Drops.Get(MessageDropReason.UnsolicitedResponse) == 1,
-            [attacker.Router.Drops.Changed], timeout.Token);
+            [attacker.Router.DropsChanged], timeout.Token);
         await AssertStillAnswers(victim, swarm, timeout.Token);
     }
 

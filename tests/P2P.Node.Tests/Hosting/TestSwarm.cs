@@ -1,7 +1,7 @@
 using System.Net;
 using P2P.Dht;
 using P2P.Node.Hosting;
-using P2P.Node.Hosting.Peers;
+using P2P.Node.Multiformats;
 using P2P.Node.Security;
 
 namespace P2P.Node.Tests.Hosting;
@@ -15,7 +15,7 @@ public sealed class TestSwarm : IAsyncDisposable
 
     private readonly List<NodeIdentity> _identities = [];
 
-    public static NetworkHostOptions Options(IReadOnlyList<PeerAddress>? bootstrap = null, string? state = null, int seed = 1) => new()
+    public static NetworkHostOptions Options(IReadOnlyList<Multiaddr>? bootstrap = null, string? state = null, int seed = 1) => new()
     {
         Listen = new IPEndPoint(IPAddress.Loopback, 0),
         Bootstrap = bootstrap ?? [],

@@ -38,7 +38,7 @@ public sealed class DhtRequestLimitTests
             Listen = options.Listen, RandomSeed = seed, Dht = options.Dht,
             Wire = new DhtWireOptions { RequestTimeout = TimeSpan.FromSeconds(2) },
         });
-        var link = await node.Connector.GetOrConnectAsync(victim.PeerId, victim.Transport.LocalEndPoint, ct)
+        var link = await node.Dialer.GetOrConnectAsync(victim.PeerId, victim.Transport.LocalEndPoint, ct)
             ?? throw new InvalidOperationException("could not connect to the victim");
         return (node, link);
     }
@@ -70,8 +70,8 @@ public sealed class DhtRequestLimitTests
         Assert.InRange(flooder.Router.Drops.Get(MessageDropReason.UnsolicitedResponse), 7, 10);
         // ...and the other 90 were dropped and counted; the flooder's DHT may have sent a request or two of its own
         // (it checks a peer that pinged it), which its empty bucket also refused.
-        Assert.InRange(victim.Transport.GetDropCount(DropReason.DhtRateLimited), 90, 93);
-        Assert.Equal(1, swarm.Logs.Count(m => m.Contains("Dropped DhtRateLimited", StringComparison.Ordinal)));
+        Assert.InRange(victim.Router.DhtServer.Drops.Get(DhtDropReason.RateLimited), 90, 93);
+        Assert.Equal(1, swarm.Logs.Count(m => m.Contains("Dropped DHT request (RateLimited)", StringComparison.Ordinal)));
 
         // Another peer, still in the same instant of the victim's clock, is served in full.
         var (honest, _) = await ClientAsync(swarm, victim, 3, ct);

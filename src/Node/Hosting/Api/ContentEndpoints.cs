@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using P2P.Node.Content.Importing;
-using P2P.Node.Errors;
 using P2P.Node.Content.UnixFs;
+using P2P.Node.Errors;
 using P2P.Node.Hosting.Http;
 using P2P.Node.Multiformats;
 
@@ -125,26 +125,19 @@ public static class ContentEndpoints
     private static object Line(string name, Cid cid, long size) =>
         new { Name = name, Hash = cid.ToString(), Size = size.ToString(CultureInfo.InvariantCulture) };
 
+    /// <summary>kubo's add flags from the query; <see cref="ImportOptionsBuilder"/> applies them as the CLI does.</summary>
     private static ImportOptions ImportOptionsFrom(HttpRequest request)
     {
         var query = request.Query;
-        var options = query["profile"].FirstOrDefault() == "unixfs-v1-2025" ? ImportOptions.UnixFsV1_2025 : new ImportOptions();
-        if (ApiJson.Long(request, "cid-version") is { } version)
-            options = options with { CidVersion = (int)version };
-        if (query["hash"].FirstOrDefault() is "blake3")
-            options = options with { HashFunction = Multicodec.Blake3, CidVersion = 1 };
-        if (query["raw-leaves"].FirstOrDefault() is { Length: > 0 })
-            options = options with { RawLeaves = ApiJson.Flag(request, "raw-leaves", false) };
-        if (query["chunker"].FirstOrDefault() is { Length: > 0 } chunker)
+        return ImportOptionsBuilder.Build(new KuboAddFlags
         {
-            if (!chunker.StartsWith("size-", StringComparison.Ordinal) || !int.TryParse(chunker.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
-                throw new ArgumentException($"unsupported chunker '{chunker}': use size-N");
-            options = options with { ChunkSize = size };
-        }
-        if (ApiJson.Long(request, "max-links") is { } links)
-            options = options with { MaxLinks = (int)links };
-        options = options with { IncludeHidden = ApiJson.Flag(request, "hidden", false) };
-        options.Validate();
-        return options;
+            Profile = query["profile"].FirstOrDefault() is { Length: > 0 } profile ? profile : null,
+            CidVersion = ApiJson.Long(request, "cid-version") is { } version ? (int)Math.Clamp(version, int.MinValue, int.MaxValue) : null,
+            RawLeaves = query["raw-leaves"].FirstOrDefault() is { Length: > 0 } ? ApiJson.Flag(request, "raw-leaves", false) : null,
+            Chunker = query["chunker"].FirstOrDefault() is { Length: > 0 } chunker ? chunker : null,
+            MaxLinks = ApiJson.Long(request, "max-links") is { } links ? (int)Math.Clamp(links, int.MinValue, int.MaxValue) : null,
+            Hash = query["hash"].FirstOrDefault() is { Length: > 0 } hash ? hash : "sha2-256",
+            Hidden = ApiJson.Flag(request, "hidden", false),
+        });
     }
 }

@@ -47,40 +47,19 @@ public static class DagEndpoints
         var pinRoots = ApiJson.Flag(request, "pin-roots", true);
         var stats = ApiJson.Flag(request, "stats", false);
         var local = daemon.Local;
-        // Held from the first put to the last pin, so a concurrent gc cannot take the blocks in between.
-        using var gate = local.Repo.GcGate.EnterShared();
-        var roots = new List<Cid>();
-        var blocks = 0;
-        long bytes = 0;
+        using var import = local.BeginDagImport();
         foreach (var body in await BodiesAsync(request, local.Repo, ct))
-        {
-            var result = await CarImporter.ImportAsync(body, local.Blocks, cancellationToken: ct);
-            roots.AddRange(result.Roots.Where(r => !roots.Contains(r)));
-            blocks += result.Blocks;
-            bytes += result.Bytes;
-        }
-        local.Blocks.Flush();
+            await import.AddCarAsync(body, ct);
         if (pinRoots)
         {
-            foreach (var root in roots)
+            await foreach (var pin in import.PinRootsAsync(ct))
             {
-                string? error = null;
-                try
-                {
-                    // LocalContent.PinAsync would enter the gc gate a second time; the walk under the scope held is the same check.
-                    await local.WalkAsync(root, ct);
-                    local.Repo.Pins.Add(root, PinKind.Recursive);
-                }
-                catch (Exception e) when (e is BlockNotFoundException or CorruptBlockException or InvalidDataException)
-                {
-                    error = e.Message;
-                }
                 await ApiJson.WriteLineAsync(context.Response,
-                    new { Root = new { Cid = new Dictionary<string, string> { ["/"] = root.ToString() }, PinErrorMsg = error ?? "" } }, ct);
+                    new { Root = new { Cid = new Dictionary<string, string> { ["/"] = pin.Root.ToString() }, PinErrorMsg = pin.Error ?? "" } }, ct);
             }
         }
         if (stats)
-            await ApiJson.WriteLineAsync(context.Response, new { Stats = new { BlockCount = blocks, BlockBytesCount = bytes } }, ct);
+            await ApiJson.WriteLineAsync(context.Response, new { Stats = new { BlockCount = import.Blocks, BlockBytesCount = import.Bytes } }, ct);
         if (!context.Response.HasStarted)
             context.Response.ContentType = "application/x-ndjson";
         return Results.Empty;

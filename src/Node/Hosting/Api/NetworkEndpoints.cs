@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
 using P2P.Node.Errors;
-using P2P.Node.Hosting.Peers;
 using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
@@ -34,7 +33,7 @@ public static class NetworkEndpoints
         {
             Peers = host.ConnectedPeers.Select(p => new
             {
-                Addr = PeerAddress.Format(p.RemoteEndPoint, null),
+                Addr = Multiaddr.Format(p.RemoteEndPoint, null),
                 Peer = p.PeerId.ToString(),
                 Latency = $"{p.RoundTripMilliseconds}ms",
                 Direction = p.IsOutbound ? 2 : 1,
@@ -45,7 +44,7 @@ public static class NetworkEndpoints
             var strings = new List<string>();
             foreach (var arg in ApiJson.Args(request))
             {
-                var address = PeerAddress.Parse(arg);
+                var address = Multiaddr.Parse(arg);
                 var result = await host.ConnectAsync(address, ct);
                 if (!result.Succeeded)
                     return ApiError.Of(ErrorKind.Unavailable, $"connect {arg} failure: {result.Error}");
@@ -96,7 +95,7 @@ public static class NetworkEndpoints
     private static object Describe(Contact contact) => new
     {
         ID = ContactMapper.PeerIdOf(contact)?.ToString() ?? "",
-        Addrs = new[] { PeerAddress.Format(contact.EndPoint, null) },
+        Addrs = new[] { Multiaddr.Format(contact.EndPoint, null) },
     };
 
     private static Cid ParseCid(string text) =>

@@ -8,7 +8,7 @@ namespace P2P.Node.Hosting.Api;
 /// <summary>
 /// <c>/api/v0/pin/verify</c> as kubo answers it: newline-delimited <c>{Cid, Ok, BadNodes:[{Cid, Err}]}</c>, one line per
 /// pin with a problem, and one per sound pin too with <c>verbose=true</c>. Lines go out as each pin is checked, so a
-/// client sees progress on a large repo. The gc gate is held (shared) so a concurrent gc cannot remove blocks mid-walk.
+/// client sees progress on a large repo; <see cref="LocalContent.VerifyPins"/> does the check, as for the offline CLI.
 /// </summary>
 public static class PinVerifyEndpoint
 {
@@ -19,8 +19,7 @@ public static class PinVerifyEndpoint
         {
             var verbose = ApiJson.Flag(context.Request, "verbose", false);
             context.Response.ContentType = "application/x-ndjson";
-            using var gate = local.Repo.GcGate.EnterShared();
-            foreach (var status in PinVerifier.Verify(local.Blocks, local.Pins(), ct))
+            foreach (var status in local.VerifyPins(ct))
             {
                 if (status.Ok && !verbose)
                     continue;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.DhtBinding;
+using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting.Peers;
@@ -28,7 +29,7 @@ public sealed class PeerTableStore(string path, ILogger logger)
         foreach (var contact in contacts)
         {
             if (ContactMapper.PeerIdOf(contact) is { } peer)
-                addresses.Add(PeerAddress.Format(contact.EndPoint, peer));
+                addresses.Add(Multiaddr.Format(contact.EndPoint, peer));
         }
         AtomicFile.Write(Path, JsonSerializer.SerializeToUtf8Bytes(addresses, JsonOptions));
     }
@@ -53,7 +54,7 @@ public sealed class PeerTableStore(string path, ILogger logger)
         {
             if (contacts.Count == MaxEntries)
                 break;
-            if (PeerAddress.TryParse(text, out var address, out _) && address!.PeerId is { } peer)
+            if (Multiaddr.TryParse(text, out var address, out _) && address!.PeerId is { } peer)
                 contacts.Add(ContactMapper.ToContact(peer, address.EndPoint));
         }
         return contacts;

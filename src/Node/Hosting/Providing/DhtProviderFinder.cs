@@ -34,7 +34,7 @@ public sealed class DhtProviderFinder : IProviderFinder
     /// Yields each provider as soon as the lookup accepts it (checked providers arrive one round trip apart, and a
     /// provider reported early can serve while the lookup still waits for slower ones), then ends with the lookup.
     /// </summary>
-    public async IAsyncEnumerable<ProviderAddress> FindProvidersAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Multiaddr> FindProvidersAsync(Cid cid, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // At most ProvidersPerLookup contacts go through it (the lookup's own cap), so unbounded is bounded here.
         var found = Channel.CreateUnbounded<Dht.Contact>(new UnboundedChannelOptions { SingleReader = true });
@@ -42,7 +42,7 @@ public sealed class DhtProviderFinder : IProviderFinder
         await foreach (var contact in found.Reader.ReadAllAsync(cancellationToken))
         {
             if (ContactMapper.PeerIdOf(contact) is { } peer && peer != _host.PeerId)
-                yield return new ProviderAddress(peer, contact.EndPoint);
+                yield return new Multiaddr(contact.EndPoint, peer);
         }
         await lookup;
     }

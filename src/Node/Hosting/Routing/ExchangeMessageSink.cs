@@ -8,7 +8,7 @@ namespace P2P.Node.Hosting.Routing;
 /// Hands the router's exchange messages to the <see cref="BlockExchange"/> (which knows nothing of the router);
 /// message types the exchange does not handle are reported back as refused.
 /// </summary>
-public sealed class ExchangeMessageSink(BlockExchange exchange, MessageDrops drops) : IWireMessageSink
+public sealed class ExchangeMessageSink(BlockExchange exchange, DropCounter<MessageDropReason> drops) : IWireMessageSink
 {
     public ValueTask HandleAsync(InboundMessage raw, WireMessage message, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2P.Dht;
 using P2P.Node.DhtBinding;
 using P2P.Node.Transport;
 using P2P.Node.Wire;
@@ -29,10 +30,18 @@ public sealed class MessageRouter
         _server = server;
         _network = network;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        Drops = new MessageDrops(_logger);
+        Drops = new DropCounter<MessageDropReason>(_logger, "message");
+        Drops.Counted += _ => DropsChanged.Pulse();
     }
 
-    public MessageDrops Drops { get; }
+    /// <summary>The server DHT requests go to (it counts the requests it drops over their rate).</summary>
+    public DhtRequestServer DhtServer => _server;
+
+    /// <summary>Messages the router discarded, by reason.</summary>
+    public DropCounter<MessageDropReason> Drops { get; }
+
+    /// <summary>Pulsed after each counted drop, so a test can wait for one without polling.</summary>
+    public ChangeSignal DropsChanged { get; } = new();
 
     /// <summary>Where exchange messages go; null drops them with a counted warning.</summary>
     public IWireMessageSink? ExchangeSink { get; set; }

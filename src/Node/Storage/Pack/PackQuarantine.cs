@@ -30,33 +30,30 @@ internal static class PackQuarantine
         var target = PathFor(root, segment, damage.Start);
         if (File.Exists(target) && new FileInfo(target).Length == damage.Length)
             return true;
-        var directory = DirectoryOf(root);
-        var temp = target + AtomicFile.TempExtension;
         try
         {
-            Directory.CreateDirectory(directory);
-            using (var output = File.OpenHandle(temp, FileMode.Create, FileAccess.Write))
-            {
-                var buffer = new byte[1 << 20];
-                for (long at = 0; at < damage.Length;)
-                {
-                    var want = (int)Math.Min(buffer.Length, damage.Length - at);
-                    var got = PackScanner.ReadFully(segment.Handle, buffer.AsSpan(0, want), damage.Start + at);
-                    if (got == 0)
-                        break;
-                    RandomAccess.Write(output, buffer.AsSpan(0, got), at);
-                    at += got;
-                }
-                Posix.FsyncFile(output, temp);
-            }
-            File.Move(temp, target, overwrite: true);
-            Posix.FsyncDirectory(directory);
+            Directory.CreateDirectory(DirectoryOf(root));
+            // One fixed temp name per target: a copy cut short by a crash is overwritten by the next attempt.
+            AtomicFile.Write(target, output => CopyOut(segment, damage, output), tempPath: target + AtomicFile.TempExtension);
             return true;
         }
         catch (IOException)
         {
-            TryDelete(temp);
             return false;
+        }
+    }
+
+    private static void CopyOut(PackSegment segment, PackDamage damage, Stream output)
+    {
+        var buffer = new byte[1 << 20];
+        for (long at = 0; at < damage.Length;)
+        {
+            var want = (int)Math.Min(buffer.Length, damage.Length - at);
+            var got = PackScanner.ReadFully(segment.Handle, buffer.AsSpan(0, want), damage.Start + at);
+            if (got == 0)
+                break;
+            output.Write(buffer, 0, got);
+            at += got;
         }
     }
 
@@ -145,17 +142,6 @@ internal static class PackQuarantine
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return [e.Message];
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
         }
     }
 }

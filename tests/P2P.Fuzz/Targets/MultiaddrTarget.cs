@@ -1,10 +1,10 @@
 using P2P.Fuzz.Engine;
-using P2P.Node.Hosting.Peers;
+using P2P.Node.Multiformats;
 
 namespace P2P.Fuzz.Targets;
 
-/// <summary>PeerAddress.TryParse (multiaddrs from config and the command line): accepted addresses print and parse back equal.</summary>
-public sealed class PeerAddressTarget : IFuzzTarget
+/// <summary>Multiaddr.TryParse (multiaddrs from config and the command line): accepted addresses print and parse back equal.</summary>
+public sealed class MultiaddrTarget : IFuzzTarget
 {
     public string Name => "peer-address";
 
@@ -16,14 +16,14 @@ public sealed class PeerAddressTarget : IFuzzTarget
     public string Execute(ReadOnlySpan<byte> input)
     {
         var text = FuzzText.Decode(input);
-        if (!PeerAddress.TryParse(text, out var address, out var error))
+        if (!Multiaddr.TryParse(text, out var address, out var error))
         {
             if (string.IsNullOrEmpty(error))
-                throw new FuzzInvariantException("PeerAddress.TryParse failed without an error");
+                throw new FuzzInvariantException("Multiaddr.TryParse failed without an error");
             return "rejected: " + error;
         }
         var printed = address!.ToString();
-        if (!PeerAddress.TryParse(printed, out var again, out var againError))
+        if (!Multiaddr.TryParse(printed, out var again, out var againError))
             throw new FuzzInvariantException($"'{printed}' (from '{text}') does not parse back: {againError}");
         if (!again!.EndPoint.Equals(address.EndPoint) || again.PeerId != address.PeerId)
             throw new FuzzInvariantException($"'{printed}' parses to {again}, not {address}");
