@@ -13,10 +13,13 @@
 # whenever one is (the hard direction), ATTEMPTS times: restart the dialer's daemon (so no connection survives from
 # the attempt before), then ask its API to `swarm connect` to each address the target's `id` advertises (unspecified
 # ones skipped), and read `swarm peers` for how the connection goes: a field whose value is direct, hole-punched or
-# relayed when the daemon reports one, else "direct". Connect time is the API call's (curl's time_total), the
-# successful address's only. After the attempts, if connected, the target adds a fresh 64 MiB file and the dialer
-# fetches it (`p2p get`, sha-256 checked); the time goes in the direct or relayed column by the connection's kind.
-# Prints per pair: attempts made, % direct / relayed / failed, connect p50/p95 in ms, fetch seconds; and the load.
+# relayed. A relayed connection is watched for up to 3 s for the hole punch to replace it (hole-punched counts as
+# direct; punch_p50 is the median time from the relayed connect to the punched session). Connect time is the API
+# call's (curl's time_total), the successful address's only. After the attempts, if connected, the target adds a
+# fresh 64 MiB file and the dialer fetches it (`p2p get`, sha-256 checked); the time goes in the direct or relayed
+# column by the connection's kind, and for a pair that went direct the fetch is repeated through the relay (the
+# dialer restarted with nat.holePunching off, dialling the relay address), so both figures share the same links.
+# Prints per pair: attempts made, % direct / relayed / failed, connect p50/p95 in ms, punch p50 in ms, fetch seconds.
 #
 # Environment: P2P_NAT_ATTEMPTS (default 50), P2P_NAT_PAIR_SECONDS (time budget of one pair's attempts, default
 # 300; the attempts column says how many fitted), P2P_NAT_MIB (fetch size, default 64), P2P_NAT_FETCH_SECONDS
@@ -167,12 +170,48 @@ kind() {
 }
 
 # The target's dialable addresses: what its `id` advertises, minus unspecified and loopback ones, each with /p2p/PEER.
+# A target that knows it is unreachable (Reachability private) is dialled at its relay addresses first, as libp2p
+# dials a private peer: its listen and observed addresses would only time out behind its NAT.
 targets() {
   local peer
   peer=$(peer_of "$1")
   api "$1" id >/dev/null
-  jq -r '.Addresses[]' "$WORK/body" | grep -vE '^/ip4/(0\.0\.0\.0|127\.)|^/ip6/(::|::1)/' |
+  jq -r 'if .Reachability == "private"
+         then ([.Advertised[] | select(.Kind == "relay") | .Addr] + [.Advertised[] | select(.Kind != "relay") | .Addr])[]
+         else .Addresses[] end' "$WORK/body" | grep -vE '^/ip4/(0\.0\.0\.0|127\.)|^/ip6/(::|::1)/' |
     while read -r a; do case $a in */p2p/*) echo "$a" ;; *) echo "$a/p2p/$peer" ;; esac; done
+}
+
+# wait_direct DIALER PEER: while the connection is relayed, polls for up to 3 s for the hole punch to replace it;
+# prints the kind at the end and the punch time the dialer logged (ms from the relayed session to the punched
+# one; polling through the CLI would add its own start-up time), or "-".
+wait_direct() {
+  local t0 k ms
+  t0=$(date +%s%N)
+  k=$(kind "$1" "$2")
+  while [ "$k" = relayed ] && [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 3000 ]; do sleep 0.05; k=$(kind "$1" "$2"); done
+  ms=$(sed -n "s/.*Hole punch to $2 done in \([0-9]*\) ms.*/\1/p" "$WORK/$1.out" | tail -1)
+  if [ "$k" = hole-punched ] && [ -n "$ms" ]; then echo "$k $ms"; else echo "$k -"; fi
+}
+
+# fetch DIALER TARGET: the target adds a fresh file, the dialer gets it; prints seconds, or "fail".
+fetch() {
+  local cid t0
+  gen_file "$WORK/data.bin" "$MIB" "nat-bench-$1-$2-$RANDOM"
+  cid=$(on "$2" add -Q "$WORK/data.bin")
+  t0=$(date +%s.%N)
+  if timeout "$FETCH_SECONDS" bash -c "$(declare -f on); $(declare -p NS WORK P2P_DLL); on $1 get $cid -o $WORK/copy.bin" >/dev/null 2>&1 &&
+    [ "$(sha "$WORK/copy.bin")" = "$(sha "$WORK/data.bin")" ]; then
+    printf '%.2f' "$(echo "$(date +%s.%N) - $t0" | bc -l)"
+  else
+    printf fail
+  fi
+  rm -f "$WORK/copy.bin" "$WORK/data.bin"
+}
+
+# set_punch NODE true|false: turns hole punching on or off in NODE's config (takes effect at its next start).
+set_punch() {
+  jq --argjson v "$2" '.nat.holePunching = $v' "$WORK/$1/config.json" >"$WORK/config.tmp" && mv "$WORK/config.tmp" "$WORK/$1/config.json"
 }
 
 percentile() { sort -n | awk -v p="$1" '{v[NR]=$1} END {if (NR==0) {print "-"; exit} i=int((NR*p+99)/100); if (i<1) i=1; printf "%.0f", v[i]}'; }
@@ -191,13 +230,13 @@ BOOT="$(sed -n 's/^Listening on //p' "$WORK/boot.out" | head -1)"
 for n in pub1 pub2 cone1 cone2 sym1 sym2; do init "$n" "$BOOT"; start "$n"; done
 
 echo "\$ ./scripts/nat-bench.sh   (attempts $ATTEMPTS per pair, at most ${PAIR_SECONDS} s each; fetch $MIB MiB; load before: $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-12s %-8s %-8s %-9s %-8s %-8s %-8s %-10s %-10s\n' pair attempts direct% relayed% failed% p50_ms p95_ms fetch_dir_s fetch_rel_s
+printf '%-12s %-8s %-8s %-9s %-8s %-8s %-8s %-9s %-10s %-10s\n' pair attempts direct% relayed% failed% p50_ms p95_ms punch_p50 fetch_dir_s fetch_rel_s
 for pair in $PAIRS; do
   d=${pair%%>*}; t=${pair##*>}
   [ -n "${NS[$d]:-}" ] && [ -n "${NS[$t]:-}" ] || die "unknown pair $pair (nodes: pub1 pub2 cone1 cone2 sym1 sym2)"
   peer=$(peer_of "$t")
   direct=0 relayed=0 failed=0 made=0 last=none
-  : >"$WORK/times"
+  : >"$WORK/times"; : >"$WORK/punch"
   deadline=$((SECONDS + PAIR_SECONDS))
   while [ $made -lt "$ATTEMPTS" ] && [ $SECONDS -lt $deadline ]; do
     made=$((made + 1))
@@ -208,7 +247,10 @@ for pair in $PAIRS; do
       if [ "$code" = 200 ]; then ok=$secs; break; fi
     done
     last=none
-    [ -n "$ok" ] && last=$(kind "$d" "$peer")
+    if [ -n "$ok" ]; then
+      read -r last punch < <(wait_direct "$d" "$peer")
+      [ "$punch" = - ] || echo "$punch" >>"$WORK/punch"
+    fi
     case $last in
       none) failed=$((failed + 1)) ;;
       relayed) relayed=$((relayed + 1)); echo "$ok * 1000" | bc -l >>"$WORK/times" ;;
@@ -217,20 +259,19 @@ for pair in $PAIRS; do
   done
   fetch_dir=- fetch_rel=-
   if [ "$last" != none ]; then
-    gen_file "$WORK/data.bin" "$MIB" "nat-bench-$pair"
-    cid=$(on "$t" add -Q "$WORK/data.bin")
-    t0=$(date +%s.%N)
-    if timeout "$FETCH_SECONDS" bash -c "$(declare -f on); $(declare -p NS WORK P2P_DLL); on $d get $cid -o $WORK/copy.bin" >/dev/null 2>&1 &&
-      [ "$(sha "$WORK/copy.bin")" = "$(sha "$WORK/data.bin")" ]; then
-      s=$(printf '%.2f' "$(echo "$(date +%s.%N) - $t0" | bc -l)")
-    else
-      s=fail
-    fi
+    s=$(fetch "$d" "$t")
     if [ "$(kind "$d" "$peer")" = relayed ]; then fetch_rel=$s; else fetch_dir=$s; fi
-    rm -f "$WORK/copy.bin" "$WORK/data.bin"
+    # The same pair through the relay: the dialer restarts with hole punching off and dials the relay address.
+    relay=$(targets "$t" | grep -m1 p2p-circuit || true)
+    if [ "$fetch_rel" = - ] && [ -n "$relay" ]; then
+      set_punch "$d" false; stop "$d"; start "$d"
+      read -r code _ < <(api "$d" swarm/connect "arg=$(jq -rn --arg a "$relay" '$a|@uri')")
+      [ "$code" = 200 ] && [ "$(kind "$d" "$peer")" = relayed ] && fetch_rel=$(fetch "$d" "$t")
+      set_punch "$d" true; stop "$d"; start "$d"
+    fi
   fi
   pct() { echo "$1 * 100 / $made" | bc; }
-  printf '%-12s %-8s %-8s %-9s %-8s %-8s %-8s %-10s %-10s\n' "$d>$t" "$made" "$(pct $direct)" "$(pct $relayed)" "$(pct $failed)" \
-    "$(percentile 50 <"$WORK/times")" "$(percentile 95 <"$WORK/times")" "$fetch_dir" "$fetch_rel"
+  printf '%-12s %-8s %-8s %-9s %-8s %-8s %-8s %-9s %-10s %-10s\n' "$d>$t" "$made" "$(pct $direct)" "$(pct $relayed)" "$(pct $failed)" \
+    "$(percentile 50 <"$WORK/times")" "$(percentile 95 <"$WORK/times")" "$(percentile 50 <"$WORK/punch")" "$fetch_dir" "$fetch_rel"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

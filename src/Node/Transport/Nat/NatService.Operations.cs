@@ -60,7 +60,7 @@ public sealed partial class NatService
             return result;
         }
         if (_options.HolePunching && reply.EndPoint is { } punchTo && result.Peer!.Path == PeerPath.Relayed)
-            Track(PunchAsync(result.Peer, punchTo, _stop.Token));
+            Track(PunchAsync(result.Peer, punchTo, _time.GetTimestamp(), _stop.Token));
         return result;
     }
 
@@ -69,7 +69,7 @@ public sealed partial class NatService
     /// round trip later (when our "sync" reaches it), so both dials open their own NAT's mapping just before the
     /// other's packets arrive. On success the relayed session is closed and the direct one carries on.
     /// </summary>
-    private async Task PunchAsync(SecurePeer relayed, IPEndPoint target, CancellationToken ct)
+    private async Task PunchAsync(SecurePeer relayed, IPEndPoint target, long relayedAt, CancellationToken ct)
     {
         try
         {
@@ -82,7 +82,11 @@ public sealed partial class NatService
                 Send(relayed, new ControlMessage(ControlKind.PunchSync));
                 await Task.Delay(rtt / 2, _time, ct);
                 if (await PunchDialAsync(relayed, target, ct))
+                {
+                    _logger.LogInformation("Hole punch to {PeerId} done in {Milliseconds} ms after the relayed session opened (attempt {Attempt})",
+                        relayed.PeerId, (long)_time.GetElapsedTime(relayedAt).TotalMilliseconds, attempt);
                     return;
+                }
             }
             _logger.LogInformation("Hole punch to {PeerId} at {EndPoint} failed; the session stays relayed", relayed.PeerId, target);
         }
