@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Support.UI;
 using P2P.Cli.Tests;
@@ -68,6 +69,7 @@ public sealed class DashboardTests : IDisposable
             foreach (var peer in new[] { PeerIdOf(node2), PeerIdOf(node3) })
                 wait.Until(d => d.FindElements(By.CssSelector($"#peers tbody tr[data-peer='{peer}']")).Count == 1);
             wait.Until(d => d.FindElements(By.CssSelector("#buckets .cell:not(.empty)")).Count >= 2);
+            AssertAddressesAndPaths(driver, wait, apiPort, node1.Address, PeerIdOf(node2), PeerIdOf(node3));
 
             driver.FindElement(By.Id("add-file")).SendKeys(file);
             driver.FindElement(By.Id("add-button")).Click();
@@ -84,7 +86,7 @@ public sealed class DashboardTests : IDisposable
             wait.Until(d => d.FindElement(By.Id("fetch-result")).Displayed);
             Assert.Equal("1", driver.FindElement(By.Id("fetch-progress")).GetDomProperty("value"));
             // Node 2's cat was served by node 1: its row shows the bytes sent.
-            wait.Until(d => d.FindElements(By.CssSelector("#peers tbody tr[data-peer] td:nth-child(5)")).Any(c => c.Text != "0 B"));
+            wait.Until(d => d.FindElements(By.CssSelector("#peers tbody tr[data-peer] td:nth-child(6)")).Any(c => c.Text != "0 B"));
 
             SaveScreenshot(driver);
 
@@ -126,6 +128,59 @@ public sealed class DashboardTests : IDisposable
             File.WriteAllText(path, File.ReadAllText(path).Replace("\"bootstrap\": []", $"\"bootstrap\": [{list}]", StringComparison.Ordinal));
         }
         return repo;
+    }
+
+    /// <summary>
+    /// Issue 13 on the page: the addresses grouped by how they were learned (the same kinds and addresses as the
+    /// API's Advertised), the reachability badge naming the API's value, and a Path column reading "direct" for
+    /// both peers, which are dialled over loopback. Addresses and reachability change as probes answer, so each
+    /// check waits until the page (refreshed every 5 s) agrees with the API as read at that moment.
+    /// </summary>
+    private void AssertAddressesAndPaths(WebDriver driver, WebDriverWait wait, string apiPort, string listenAddress, params string[] peers)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+        JsonElement Id()
+        {
+            // A program without Origin needs no token (see ApiGuard); the page sends the per-run one.
+            using var response = http.PostAsync(new Uri("/api/v0/id", UriKind.Relative), null, Ct).GetAwaiter().GetResult();
+            response.EnsureSuccessStatusCode();
+            using var json = JsonDocument.Parse(response.Content.ReadAsStringAsync(Ct).GetAwaiter().GetResult());
+            return json.RootElement.Clone();
+        }
+
+        // The address the daemon printed is an interface address, listed under "listen".
+        wait.Until(d => d.FindElements(By.CssSelector("#addresses .addr-group[data-kind='listen'] code")).Any(c => c.Text == listenAddress));
+        string[] shown = [];
+        string[] expected = [];
+        wait.Until(d =>
+        {
+            expected = Id().GetProperty("Advertised").EnumerateArray()
+                .Select(a => $"{a.GetProperty("Kind").GetString()} {a.GetProperty("Addr").GetString()}").Order(StringComparer.Ordinal).ToArray();
+            shown = d.FindElements(By.CssSelector("#addresses .addr-group")).SelectMany(g =>
+            {
+                var kind = g.GetDomAttribute("data-kind");
+                Assert.Equal(kind, g.FindElement(By.CssSelector(".kind")).Text);
+                return g.FindElements(By.CssSelector("li code")).Select(c => $"{kind} {c.Text}");
+            }).Order(StringComparer.Ordinal).ToArray();
+            return expected.Length > 0 && shown.SequenceEqual(expected);
+        });
+        _output.WriteLine($"addresses on the page: {string.Join(", ", shown)}");
+
+        string badge = "";
+        wait.Until(d =>
+        {
+            var reachability = Id().GetProperty("Reachability").GetString();
+            var element = d.FindElement(By.Id("reachability"));
+            badge = element.Text;
+            return badge == $"Reachability: {reachability}" && element.GetDomAttribute("class") == $"badge reach-{reachability}";
+        });
+        Assert.Matches("^Reachability: (public|private|unknown)$", badge);
+        _output.WriteLine(badge);
+
+        var headers = driver.FindElements(By.CssSelector("#peers thead th")).Select(h => h.Text).ToList();
+        Assert.Equal(2, headers.IndexOf("Path")); // Peer, Address, Path
+        foreach (var peer in peers)
+            wait.Until(d => d.FindElement(By.CssSelector($"#peers tbody tr[data-peer='{peer}'] td.path")).Text == "direct");
     }
 
     /// <summary>The page's headers, an unknown asset, and the config answer, over plain HTTP.</summary>

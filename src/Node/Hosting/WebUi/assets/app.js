@@ -74,12 +74,49 @@ $('gateway-form').addEventListener('submit', (event) => {
   else localStorage.setItem('p2p.gateway', value);
 });
 
+// How the node learned each address it advertises, in the order it lists them: its interfaces, the endpoint a
+// quorum of peers observes, the router's port mapping, then circuits through relays holding a reservation for it.
+// A kind this page does not know is still shown, under its own name, after these.
+const AddressKinds = {
+  listen: 'an address of one of this machine\'s interfaces',
+  observed: 'the address and port a quorum of peers sees this node at (its NAT\'s outside)',
+  mapped: 'a port mapping the router granted (NAT-PMP, PCP or UPnP)',
+  relay: 'a circuit through a relay that holds a reservation for this node',
+};
+const KindOrder = Object.keys(AddressKinds);
+const kindRank = (kind) => (KindOrder.includes(kind) ? KindOrder.indexOf(kind) : KindOrder.length);
+
+// Whether others can dial this node unasked, as the daemon's dial-back probes last showed.
+const Reachabilities = ['public', 'private', 'unknown'];
+
 async function refreshIdentity() {
   const id = await apiJson('id');
   $('peer-id').textContent = id.ID;
   $('agent').textContent = id.AgentVersion;
-  const list = $('addresses');
-  list.replaceChildren(...(id.Addresses || []).map((a) => { const li = el('li'); li.append(el('code', a.includes('/p2p/') ? a : a + '/p2p/' + id.ID)); return li; }));
+  const full = (a) => (a.includes('/p2p/') ? a : a + '/p2p/' + id.ID);
+  // Advertised is [{Kind, Addr}]; a daemon without it lists only Addresses, shown as listen addresses.
+  const advertised = Array.isArray(id.Advertised) ? id.Advertised : (id.Addresses || []).map((a) => ({ Kind: 'listen', Addr: a }));
+  const groups = new Map();
+  for (const { Kind, Addr } of advertised) {
+    const kind = String(Kind);
+    if (!groups.has(kind)) groups.set(kind, []);
+    groups.get(kind).push(String(Addr));
+  }
+  const kinds = [...groups.keys()].sort((a, b) => kindRank(a) - kindRank(b) || a.localeCompare(b));
+  $('addresses').replaceChildren(...(kinds.length === 0 ? [el('span', 'none', 'kind')] : kinds.map((kind) => {
+    const group = el('div', null, 'addr-group');
+    group.dataset.kind = kind;
+    const label = el('span', kind, 'kind');
+    if (AddressKinds[kind]) label.title = AddressKinds[kind];
+    const list = el('ul');
+    list.append(...groups.get(kind).map((a) => { const li = el('li'); li.append(el('code', full(a))); return li; }));
+    group.append(label, list);
+    return group;
+  })));
+  const reachability = Reachabilities.includes(id.Reachability) ? id.Reachability : 'unknown';
+  const badge = $('reachability');
+  badge.textContent = 'Reachability: ' + reachability;
+  badge.className = 'badge reach-' + reachability;
 }
 
 async function refreshRepo() {
@@ -105,6 +142,8 @@ function latencyMs(text) {
   return match ? Number(match[1]) : null;
 }
 
+const Paths = ['direct', 'hole-punched', 'relayed'];
+
 async function refreshNetwork() {
   const [peers, stat, table] = await Promise.all([apiJson('swarm/peers'), apiJson('bitswap/stat'), apiJson('dht/table')]);
   const now = performance.now();
@@ -124,7 +163,9 @@ async function refreshNetwork() {
     const code = el('code', short(p.Peer));
     code.title = p.Peer;
     id.append(code);
-    row.append(id, el('td', p.Addr), el('td', p.Latency, 'num'),
+    // How the connection runs: direct, hole-punched, or relayed (then Addr is the relay's, ending in /p2p-circuit).
+    const path = Paths.includes(p.Path) ? p.Path : null;
+    row.append(id, el('td', p.Addr), el('td', path || '?', path ? 'path path-' + path : 'path'), el('td', p.Latency, 'num'),
       el('td', formatBytes(ledger.BytesReceived || 0), 'num'), el('td', formatBytes(ledger.BytesSent || 0), 'num'),
       el('td', formatBytes(rate(ledger.BytesReceived || 0, before.BytesReceived)) + '/s', 'num'),
       el('td', formatBytes(rate(ledger.BytesSent || 0, before.BytesSent)) + '/s', 'num'),
@@ -283,9 +324,11 @@ async function start() {
   await tick(refreshIdentity);
   await tick(refreshRepo);
   await tick(refreshNetwork);
-  // Live view: traffic once a second, the repo (a directory walk on the daemon) every five.
+  // Live view: traffic once a second; the repo (a directory walk on the daemon) and the identity (addresses and
+  // reachability change as peers observe the node, the router maps a port, relays take reservations) every five.
   setInterval(() => tick(refreshNetwork), 1000);
   setInterval(() => tick(refreshRepo), 5000);
+  setInterval(() => tick(refreshIdentity), 5000);
 }
 
 start();
