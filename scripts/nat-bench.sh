@@ -70,6 +70,8 @@ cleanup() {
   local node
   for node in "${!PID[@]}"; do stop "$node"; done
   sweep
+  # P2P_NAT_KEEP_LOGS=DIR keeps each daemon's output there (for reading the punch and relay log lines).
+  if [ -n "${P2P_NAT_KEEP_LOGS:-}" ]; then mkdir -p "$P2P_NAT_KEEP_LOGS" && cp "$WORK"/*.out "$P2P_NAT_KEEP_LOGS"/ 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -209,6 +211,11 @@ fetch() {
   rm -f "$WORK/copy.bin" "$WORK/data.bin"
 }
 
+# set_boot NODE BOOTSTRAP: NODE's bootstrap list becomes [BOOTSTRAP] (or [] when empty); takes effect at its next start.
+set_boot() {
+  jq --arg b "$2" '.bootstrap = (if $b == "" then [] else [$b] end)' "$WORK/$1/config.json" >"$WORK/config.tmp" && mv "$WORK/config.tmp" "$WORK/$1/config.json"
+}
+
 # set_punch NODE true|false: turns hole punching on or off in NODE's config (takes effect at its next start).
 set_punch() {
   jq --argjson v "$2" '.nat.holePunching = $v' "$WORK/$1/config.json" >"$WORK/config.tmp" && mv "$WORK/config.tmp" "$WORK/$1/config.json"
@@ -238,6 +245,10 @@ for pair in $PAIRS; do
   direct=0 relayed=0 failed=0 made=0 last=none
   : >"$WORK/times"; : >"$WORK/punch"
   deadline=$((SECONDS + PAIR_SECONDS))
+  # While it measures connecting, the dialer starts with no bootstrap list: the address under test is then its only
+  # way to the target (through the DHT the two would otherwise meet on their own, and behind cone NATs their crossing
+  # DHT dials open a direct path before any hole punch, hiding the punch's own figures).
+  set_boot "$d" ""
   while [ $made -lt "$ATTEMPTS" ] && [ $SECONDS -lt $deadline ]; do
     made=$((made + 1))
     stop "$d"; start "$d"
@@ -257,6 +268,7 @@ for pair in $PAIRS; do
       *) direct=$((direct + 1)); echo "$ok * 1000" | bc -l >>"$WORK/times" ;;
     esac
   done
+  set_boot "$d" "$BOOT"
   fetch_dir=- fetch_rel=-
   if [ "$last" != none ]; then
     s=$(fetch "$d" "$t")
