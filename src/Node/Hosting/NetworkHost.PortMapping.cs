@@ -20,6 +20,8 @@ public sealed partial class NetworkHost
             return;
         var bound = Transport.LocalEndPoint;
         PortMapper = PortMapper.Create(options, bound.Address, bound.Port, _options.Transport.BulkTransport ? bound.Port : null, _options.Time, loggers);
+        // The reachability check asks for its probe at the mapped port: a mapping that works makes the node public.
+        PortMapper.MappedAddressChanged += mapped => Transport.Nat.MappedEndPoint = mapped;
         PortMapper.Start();
     }
 

@@ -48,6 +48,15 @@ public partial class PortMappingNetNsTests
             return r.ExitCode == 0 && r.Stdout.Contains(clientPeerId, StringComparison.Ordinal) ? "" : null;
         }, () => $"the peer never connected through {viaMapping}\n{peer.Output}\n--- client ---\n{client.Output}", ct);
 
+        // With a peer to ask, the node's dial-back check gets its probe through the mapping: it is public, and says so.
+        CliResult? addrs = null;
+        await WaitForAsync(async () =>
+        {
+            addrs = await CliRunner.RunInNamespaceAsync(router.Client, clientRepo, null, "swarm", "addrs");
+            return addrs.ExitCode == 0 && addrs.Stdout.Contains("reachability public", StringComparison.Ordinal) ? "" : null;
+        }, () => $"the node never found itself public\n{addrs?.Stdout}{addrs?.Stderr}\n{client.Output}", ct);
+        Assert.Contains($"mapped    /ip4/{external.Address}/udp/{external.Port.ToString(CultureInfo.InvariantCulture)}/p2p/{clientPeerId}", addrs!.Stdout, StringComparison.Ordinal);
+
         Assert.Equal(0, await client.StopAsync(ct));
         Assert.Contains("Port mapping deleted", client.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("dnat", router.ForwardingRules(), StringComparison.Ordinal);

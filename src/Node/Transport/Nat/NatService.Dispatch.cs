@@ -110,8 +110,11 @@ public sealed partial class NatService
     {
         if (!TryCountRequest(peer))
             return;
-        // Only to the address the request came from (never one it names), so no one can aim our probes elsewhere.
-        var target = new IPEndPoint(peer.RemoteEndPoint.Address, peer.RemoteEndPoint.Port);
+        // Only to the address the request came from: at the port it names (its router's mapping) or the port it came
+        // from. Never another address (AutoNAT's rule), so no one can aim our probes at a third party.
+        var target = message.EndPoint is { } claimed && claimed.Address.Equals(peer.RemoteEndPoint.Address) && claimed.Port != 0
+            ? new IPEndPoint(claimed.Address, claimed.Port)
+            : new IPEndPoint(peer.RemoteEndPoint.Address, peer.RemoteEndPoint.Port);
         var sent = SendProbe(target, message.Id);
         Send(peer, new ControlMessage(ControlKind.DialBackReply) { Id = message.Id, Ok = sent });
     }

@@ -153,7 +153,7 @@ public sealed partial class NatService
         {
             var pending = new TaskCompletionSource<ControlMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
             _requests[nonce] = pending;
-            Send(helper, new ControlMessage(ControlKind.DialBack) { Id = nonce });
+            Send(helper, new ControlMessage(ControlKind.DialBack) { Id = nonce, EndPoint = MappedEndPoint });
             ControlMessage reply;
             try
             {
@@ -194,6 +194,7 @@ public sealed partial class NatService
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2), _time);
         var lastCheck = 0L;
         IPEndPoint? checkedFor = null;
+        IPEndPoint? mappedFor = null;
         var refused = new Dictionary<PeerId, long>();
         try
         {
@@ -202,14 +203,17 @@ public sealed partial class NatService
                 var now = _time.GetTimestamp();
                 Relay.Sweep();
                 var observed = Observed.Confirmed;
+                var mapped = MappedEndPoint;
                 var due = Reachability == Reachability.Unknown
                           || !Equals(observed, checkedFor)
+                          || !Equals(mapped, mappedFor)
                           || _time.GetElapsedTime(lastCheck) > TimeSpan.FromMinutes(10);
                 if (due && _sessions.All.Any(s => s.IsConnected && !CircuitEnds.IsVirtual(s.RemoteEndPoint.Address)))
                 {
                     await CheckReachabilityAsync(ct);
                     lastCheck = now;
                     checkedFor = observed;
+                    mappedFor = mapped;
                 }
                 if (Reachability == Reachability.Private && _options.UseRelays)
                     await KeepReservationsAsync(refused, ct);

@@ -68,6 +68,12 @@ public sealed partial class NatService : IAsyncDisposable
     /// <summary>What dial-back probes last told us.</summary>
     public Reachability Reachability { get; private set; } = Reachability.Unknown;
 
+    /// <summary>
+    /// The endpoint a port mapping on our router forwards to us (set by the node's port mapper). Dial-back checks ask
+    /// for a probe there: an unsolicited packet reaching it proves the mapping works, and so that we are public.
+    /// </summary>
+    public IPEndPoint? MappedEndPoint { get; set; }
+
     /// <summary>The endpoint a quorum of peers sees us at, if they agree.</summary>
     public IPEndPoint? ObservedEndPoint => Observed.Confirmed;
 
