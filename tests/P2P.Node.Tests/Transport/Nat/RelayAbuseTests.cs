@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Transport;
 using P2P.Node.Transport.Nat;
+using Xunit.Abstractions;
 
 namespace P2P.Node.Tests.Transport.Nat;
 
@@ -12,7 +13,7 @@ namespace P2P.Node.Tests.Transport.Nat;
 /// peer that never reads, a relay that flips bytes, a peer that lies about our address, spoofed circuit datagrams,
 /// and circuits outliving an end's session. Hostile messages go out through the internal <c>NatService.Send</c>.
 /// </summary>
-public sealed class RelayAbuseTests() : TransportTestBase(TimeSpan.FromSeconds(90))
+public sealed class RelayAbuseTests(ITestOutputHelper output) : TransportTestBase(TimeSpan.FromSeconds(90))
 {
     private static TransportOptions Options(NatOptions? nat = null) => new() { Nat = nat ?? new NatOptions { HolePunching = false } };
 
@@ -126,6 +127,8 @@ public sealed class RelayAbuseTests() : TransportTestBase(TimeSpan.FromSeconds(9
 
         await WaitUntil(() => relay.Nat.RelayLoad.Circuits == 0, "the relay closed the circuit at its byte cap");
         Assert.True(target.GetDropCount(DropReason.InboundQueueFull) > 0);
+        output.WriteLine($"circuit closed at the {byteCap}-byte cap; {target.GetDropCount(DropReason.InboundQueueFull)} messages dropped on the target's full queue; "
+                         + $"GC heap {GC.GetTotalMemory(false) >> 20} MiB (whole test process)");
         // What still arrives on the closed legs is refused, not buffered: the relay's state is its two sessions and one reservation.
         await WaitUntil(() => relay.GetDropCount(DropReason.RelayRefused) > refusedBefore, "datagrams on the closed legs are refused");
         Assert.Equal(1, relay.Nat.RelayLoad.Reservations);
@@ -221,6 +224,7 @@ public sealed class RelayAbuseTests() : TransportTestBase(TimeSpan.FromSeconds(9
         Assert.True(forged > 0, "the receiver counted no forged frame");
         Assert.Equal(delivered.Distinct().Order(), delivered); // in order, none twice
         Assert.True(delivered.Count + forged >= count, $"{delivered.Count} delivered and {forged} forged of {count}");
+        output.WriteLine($"{Volatile.Read(ref seen)} datagrams over 400 bytes relayed, {flipped} flipped, {forged} forged drops, {delivered.Count} of {count} delivered");
         Assert.True(delivered.Count < count, "every message arrived although frames were flipped");
         Assert.True(delivered.Count >= count - flipped, $"{delivered.Count} delivered, {flipped} flipped");
         await RoundTripAsync(dialler, atDialler, target, "after tampering");
