@@ -16,11 +16,12 @@ public abstract class TransportTestBase(TimeSpan deadline) : IAsyncLifetime
 
     protected CancellationToken Ct => _timeout.Token;
 
-    protected LiteNetTransport Create(TransportOptions? options = null, TimeProvider? time = null)
+    /// <param name="bind">A loopback address other than 127.0.0.1, for tests that need peers at distinct addresses.</param>
+    protected LiteNetTransport Create(TransportOptions? options = null, TimeProvider? time = null, IPAddress? bind = null)
     {
         var identity = NodeIdentity.Generate();
         var transport = new LiteNetTransport(identity, options, time);
-        transport.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        transport.Start(new IPEndPoint(bind ?? IPAddress.Loopback, 0));
         _identities.Add(identity);
         _transports.Add(transport);
         return transport;

@@ -1,4 +1,5 @@
 using System.Net;
+using P2P.Node.Multiformats;
 
 namespace P2P.Node.Transport.Nat;
 
@@ -31,16 +32,26 @@ internal sealed class CircuitEnds(int capacity)
     }
 
     /// <summary>
-    /// A virtual endpoint for leg <paramref name="leg"/> at <paramref name="relay"/>, with the peer's address as the
-    /// relay observed it (where a hole punch aims); null when the table is full.
+    /// A virtual endpoint for leg <paramref name="leg"/> at <paramref name="relay"/> to <paramref name="peer"/>, with the
+    /// peer's address as the relay observed it (where a hole punch aims); null when the table is full. A newer circuit
+    /// with the same peer through the same relay replaces the older end (the relay has closed that circuit), so a peer
+    /// asking a relay for circuits again and again holds one entry here, not the whole table.
     /// </summary>
-    public IPEndPoint? Add(IPEndPoint relay, ulong leg, IPEndPoint? peerObserved)
+    public IPEndPoint? Add(IPEndPoint relay, ulong leg, IPEndPoint? peerObserved, PeerId peer)
     {
         relay = new IPEndPoint(relay.Address, relay.Port);
         lock (_gate)
         {
             if (_byLeg.TryGetValue((relay, leg), out var existing))
                 return existing;
+            foreach (var (oldEndPoint, old) in _byVirtual.ToArray())
+            {
+                if (old.Peer == peer && old.Relay.Equals(relay))
+                {
+                    _byVirtual.Remove(oldEndPoint);
+                    _byLeg.Remove((old.Relay, old.Leg));
+                }
+            }
             if (_byVirtual.Count >= capacity)
                 return null;
             IPEndPoint endPoint;
@@ -50,7 +61,7 @@ internal sealed class CircuitEnds(int capacity)
                 endPoint = new IPEndPoint(new IPAddress([(byte)(0xF0 | (n >> 24)), (byte)(n >> 16), (byte)(n >> 8), (byte)n]), 1);
             }
             while (_byVirtual.ContainsKey(endPoint));
-            _byVirtual[endPoint] = new End(relay, leg, peerObserved);
+            _byVirtual[endPoint] = new End(relay, leg, peerObserved, peer);
             _byLeg[(relay, leg)] = endPoint;
             return endPoint;
         }
@@ -109,5 +120,5 @@ internal sealed class CircuitEnds(int capacity)
     private static IPEndPoint Plain(IPEndPoint endPoint) =>
         endPoint.GetType() == typeof(IPEndPoint) ? endPoint : new IPEndPoint(endPoint.Address, endPoint.Port);
 
-    private sealed record End(IPEndPoint Relay, ulong Leg, IPEndPoint? PeerObserved);
+    private sealed record End(IPEndPoint Relay, ulong Leg, IPEndPoint? PeerObserved, PeerId Peer);
 }

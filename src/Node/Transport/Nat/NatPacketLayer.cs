@@ -62,6 +62,7 @@ internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, Relay
                 return length > 0;
             case RelayDatagram.Circuit when relay.Forward(endPoint, id, length) is { } next && _net is { } net:
                 RelayDatagram.WriteHeader(datagram, RelayDatagram.Circuit, next.Leg);
+                relay.Tamper?.Invoke(datagram[RelayDatagram.HeaderLength..]);
                 net.SendUnconnectedMessage(data, 0, length, next.To);
                 length = 0;
                 return false;

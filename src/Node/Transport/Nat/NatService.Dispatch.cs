@@ -26,7 +26,7 @@ public sealed partial class NatService
                 OnConnect(peer, message);
                 break;
             case ControlKind.CircuitOffer when !relayed && message.Peer is not null && _reservations.ContainsKey(peer.PeerId):
-                if (Ends.Add(peer.RemoteEndPoint, message.Circuit, message.EndPoint) is null)
+                if (Ends.Add(peer.RemoteEndPoint, message.Circuit, message.EndPoint, message.Peer) is null)
                     _drops.Count(DropReason.RelayRefused, peer.RemoteEndPoint, "circuit table full");
                 break;
             case ControlKind.DialBack when !relayed:

@@ -51,7 +51,7 @@ public sealed partial class NatService
         var reply = await RequestAsync(hop.Peer!, new ControlMessage(ControlKind.Connect) { Peer = target }, ct);
         if (reply is not { Ok: true })
             return ConnectResult.Failure($"relay {relay} refused a circuit to {target}: {reply?.Reason ?? "no answer"}");
-        if (Ends.Add(relay, reply.Circuit, reply.EndPoint) is not { } endPoint)
+        if (Ends.Add(relay, reply.Circuit, reply.EndPoint, target) is not { } endPoint)
             return ConnectResult.Failure("too many relayed circuits");
         var result = await _dialer.DialAsync(endPoint, target, ct);
         if (!result.Succeeded)

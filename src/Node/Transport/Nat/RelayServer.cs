@@ -18,6 +18,14 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
     private readonly Dictionary<PeerId, int> _circuitsByPeer = [];
     private int _circuits;
 
+    /// <summary>
+    /// Test hook: a relay that alters what it forwards (given each forwarded packet after the circuit header). Null in
+    /// production, where the forwarding path pays one null check for it.
+    /// </summary>
+    internal TamperHook? Tamper { get; set; }
+
+    internal delegate void TamperHook(Span<byte> packet);
+
     public int ReservationCount
     {
         get { lock (_gate) return _reservations.Count; }
@@ -65,10 +73,14 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
                 refusal = "the target holds no reservation on this relay";
             else if (from == to)
                 refusal = "a circuit to oneself";
-            else if (_circuits >= options.MaxCircuits)
-                refusal = "the relay carries its maximum of circuits";
-            else if (CountLocked(from) >= options.MaxCircuitsPerPeer || CountLocked(to) >= options.MaxCircuitsPerPeer)
-                refusal = "a peer of this circuit has its maximum of circuits";
+            else
+            {
+                CloseCircuitsLocked(from, to);
+                if (_circuits >= options.MaxCircuits)
+                    refusal = "the relay carries its maximum of circuits";
+                else if (CountLocked(from) >= options.MaxCircuitsPerPeer || CountLocked(to) >= options.MaxCircuitsPerPeer)
+                    refusal = "a peer of this circuit has its maximum of circuits";
+            }
             if (refusal is not null)
                 return null;
             var circuit = new Circuit(from, to, now + Ticks(options.MaxCircuitDuration));
@@ -102,6 +114,20 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
                 return null;
             }
             return (leg.To, leg.OtherId);
+        }
+    }
+
+    /// <summary>
+    /// A dialler needs one circuit to a target at a time (a new request means its session over the old one is gone),
+    /// so a new circuit replaces the pair's old one. Without this, one peer asking again and again would hold the
+    /// target's whole per-peer quota and shut every honest dialler out until the circuits expire.
+    /// </summary>
+    private void CloseCircuitsLocked(PeerId from, PeerId to)
+    {
+        foreach (var (id, leg) in _legs.ToArray())
+        {
+            if (leg.Circuit.From == from && leg.Circuit.To == to)
+                CloseLocked(id, leg);
         }
     }
 
