@@ -66,8 +66,11 @@ public sealed class LiteNetTransport : ISecureTransport
             IPv6Enabled = false,
             AutoRecycle = false,
             PacketPoolSize = 20_000,
-            ReconnectDelay = 20,
-            MaxConnectAttempts = 10,
+            // A connect request is repeated every 50 ms for 2 s: long enough to outlast a restarted peer's old session
+            // (the guard lets a new request replace it once it has been silent for SessionLiveness.SilentAfter) and a
+            // hole punch's first packets, which the other side's NAT drops until that side has sent its own.
+            ReconnectDelay = 50,
+            MaxConnectAttempts = 40,
             DisconnectTimeout = _options.DisconnectTimeoutMilliseconds,
         };
         layer.Attach(_net);
