@@ -45,6 +45,11 @@ public class PortMapperTests
         var wait = await mapper.RefreshAsync(CancellationToken.None);
         Assert.Null(mapper.MappedAddress);
         Assert.Equal("pcp refused", mapper.Failure);
+        // The first retry comes soon (the gateway may only have been slow), later ones back off to RetryInterval.
+        Assert.Equal(TimeSpan.FromSeconds(10), wait);
+        Assert.Equal(TimeSpan.FromSeconds(20), await mapper.RefreshAsync(CancellationToken.None));
+        for (var i = 0; i < 10; i++)
+            wait = await mapper.RefreshAsync(CancellationToken.None);
         Assert.Equal(TimeSpan.FromMinutes(5), wait);
     }
 

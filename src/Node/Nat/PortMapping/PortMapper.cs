@@ -112,6 +112,7 @@ public sealed class PortMapper : IAsyncDisposable
             }
             _held = (client, udp, tcp);
             _failure = null;
+            _failures = 0;
             MappedBulkAddress = tcp?.External;
             if (!udp.External.Equals(MappedAddress))
             {
@@ -128,11 +129,23 @@ public sealed class PortMapper : IAsyncDisposable
             _logger.LogWarning("Port mapping lost: {Reason}", _failure);
             SetMapped(null);
         }
-        else if (previous is null)
-        {
-            _logger.LogInformation("Port mapping unavailable: {Reason}; trying again in {Retry}", _failure, _options.RetryInterval);
-        }
-        return _options.RetryInterval;
+        var retry = RetryAfter(++_failures);
+        if (previous is null && MappedAddress is null)
+            _logger.LogInformation("Port mapping unavailable: {Reason}; trying again in {Retry}", _failure, retry);
+        return retry;
+    }
+
+    /// <summary>Failures in a row since the last mapping.</summary>
+    private int _failures;
+
+    /// <summary>
+    /// 10 s after a first failure, doubling up to <see cref="PortMapperOptions.RetryInterval"/>: a gateway that was
+    /// slow to answer once (a loaded router, a lost datagram) is asked again soon; one without the service is left alone.
+    /// </summary>
+    private TimeSpan RetryAfter(int failures)
+    {
+        var backoff = TimeSpan.FromSeconds(10 * Math.Pow(2, Math.Min(failures - 1, 16)));
+        return backoff < _options.RetryInterval ? backoff : _options.RetryInterval;
     }
 
     /// <summary>A socket error (no route, interface down) is a failed attempt like any other, not the end of the loop.</summary>
