@@ -97,7 +97,9 @@ wait_api() {
   dir=$(node_dir "$1")
   pid=$(cat "$dir/daemon.pid")
   until [ -f "$dir/api" ]; do
-    is_our_daemon "$pid" || { tail -5 "$dir/daemon.out" >&2; die "node $1 exited during start"; }
+    # kill -0, not is_our_daemon: just after the fork the child is still the script's subshell (not yet exec'd into
+    # dotnet, its output file perhaps not yet opened), which the command-line check would take for a dead daemon.
+    kill -0 "$pid" 2>/dev/null || { tail -5 "$dir/daemon.out" >&2 2>/dev/null || true; die "node $1 exited during start"; }
     [ $SECONDS -lt $deadline ] || die "node $1 did not start within 60 s"
     sleep 0.1
   done
