@@ -67,7 +67,7 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         _provide = new ProvideQueue(finder, options, _logger);
         _receiver = new BlockReceiver(transport, store, options, time, _book, _ledger, _totals, control, _provide, _scheduler.Wake, _logger);
         if (options.UploadBytesPerSecond > 0)
-            _uploadLimiter = new UploadLimiter(options.UploadBytesPerSecond);
+            _uploadLimiter = new UploadLimiter(options.UploadBytesPerSecond, time);
         _serve = new ServeQueue(transport, store, options, _totals, _tasks, control, _uploadLimiter, _ledger.OnServeEnded, _logger);
         _sessions = new FetchSessions(transport, store, time, _book, _ledger, control, _scheduler.Wake);
         var search = new ProviderSearch(transport, _dialer, finder, options, time, _book, _ledger, _tasks, control, _sessions.CountPeers, _scheduler.Wake, _logger);
