@@ -1,26 +1,16 @@
 using System.Net;
 using P2P.Node.Multiformats;
-using P2P.Node.Security;
 using P2P.Node.Transport.Nat;
 
 namespace P2P.Node.Tests.Transport.Nat;
 
 public sealed class ObservedAddressesTests : IDisposable
 {
-    private readonly List<NodeIdentity> _identities = [];
+    private readonly PeerIds _peers = new();
 
-    public void Dispose()
-    {
-        foreach (var identity in _identities)
-            identity.Dispose();
-    }
+    public void Dispose() => _peers.Dispose();
 
-    private PeerId NewPeer()
-    {
-        var identity = NodeIdentity.Generate();
-        _identities.Add(identity);
-        return identity.PeerId;
-    }
+    private PeerId NewPeer() => _peers.New();
 
     private static readonly IPEndPoint Real = new(IPAddress.Parse("198.18.1.1"), 40000);
     private static readonly IPEndPoint Lie = new(IPAddress.Parse("198.18.9.9"), 9);

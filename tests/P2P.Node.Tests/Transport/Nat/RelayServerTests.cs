@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Multiformats;
-using P2P.Node.Security;
 using P2P.Node.Transport.Nat;
 
 namespace P2P.Node.Tests.Transport.Nat;
@@ -11,20 +10,11 @@ public sealed class RelayServerTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new();
     private readonly Random _random = new(11);
-    private readonly List<NodeIdentity> _identities = [];
+    private readonly PeerIds _peers = new();
 
-    public void Dispose()
-    {
-        foreach (var identity in _identities)
-            identity.Dispose();
-    }
+    public void Dispose() => _peers.Dispose();
 
-    private PeerId NewPeer()
-    {
-        var identity = NodeIdentity.Generate();
-        _identities.Add(identity);
-        return identity.PeerId;
-    }
+    private PeerId NewPeer() => _peers.New();
 
     private static IPEndPoint At(int n) => new(IPAddress.Parse($"198.18.0.{n}"), 4000 + n);
 
