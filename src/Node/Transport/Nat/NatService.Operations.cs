@@ -146,7 +146,7 @@ public sealed partial class NatService
     /// <summary>True when the helper's probe arrived, false when it was sent and did not, null when it was not sent.</summary>
     private async Task<bool?> ProbeOnceAsync(SecurePeer helper, CancellationToken ct)
     {
-        var nonce = (ulong)_random.NextInt64(1, long.MaxValue);
+        var nonce = NextId();
         var arrived = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         _probes[nonce] = arrived;
         try

@@ -139,7 +139,7 @@ public sealed partial class NatService : IAsyncDisposable
 
     private async Task<ControlMessage?> RequestAsync(SecurePeer peer, ControlMessage request, CancellationToken ct)
     {
-        var id = (ulong)_random.NextInt64(1, long.MaxValue);
+        var id = NextId();
         var pending = new TaskCompletionSource<ControlMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _requests[id] = pending;
         try
@@ -155,6 +155,16 @@ public sealed partial class NatService : IAsyncDisposable
         {
             _requests.TryRemove(id, out _);
         }
+    }
+
+    /// <summary>
+    /// A request id or probe nonce. Random is not thread-safe, and requests start on several threads at once (a
+    /// shared instance raced into handing two requests one id, and one of them never heard its answer).
+    /// </summary>
+    private ulong NextId()
+    {
+        lock (_random)
+            return (ulong)_random.NextInt64(1, long.MaxValue);
     }
 
     internal void OnSessionOpened(SecurePeer peer)
