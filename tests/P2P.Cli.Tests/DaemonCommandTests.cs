@@ -91,6 +91,15 @@ public sealed class DaemonCommandTests : IDisposable
         Assert.Contains(bPeer, found.Stdout, StringComparison.Ordinal);
         var peer = await CliRunner.RunAsync(first, "dht", "findpeer", bPeer);
         Assert.Equal(b.Address[..b.Address.IndexOf("/p2p/", StringComparison.Ordinal)], peer.Stdout.Trim());
+
+        // kubo's ping: a header, one "Pong received" line per answer, the average.
+        var ping = await CliRunner.RunAsync(first, "ping", bPeer, "-n", "2");
+        Assert.True(ping.ExitCode == 0, ping.Stderr);
+        Assert.Equal(2, ping.Stdout.Split('\n').Count(l => l.StartsWith("Pong received: time=", StringComparison.Ordinal)));
+        Assert.Contains("Average latency: ", ping.Stdout, StringComparison.Ordinal);
+        var peers = await CliRunner.RunAsync(first, "swarm", "peers");
+        Assert.Contains($"/p2p/{bPeer} ", peers.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith(" direct", peers.Stdout.Split('\n').First(l => l.Contains(bPeer, StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]
