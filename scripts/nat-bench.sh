@@ -276,10 +276,12 @@ for pair in $PAIRS; do
     # The same pair through the relay: the dialer restarts with hole punching off and dials the relay address.
     relay=$(targets "$t" | grep -m1 p2p-circuit || true)
     if [ "$fetch_rel" = - ] && [ -n "$relay" ]; then
-      set_punch "$d" false; stop "$d"; start "$d"
+      # No bootstrap list either: through the DHT the two would meet directly (see above). The fetch needs none:
+      # the exchange asks its connected peers first.
+      set_punch "$d" false; set_boot "$d" ""; stop "$d"; start "$d"
       read -r code _ < <(api "$d" swarm/connect "arg=$(jq -rn --arg a "$relay" '$a|@uri')")
       [ "$code" = 200 ] && [ "$(kind "$d" "$peer")" = relayed ] && fetch_rel=$(fetch "$d" "$t")
-      set_punch "$d" true; stop "$d"; start "$d"
+      set_punch "$d" true; set_boot "$d" "$BOOT"; stop "$d"; start "$d"
     fi
   fi
   pct() { echo "$1 * 100 / $made" | bc; }
