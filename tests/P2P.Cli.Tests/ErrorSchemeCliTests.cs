@@ -7,36 +7,30 @@ namespace P2P.Cli.Tests;
 /// (the CLI asks the daemon's API) print the same one-line sentence and exit with the same code, from the error
 /// table; no .NET type name reaches the user either way.
 /// </summary>
-public sealed partial class ErrorSchemeCliTests : IDisposable
+public sealed partial class ErrorSchemeCliTests : ProcessTestBase
 {
-    private readonly TempDir _dir = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(150));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
+    public ErrorSchemeCliTests()
+        : base(TimeSpan.FromSeconds(150))
     {
-        _timeout.Dispose();
-        _dir.Dispose();
     }
 
     [Fact]
     public async Task FailingCommands_PrintTheSameSentenceAndExitCode_WithAndWithoutADaemon()
     {
-        var repo = _dir.Combine("repo");
+        var repo = Dir.Combine("repo");
         Assert.Equal(0, (await CliRunner.RunAsync(repo, "init")).ExitCode);
-        var file = _dir.Combine("file.txt");
+        var file = Dir.Combine("file.txt");
         await File.WriteAllTextAsync(file, "a file, not a directory", Ct);
         var added = await CliRunner.RunAsync(repo, "add", "-Q", file);
         Assert.True(added.ExitCode == 0, added.Stderr);
         var fileCid = added.Stdout.Trim();
-        var raw = _dir.Combine("raw.bin");
+        var raw = Dir.Combine("raw.bin");
         await File.WriteAllTextAsync(raw, "one raw block: a file, not a directory", Ct);
         var put = await CliRunner.RunAsync(repo, "block", "put", raw);
         Assert.True(put.ExitCode == 0, put.Stderr);
         var rawCid = put.Stdout.Trim();
         Assert.StartsWith("bafkrei", rawCid, StringComparison.Ordinal);
-        var other = _dir.Combine("other.txt");
+        var other = Dir.Combine("other.txt");
         await File.WriteAllTextAsync(other, "never stored, never pinned", Ct);
         var unknownCid = (await CliRunner.RunAsync(repo, "add", "-Q", "--only-hash", other)).Stdout.Trim();
 
