@@ -6,25 +6,19 @@ namespace P2P.Cli.Tests;
 /// The CLI keeps driving a daemon once the API checks Host and browser markers: it sends neither Origin nor
 /// Sec-Fetch-Site, and its Host is the loopback address from the repo's api file.
 /// </summary>
-public sealed class ApiGuardCliTests : IDisposable
+public sealed class ApiGuardCliTests : ProcessTestBase
 {
-    private readonly TempDir _dir = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(90));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
+    public ApiGuardCliTests()
+        : base(TimeSpan.FromSeconds(90))
     {
-        _timeout.Dispose();
-        _dir.Dispose();
     }
 
     [Fact]
     public async Task Cli_AddPinRmAndGcThroughTheDaemon_Work_WhileAForgedHostIsRefused()
     {
-        var repo = _dir.Combine("a");
+        var repo = Dir.Combine("a");
         Assert.Equal(0, (await CliRunner.RunAsync(repo, "init")).ExitCode);
-        var file = _dir.Combine("data.txt");
+        var file = Dir.Combine("data.txt");
         File.WriteAllText(file, "the CLI still drives the daemon");
         await using var daemon = await DaemonProcess.StartAsync(repo, Ct);
         var port = File.ReadAllText(Path.Combine(repo, "api")).Trim().Split('/')[^1];

@@ -8,19 +8,16 @@ namespace P2P.Cli.Tests;
 /// repo is checked: `repo verify` clean, pins as before or as completed, no temp files in the repo, and the
 /// operation run again completes with the right bytes.
 /// </summary>
-public sealed class CrashSafetyTests : IDisposable
+public sealed class CrashSafetyTests : ProcessTestBase
 {
     private const int Attempts = 4;
-    private readonly TempDir _dir = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(3));
     private readonly string _repo;
 
     public CrashSafetyTests()
+        : base(TimeSpan.FromMinutes(3))
     {
-        _repo = _dir.Combine("repo");
+        _repo = Dir.Combine("repo");
     }
-
-    private CancellationToken Ct => _timeout.Token;
 
     private async Task InitAsync() => await SwarmFixture.RunOkAsync(_repo, "init");
 
@@ -28,7 +25,7 @@ public sealed class CrashSafetyTests : IDisposable
     {
         var data = new byte[mib << 20];
         new Random(seed).NextBytes(data);
-        var path = _dir.Combine(name);
+        var path = Dir.Combine(name);
         File.WriteAllBytes(path, data);
         return (path, Convert.ToHexString(SHA256.HashData(data)));
     }
@@ -75,7 +72,7 @@ public sealed class CrashSafetyTests : IDisposable
         await InitAsync();
         var (file, sha) = WriteFile("data.bin", 64, seed: 12);
         var cid = await SwarmFixture.RunOkAsync(_repo, "add", "-Q", file);
-        var outDir = Directory.CreateDirectory(_dir.Combine("out")).FullName;
+        var outDir = Directory.CreateDirectory(Dir.Combine("out")).FullName;
         var output = Path.Combine(outDir, "got.bin");
         bool Growing(System.Diagnostics.Process _) =>
             Directory.EnumerateFiles(outDir, ".got.bin.p2p-*.tmp").Any(f => new FileInfo(f).Length > 4 << 20);
@@ -143,16 +140,10 @@ public sealed class CrashSafetyTests : IDisposable
 
         await SwarmFixture.RunOkAsync(_repo, "repo", "gc");
         await AssertRepoCleanAsync();
-        var output = _dir.Combine("kept.out");
+        var output = Dir.Combine("kept.out");
         await SwarmFixture.RunOkAsync(_repo, "get", kept, "-o", output);
         Assert.Equal(keptSha, SwarmFixture.Sha(output));
         // Only the pinned file is left: the garbage is gone once gc ran to the end.
         Assert.InRange(CrashSafetyProcess.PackBytes(_repo), 8 << 20, 12 << 20);
-    }
-
-    public void Dispose()
-    {
-        _timeout.Dispose();
-        _dir.Dispose();
     }
 }

@@ -5,22 +5,16 @@ using System.Text.Json;
 namespace P2P.Cli.Tests;
 
 /// <summary>`p2p daemon` and the commands that talk to it, as real processes on 127.0.0.1.</summary>
-public sealed class DaemonCommandTests : IDisposable
+public sealed class DaemonCommandTests : ProcessTestBase
 {
-    private readonly TempDir _dir = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(90));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
+    public DaemonCommandTests()
+        : base(TimeSpan.FromSeconds(90))
     {
-        _timeout.Dispose();
-        _dir.Dispose();
     }
 
     private async Task<string> InitAsync(string name, params string[] bootstrap)
     {
-        var repo = _dir.Combine(name);
+        var repo = Dir.Combine(name);
         var r = await CliRunner.RunAsync(repo, "init");
         Assert.True(r.ExitCode == 0, r.Stderr);
         if (bootstrap.Length > 0)
@@ -36,7 +30,7 @@ public sealed class DaemonCommandTests : IDisposable
     public async Task Daemon_ServesCommandsAndStopsCleanlyOnSigterm()
     {
         var repo = await InitAsync("a");
-        var file = _dir.Combine("hello.txt");
+        var file = Dir.Combine("hello.txt");
         File.WriteAllText(file, "hello world");
         await using var daemon = await DaemonProcess.StartAsync(repo, Ct);
         Assert.True(File.Exists(Path.Combine(repo, "api")));
@@ -75,7 +69,7 @@ public sealed class DaemonCommandTests : IDisposable
         await using var a = await DaemonProcess.StartAsync(first, Ct);
         var second = await InitAsync("second", a.Address);
         await using var b = await DaemonProcess.StartAsync(second, Ct);
-        var file = _dir.Combine("data.bin");
+        var file = Dir.Combine("data.bin");
         File.WriteAllBytes(file, Encoding.UTF8.GetBytes("provided by the second node"));
         var bPeer = b.Address[(b.Address.LastIndexOf('/') + 1)..];
 

@@ -3,22 +3,16 @@ using System.Net;
 namespace P2P.Cli.Tests;
 
 /// <summary>`p2p daemon --gateway` and port 0 in the config: OS-chosen ports written where the CLI finds them.</summary>
-public sealed class DaemonOptionsTests : IDisposable
+public sealed class DaemonOptionsTests : ProcessTestBase
 {
-    private readonly TempDir _dir = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(90));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
+    public DaemonOptionsTests()
+        : base(TimeSpan.FromSeconds(90))
     {
-        _timeout.Dispose();
-        _dir.Dispose();
     }
 
     private async Task<string> InitAsync()
     {
-        var repo = _dir.Combine("repo");
+        var repo = Dir.Combine("repo");
         var r = await CliRunner.RunAsync(repo, "init");
         Assert.True(r.ExitCode == 0, r.Stderr);
         return repo;
@@ -38,7 +32,7 @@ public sealed class DaemonOptionsTests : IDisposable
     public async Task Daemon_GatewayOptionWithPortZero_WritesTheBoundPortAndServes()
     {
         var repo = await InitAsync();
-        var file = _dir.Combine("hello.txt");
+        var file = Dir.Combine("hello.txt");
         File.WriteAllText(file, "hello gateway");
         await using var daemon = await DaemonProcess.StartAsync(repo, ["--gateway", "127.0.0.1:0"], Ct);
         var gatewayFile = Path.Combine(repo, "gateway");

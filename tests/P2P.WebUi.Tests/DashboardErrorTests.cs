@@ -6,26 +6,20 @@ namespace P2P.WebUi.Tests;
 
 /// <summary>The dashboard shows a failure as the same sentence the CLI prints for it (kubo's Message, no type name).</summary>
 [Trait("Category", "Browser")]
-public sealed class DashboardErrorTests : IDisposable
+public sealed class DashboardErrorTests : ProcessTestBase
 {
-    private readonly TempDir _dir = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(120));
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
+    public DashboardErrorTests()
+        : base(TimeSpan.FromSeconds(120))
     {
-        _timeout.Dispose();
-        _dir.Dispose();
     }
 
     [SkippableFact]
     public async Task Fetch_OfAMissingPath_ShowsTheCliSentence()
     {
         BrowserSession.SkipUnlessAvailable();
-        var repo = _dir.Combine("repo");
+        var repo = Dir.Combine("repo");
         Assert.Equal(0, (await CliRunner.RunAsync(repo, "init")).ExitCode);
-        var file = _dir.Combine("file.txt");
+        var file = Dir.Combine("file.txt");
         await File.WriteAllTextAsync(file, "a file, not a directory", Ct);
         var cid = (await CliRunner.RunAsync(repo, "add", "-Q", file)).Stdout.Trim();
         await using var daemon = await DaemonProcess.StartAsync(repo, Ct);
@@ -34,7 +28,7 @@ public sealed class DashboardErrorTests : IDisposable
         var sentence = Assert.Single(cli.StderrLines)["Error: ".Length..];
         var apiPort = File.ReadAllText(Path.Combine(repo, "api")).Trim().Split('/')[^1];
 
-        using var driver = BrowserSession.Start(_dir.Combine("chromium-profile"));
+        using var driver = BrowserSession.Start(Dir.Combine("chromium-profile"));
         var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(60));
         wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
         driver.Navigate().GoToUrl($"http://127.0.0.1:{apiPort}/webui");

@@ -14,23 +14,14 @@ namespace P2P.WebUi.Tests;
 /// the run is kept under TestResults next to the test binaries (or P2P_TEST_ARTIFACTS).
 /// </summary>
 [Trait("Category", "Browser")]
-public sealed class DashboardTests : IDisposable
+public sealed class DashboardTests : ProcessTestBase
 {
     private readonly ITestOutputHelper _output;
-    private readonly TempDir _dir = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(150));
 
     public DashboardTests(ITestOutputHelper output)
+        : base(TimeSpan.FromSeconds(150))
     {
         _output = output;
-    }
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
-    {
-        _timeout.Dispose();
-        _dir.Dispose();
     }
 
     [SkippableFact]
@@ -49,12 +40,12 @@ public sealed class DashboardTests : IDisposable
         // Text, so the opened page shows it; seeded so every run adds the same CID.
         var random = new Random(6);
         var content = string.Join('\n', Enumerable.Range(0, 2000).Select(i => $"line {i} {random.Next():x8}"));
-        var file = _dir.Combine("dashboard-upload.txt");
+        var file = Dir.Combine("dashboard-upload.txt");
         await File.WriteAllTextAsync(file, content, Ct);
 
         await AssertServedSafelyAsync(apiPort);
 
-        using var driver = BrowserSession.Start(_dir.Combine("chromium-profile"));
+        using var driver = BrowserSession.Start(Dir.Combine("chromium-profile"));
         var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(60));
         // The dashboard re-renders its tables on every refresh, so an element found a moment ago may be gone
         // by the time its text is read; the wait then tries again on the fresh page.
@@ -118,7 +109,7 @@ public sealed class DashboardTests : IDisposable
 
     private async Task<string> InitAsync(string name, params string[] bootstrap)
     {
-        var repo = _dir.Combine(name);
+        var repo = Dir.Combine(name);
         var r = await CliRunner.RunAsync(repo, "init");
         Assert.True(r.ExitCode == 0, r.Stderr);
         if (bootstrap.Length > 0)

@@ -11,32 +11,23 @@ namespace P2P.WebUi.Tests;
 /// all and keep the pinned content; the same calls from the dashboard on 127.0.0.1 must still work.
 /// </summary>
 [Trait("Category", "Browser")]
-public sealed class RebindingBrowserTests : IDisposable
+public sealed class RebindingBrowserTests : ProcessTestBase
 {
     private readonly ITestOutputHelper _output;
-    private readonly TempDir _dir = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(120));
 
     public RebindingBrowserTests(ITestOutputHelper output)
+        : base(TimeSpan.FromSeconds(120))
     {
         _output = output;
-    }
-
-    private CancellationToken Ct => _timeout.Token;
-
-    public void Dispose()
-    {
-        _timeout.Dispose();
-        _dir.Dispose();
     }
 
     [SkippableFact]
     public async Task RebindingPage_CannotAddUnpinOrGc_TheDashboardCan()
     {
         BrowserSession.SkipUnlessAvailable();
-        var repo = _dir.Combine("node");
+        var repo = Dir.Combine("node");
         Assert.Equal(0, (await CliRunner.RunAsync(repo, "init")).ExitCode);
-        var file = _dir.Combine("kept.txt");
+        var file = Dir.Combine("kept.txt");
         await File.WriteAllTextAsync(file, "pinned before the attack", Ct);
         await using var daemon = await DaemonProcess.StartAsync(repo, Ct);
         var added = await CliRunner.RunAsync(repo, "add", "-Q", file);
@@ -44,7 +35,7 @@ public sealed class RebindingBrowserTests : IDisposable
         var cid = added.Stdout.Trim();
         var port = File.ReadAllText(Path.Combine(repo, "api")).Trim().Split('/')[^1];
 
-        using var driver = BrowserSession.Start(_dir.Combine("chromium-profile"), "--host-resolver-rules=MAP rebind.example 127.0.0.1");
+        using var driver = BrowserSession.Start(Dir.Combine("chromium-profile"), "--host-resolver-rules=MAP rebind.example 127.0.0.1");
         driver.Manage().Timeouts().AsynchronousJavaScript = TimeSpan.FromSeconds(30);
 
         // The attacker's page, now answered by the API: the page itself is refused too.

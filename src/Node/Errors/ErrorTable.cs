@@ -1,7 +1,7 @@
 namespace P2P.Node.Errors;
 
 /// <summary>
-/// The one mapping from an error kind to what each front end reports (docs/architecture/errors.md). The CLI, the
+/// The one mapping from an error kind to what each front end reports (docs/ARCHITECTURE.md). The CLI, the
 /// API and the gateway all read it, so a failure has the same meaning whichever way the user reached it.
 /// </summary>
 public static class ErrorTable

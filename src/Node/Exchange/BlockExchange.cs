@@ -10,7 +10,7 @@ namespace P2P.Node.Exchange;
 /// <summary>
 /// The block exchange, after Bitswap 1.2 (want-have / want-block / have / don't-have / block / cancel) with
 /// BitTorrent's request pipelining and endgame. This class only wires the parts together and routes messages;
-/// each part owns one role (docs/architecture/exchange.md): <see cref="FetchSessions"/> and the
+/// each part owns one role (docs/ARCHITECTURE.md): <see cref="FetchSessions"/> and the
 /// <see cref="WantBook"/> hold what is wanted, the <see cref="WantScheduler"/> runs the pure
 /// <see cref="Planning.WantPlanner"/>, the <see cref="BlockReceiver"/> verifies blocks against their CID, the
 /// <see cref="ServeQueue"/> answers peers through the upload limiter, the <see cref="PeerLedger"/> remembers and

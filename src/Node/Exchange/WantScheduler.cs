@@ -79,8 +79,7 @@ internal sealed class WantScheduler(
         }
         foreach (var (want, asked) in failed)
         {
-            want.Completion.TrySetException(new BlockNotFoundException(want.Cid,
-                $"no peer could provide block {want.Cid} within {options.NotFoundTimeout.TotalSeconds:0.#} s"));
+            want.Completion.TrySetException(new BlockNotFoundException(want.Cid));
             control.SendCancels(want.Cid.Bytes.ToArray(), asked);
         }
         foreach (var session in searches)

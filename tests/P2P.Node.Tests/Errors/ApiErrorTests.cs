@@ -19,7 +19,7 @@ public sealed class ApiErrorTests
         var cid = Cid.Parse("bafkreifzjut3te2nhyekklss27nh3k72ysco7y32koao5eei66wof36n5e");
         var (status, body) = await RunAsync(ApiError.From(new BlockNotFoundException(cid)));
         Assert.Equal(404, status);
-        Assert.Equal($"block {cid} is not in the repo", body.GetProperty("Message").GetString());
+        Assert.Equal($"block {cid} is not in the repo and could not be fetched", body.GetProperty("Message").GetString());
         Assert.Equal(0, body.GetProperty("Code").GetInt32());
         Assert.Equal("error", body.GetProperty("Type").GetString());
         Assert.Equal("NotFound", body.GetProperty("Kind").GetString());

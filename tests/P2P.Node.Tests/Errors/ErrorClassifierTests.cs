@@ -45,7 +45,7 @@ public sealed class ErrorClassifierTests
     [Fact]
     public void Classify_AP2PException_KeepsItsSentence()
     {
-        Assert.Equal($"block {SomeCid} is not in the repo", ErrorClassifier.Classify(new BlockNotFoundException(SomeCid)).Sentence);
+        Assert.Equal($"block {SomeCid} is not in the repo and could not be fetched", ErrorClassifier.Classify(new BlockNotFoundException(SomeCid)).Sentence);
     }
 
     [Fact]

@@ -1,34 +1,25 @@
 using System.Net;
-using System.Net.Sockets;
+using P2P.Node.Tests.Transport;
 
 namespace P2P.Node.Tests.Limits;
 
 /// <summary>
-/// A UDP relay on 127.0.0.1 between one client and a server, counting the payload bytes each way (what the server
-/// sends to, and receives from, the relay's address: the address the server has to trust). Server-to-client
-/// packets are forwarded only while <see cref="ForwardToClient"/> says so, which models a spoofed source: the
-/// server's answers go to an address that never passes them on.
+/// A relay (<see cref="UdpRelay"/>) counting the payload bytes each way (what the server sends to, and receives from,
+/// the relay's address: the address the server has to trust). Server-to-client packets are forwarded only while
+/// <see cref="ForwardToClient"/> says so, which models a spoofed source: the server's answers go to an address that
+/// never passes them on.
 /// </summary>
-internal sealed class CountingRelay : IDisposable
+internal sealed class CountingRelay : UdpRelay
 {
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private readonly IPEndPoint _server;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-    private IPEndPoint? _client;
+    private readonly Lock _gate = new();
     private long _fromClient;
     private long _toClient;
     private int _packetsToClient;
 
     public CountingRelay(IPEndPoint server)
+        : base(server, 0)
     {
-        _server = server;
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        EndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-        _loop = Task.Run(RunAsync);
     }
-
-    public IPEndPoint EndPoint { get; }
 
     /// <summary>Decides, per server packet (numbered from 0), whether it reaches the client.</summary>
     public Func<int, bool> ForwardToClient { get; set; } = _ => true;
@@ -44,54 +35,24 @@ internal sealed class CountingRelay : IDisposable
     /// <summary>Reading both counters at one moment.</summary>
     public (long Received, long Sent) Snapshot()
     {
-        lock (_stop)
+        lock (_gate)
             return (BytesFromClient, BytesToClient);
     }
 
-    private async Task RunAsync()
+    protected override bool FromServer(ReadOnlyMemory<byte> packet)
     {
-        var buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
-        try
+        int number;
+        lock (_gate)
         {
-            while (!_stop.IsCancellationRequested)
-            {
-                var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
-                var from = (IPEndPoint)result.RemoteEndPoint;
-                var packet = buffer.AsMemory(0, result.ReceivedBytes);
-                if (from.Equals(_server))
-                {
-                    int number;
-                    lock (_stop)
-                    {
-                        Interlocked.Add(ref _toClient, packet.Length);
-                        number = Interlocked.Increment(ref _packetsToClient) - 1;
-                    }
-                    if (_client is not null && ForwardToClient(number))
-                        await _socket.SendToAsync(packet, SocketFlags.None, _client, _stop.Token);
-                }
-                else
-                {
-                    _client ??= from;
-                    lock (_stop)
-                        Interlocked.Add(ref _fromClient, packet.Length);
-                    await _socket.SendToAsync(packet, SocketFlags.None, _server, _stop.Token);
-                }
-            }
+            Interlocked.Add(ref _toClient, packet.Length);
+            number = Interlocked.Increment(ref _packetsToClient) - 1;
         }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        return ForwardToClient(number);
     }
 
-    public void Dispose()
+    protected override void FromClient(ReadOnlyMemory<byte> packet)
     {
-        _stop.Cancel();
-        _socket.Dispose();
-        _loop.Wait(TimeSpan.FromSeconds(5));
-        _stop.Dispose();
+        lock (_gate)
+            Interlocked.Add(ref _fromClient, packet.Length);
     }
 }

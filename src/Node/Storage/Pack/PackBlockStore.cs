@@ -16,7 +16,7 @@ namespace P2P.Node.Storage.Pack;
 /// <see cref="Dispose"/>, tells the next open that the snapshot cannot be trusted and a torn tail may exist.
 /// <para>
 /// This type is the facade: it holds the lock around each operation and hands the work to the pieces that share
-/// <see cref="PackState"/> (see docs/architecture/storage.md): <see cref="PackOpener"/> (open, rebuild, losses),
+/// <see cref="PackState"/> (see docs/ARCHITECTURE.md): <see cref="PackOpener"/> (open, rebuild, losses),
 /// <see cref="PackSegmentWriter"/> (appends, rolls, fsyncs), <see cref="PackManifestKeeper"/> (the segment
 /// manifest), <see cref="PackReader"/> (reads) and <see cref="PackCompactor"/> (gc).
 /// </para>
