@@ -27,6 +27,17 @@ public abstract class TransportTestBase(TimeSpan deadline) : IAsyncLifetime
         return transport;
     }
 
+    /// <summary>
+    /// A dial-back check once <paramref name="node"/> has a session to ask through: the side that accepted a connection
+    /// finishes its handshake a moment after the dialling side, and a check before that has no one to ask.
+    /// </summary>
+    protected async Task<Reachability> CheckReachabilityOnceConnectedAsync(LiteNetTransport node)
+    {
+        while (!node.Peers.Any(p => p.IsConnected))
+            await Task.Delay(10, Ct);
+        return await node.Nat.CheckReachabilityAsync(Ct);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -34,4 +34,7 @@ internal enum ControlKind : byte
 
     /// <summary>Hole punching: "dial me now"; the sender dials half a round trip later, so both dials cross the NATs together.</summary>
     PunchSync = 11,
+
+    /// <summary>The relay closed a circuit (a cap, or the other end left): the end drops its session over it at once.</summary>
+    CircuitClosed = 12,
 }

@@ -29,6 +29,15 @@ public sealed partial class NatService
                 if (Ends.Add(peer.RemoteEndPoint, message.Circuit, message.EndPoint, message.Peer) is null)
                     _drops.Count(DropReason.RelayRefused, peer.RemoteEndPoint, "circuit table full");
                 break;
+            case ControlKind.CircuitClosed when !relayed:
+                // Only the relay that holds the leg can name it: the lookup is by its endpoint and the leg id.
+                if (Ends.Find(peer.RemoteEndPoint, message.Circuit) is { } circuitEnd)
+                {
+                    if (_sessions.FindByEndPoint(circuitEnd) is { } overCircuit)
+                        _disconnect(overCircuit);
+                    Ends.Remove(circuitEnd);
+                }
+                break;
             case ControlKind.DialBack when !relayed:
                 OnDialBack(peer, message);
                 break;

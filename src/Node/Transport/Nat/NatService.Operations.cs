@@ -202,6 +202,7 @@ public sealed partial class NatService
             {
                 var now = _time.GetTimestamp();
                 Relay.Sweep();
+                TellClosedCircuits();
                 var observed = Observed.Confirmed;
                 var mapped = MappedEndPoint;
                 var due = Reachability == Reachability.Unknown
@@ -225,6 +226,16 @@ public sealed partial class NatService
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _logger.LogWarning(e, "NAT maintenance stopped");
+        }
+    }
+
+    /// <summary>Tells the ends of circuits the relay closed, so their sessions end now rather than at LiteNetLib's timeout.</summary>
+    private void TellClosedCircuits()
+    {
+        foreach (var (end, leg) in Relay.TakeClosed())
+        {
+            if (_sessions.FindConnected(end) is { } session)
+                Send(session, new ControlMessage(ControlKind.CircuitClosed) { Circuit = leg });
         }
     }
 

@@ -164,10 +164,28 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
         }
     }
 
+    /// <summary>Legs closed since the last <see cref="TakeClosed"/>: each end's endpoint and the leg id it uses.</summary>
+    private readonly List<(IPEndPoint End, ulong Leg)> _closed = [];
+
+    /// <summary>The legs closed since the last call, so their ends can be told (at most 1,024 kept; the oldest go).</summary>
+    public List<(IPEndPoint End, ulong Leg)> TakeClosed()
+    {
+        lock (_gate)
+        {
+            var taken = new List<(IPEndPoint, ulong)>(_closed);
+            _closed.Clear();
+            return taken;
+        }
+    }
+
     private void CloseLocked(ulong id, Leg leg)
     {
         if (!_legs.Remove(id))
             return;
+        if (_closed.Count >= 1024)
+            _closed.RemoveRange(0, 2);
+        _closed.Add((leg.From, id));
+        _closed.Add((leg.To, leg.OtherId));
         _legs.Remove(leg.OtherId);
         _circuits--;
         Decrement(leg.Circuit.From);

@@ -25,7 +25,7 @@ public sealed class RelayAbuseTests(ITestOutputHelper output) : TransportTestBas
         var target = Create(targetOptions ?? Options());
         var hop = await target.ConnectAsync(relay.LocalEndPoint, relay.LocalPeerId, Ct);
         Assert.True(hop.Succeeded, hop.Error);
-        Assert.Equal(Reachability.Public, await relay.Nat.CheckReachabilityAsync(Ct));
+        Assert.Equal(Reachability.Public, await CheckReachabilityOnceConnectedAsync(relay));
         Assert.True(await target.Nat.ReserveAsync(hop.Peer!, Ct));
         return (relay, target, hop.Peer!);
     }

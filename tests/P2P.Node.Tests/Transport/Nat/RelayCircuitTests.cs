@@ -17,7 +17,7 @@ public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds
         Assert.True(hop.Succeeded, hop.Error);
         // Only a node that probes showed reachable serves as a relay.
         Assert.False(await target.Nat.ReserveAsync(hop.Peer!, Ct));
-        Assert.Equal(Reachability.Public, await relay.Nat.CheckReachabilityAsync(Ct));
+        Assert.Equal(Reachability.Public, await CheckReachabilityOnceConnectedAsync(relay));
         Assert.True(await target.Nat.ReserveAsync(hop.Peer!, Ct));
         Assert.Equal([relay.LocalPeerId], target.Nat.Reservations.Select(r => r.Relay));
         return (relay, dialler, target);
@@ -66,7 +66,7 @@ public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds
         var dialler = Create(Options(false));
         var target = Create(Options(false));
         Assert.True((await target.ConnectAsync(relay.LocalEndPoint, relay.LocalPeerId, Ct)).Succeeded);
-        Assert.Equal(Reachability.Public, await relay.Nat.CheckReachabilityAsync(Ct));
+        Assert.Equal(Reachability.Public, await CheckReachabilityOnceConnectedAsync(relay));
 
         var result = await dialler.Nat.ConnectViaRelayAsync(relay.LocalEndPoint, relay.LocalPeerId, target.LocalPeerId, Ct);
 
@@ -94,13 +94,41 @@ public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds
     }
 
     [Fact]
+    public async Task RelayClosingACircuitAtItsByteCap_TellsTheEnds_WhoseSessionsEndBeforeLiteNetLibsTimeout()
+    {
+        // LiteNetLib alone would notice only after a minute of silence; the relay's notice must come first.
+        TransportOptions Capped() => new()
+        {
+            DisconnectTimeoutMilliseconds = 60_000,
+            Nat = new NatOptions { HolePunching = false, MaxCircuitBytes = 256 * 1024 },
+        };
+        var relay = Create(Capped());
+        var dialler = Create(Capped());
+        var target = Create(Capped());
+        var hop = await target.ConnectAsync(relay.LocalEndPoint, relay.LocalPeerId, Ct);
+        Assert.True(hop.Succeeded, hop.Error);
+        Assert.Equal(Reachability.Public, await CheckReachabilityOnceConnectedAsync(relay));
+        Assert.True(await target.Nat.ReserveAsync(hop.Peer!, Ct));
+        var result = await dialler.Nat.ConnectViaRelayAsync(relay.LocalEndPoint, relay.LocalPeerId, target.LocalPeerId, Ct);
+        Assert.True(result.Succeeded, result.Error);
+        var started = DateTime.UtcNow;
+
+        await dialler.SendAsync(result.Peer!, new byte[1 << 20], 3, Ct);
+
+        while (dialler.Peers.Any(p => p.Path == PeerPath.Relayed) || target.Peers.Any(p => p.Path == PeerPath.Relayed))
+            await Task.Delay(20, Ct);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the ends only heard of the closed circuit from LiteNetLib's timeout");
+        Assert.Equal(0, relay.Nat.RelayLoad.Circuits);
+    }
+
+    [Fact]
     public async Task CheckReachability_OnLoopback_ProbesArriveAndNodeIsPublic()
     {
         var a = Create();
         var b = Create();
         Assert.True((await a.ConnectAsync(b.LocalEndPoint, b.LocalPeerId, Ct)).Succeeded);
 
-        Assert.Equal(Reachability.Public, await a.Nat.CheckReachabilityAsync(Ct));
+        Assert.Equal(Reachability.Public, await CheckReachabilityOnceConnectedAsync(a));
     }
 
     [Fact]
