@@ -80,16 +80,12 @@ public sealed class NatLabTests
         await stranger.SendToAsync(Encoding.ASCII.GetBytes("stranger"), mapped, ct.Token);
         await peerOtherPort.SendToAsync(Encoding.ASCII.GetBytes("other port"), mapped, ct.Token);
         await stranger.SendToAsync(Encoding.ASCII.GetBytes("no mapping"), new IPEndPoint(lab.RouterWan(0), mapped.Port == 9 ? 10 : 9), ct.Token);
-        while (lab.UnsolicitedDrops(0) < before + 3)
-        {
-            Assert.False(ct.IsCancellationRequested, $"the router counted {lab.UnsolicitedDrops(0) - before} of 3 unsolicited drops");
-            await Task.Delay(20, ct.Token);
-        }
-
         // The reply from the exact address and port the client wrote to still passes: the path is open, only filtered.
+        // It crosses the same bridge and router after the three, so once it arrives they have been counted.
         await peer.SendToAsync(Encoding.ASCII.GetBytes("reply"), mapped, ct.Token);
         var reply = await ReceiveAsync(client, ct.Token);
         Assert.Equal("reply", reply.Text);
+        Assert.Equal(before + 3, lab.UnsolicitedDrops(0));
         Assert.Equal(new IPEndPoint(lab.PublicAddress(0), EchoPort), reply.Remote);
         Assert.Equal(0, client.Available);
         _output.WriteLine($"{kind}: mapping {lab.ClientAddress(0, 0)}:{ClientPort} -> {mapped}; {lab.UnsolicitedDrops(0) - before} unsolicited packets dropped");

@@ -60,14 +60,10 @@ public class PortMapperTests
         var time = new FakeTimeProvider();
         var mapper = new PortMapper([client], 4001, 4001, new PortMapperOptions(), time, NullLogger.Instance);
         mapper.Start();
-        await WaitUntilAsync(() => client.MappedCount == 2);
+        await WaitUntilAsync(client, () => client.MappedCount == 2);
         time.Advance(TimeSpan.FromMinutes(4));
         Assert.Equal(2, client.MappedCount);
-        await WaitUntilAsync(() =>
-        {
-            time.Advance(TimeSpan.FromSeconds(10));
-            return client.MappedCount == 4;
-        });
+        await WaitUntilAsync(client, () => client.MappedCount == 4, () => time.Advance(TimeSpan.FromSeconds(10)));
         await mapper.DisposeAsync();
         Assert.Equal(2, client.Deleted.Count);
     }
@@ -134,13 +130,21 @@ public class PortMapperTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>
+    /// Waits for <paramref name="condition"/>, woken by each mapping call of the client (no polling); when
+    /// <paramref name="advance"/> is given, the fake clock is moved on each time nothing is due yet, since the
+    /// mapper may arm its renewal timer after the test's first advance.
+    /// </summary>
+    private static async Task WaitUntilAsync(FakeClient client, Func<bool> condition, Action? advance = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in 10 s");
-            await Task.Delay(5);
+            advance?.Invoke();
+            if (advance is null)
+                await client.Calls.WaitAsync(deadline.Token);
+            else
+                await client.Calls.WaitAsync(TimeSpan.FromMilliseconds(100), deadline.Token);
         }
     }
 
@@ -155,6 +159,9 @@ public class PortMapperTests
         public List<(MappedProtocol Protocol, PortMappingLease? Previous)> Mapped { get; } = [];
 
         public List<PortMappingLease> Deleted { get; } = [];
+
+        /// <summary>Released once per mapping call.</summary>
+        public SemaphoreSlim Calls { get; } = new(0);
 
         public int MappedCount
         {
@@ -171,6 +178,7 @@ public class PortMapperTests
         {
             lock (_gate)
                 Mapped.Add((protocol, previous));
+            Calls.Release();
             return Task.FromResult(Fail
                 ? MappingAttempt.Failed($"{method} refused")
                 : MappingAttempt.Ok(new PortMappingLease(method, protocol, internalPort, External, Lifetime, [])));

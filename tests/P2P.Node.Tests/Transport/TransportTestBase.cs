@@ -33,9 +33,38 @@ public abstract class TransportTestBase(TimeSpan deadline) : IAsyncLifetime
     /// </summary>
     protected async Task<Reachability> CheckReachabilityOnceConnectedAsync(LiteNetTransport node)
     {
-        while (!node.Peers.Any(p => p.IsConnected))
-            await Task.Delay(10, Ct);
+        await WaitForAsync(() => node.Peers.Any(p => p.IsConnected), node);
         return await node.Nat.CheckReachabilityAsync(Ct);
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="condition"/>, checking it again whenever a watched transport connects or loses a
+    /// peer or its NAT state changes (no polling); the test's deadline bounds the wait.
+    /// </summary>
+    protected async Task WaitForAsync(Func<bool> condition, params LiteNetTransport[] watched)
+    {
+        using var changed = new SemaphoreSlim(0);
+        void Wake(object? sender, EventArgs e) => changed.Release();
+        foreach (var t in watched)
+        {
+            t.PeerConnected += Wake;
+            t.PeerDisconnected += Wake;
+            t.Nat.Changed += Wake;
+        }
+        try
+        {
+            while (!condition())
+                await changed.WaitAsync(Ct);
+        }
+        finally
+        {
+            foreach (var t in watched)
+            {
+                t.PeerConnected -= Wake;
+                t.PeerDisconnected -= Wake;
+                t.Nat.Changed -= Wake;
+            }
+        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -84,9 +84,9 @@ public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds
         Assert.True(result.Succeeded, result.Error);
 
         // On loopback every "NAT" lets the crossing dials through: the punch must succeed and replace the circuit.
-        while (!dialler.Peers.Any(p => p.PeerId == target.LocalPeerId && p.Path == PeerPath.HolePunched)
-               || dialler.Peers.Any(p => p.PeerId == target.LocalPeerId && p.Path == PeerPath.Relayed))
-            await Task.Delay(20, Ct);
+        // The punched session is marked before the relayed one is closed, so the closing wakes the wait.
+        await WaitForAsync(() => dialler.Peers.Any(p => p.PeerId == target.LocalPeerId && p.Path == PeerPath.HolePunched)
+                                 && !dialler.Peers.Any(p => p.PeerId == target.LocalPeerId && p.Path == PeerPath.Relayed), dialler);
         var direct = dialler.Peers.Single(p => p.PeerId == target.LocalPeerId);
         Assert.Equal(target.LocalEndPoint, direct.RemoteEndPoint);
         Assert.True(await dialler.SendAsync(direct, "direct now"u8.ToArray(), 0, Ct));
@@ -115,8 +115,8 @@ public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds
 
         await dialler.SendAsync(result.Peer!, new byte[1 << 20], 3, Ct);
 
-        while (dialler.Peers.Any(p => p.Path == PeerPath.Relayed) || target.Peers.Any(p => p.Path == PeerPath.Relayed))
-            await Task.Delay(20, Ct);
+        await WaitForAsync(() => !dialler.Peers.Any(p => p.Path == PeerPath.Relayed) && !target.Peers.Any(p => p.Path == PeerPath.Relayed),
+            dialler, target);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the ends only heard of the closed circuit from LiteNetLib's timeout");
         Assert.Equal(0, relay.Nat.RelayLoad.Circuits);
     }
@@ -139,8 +139,7 @@ public sealed class RelayCircuitTests() : TransportTestBase(TimeSpan.FromSeconds
         var b = Create();
         Assert.True((await a.ConnectAsync(b.LocalEndPoint, b.LocalPeerId, Ct)).Succeeded);
 
-        while (a.Nat.ObservedEndPoint is null)
-            await Task.Delay(10, Ct);
+        await WaitForAsync(() => a.Nat.ObservedEndPoint is not null, a);
 
         Assert.Equal(a.LocalEndPoint, a.Nat.ObservedEndPoint);
     }
