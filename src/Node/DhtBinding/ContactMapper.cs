@@ -1,6 +1,7 @@
 using System.Net;
 using P2P.Dht;
 using P2P.Node.Multiformats;
+using P2P.Node.Transport.Nat;
 using P2P.Node.Wire;
 
 namespace P2P.Node.DhtBinding;
@@ -41,7 +42,7 @@ public static class ContactMapper
     public static WireContact? ToWire(Contact contact)
     {
         // A relayed session's endpoint is a local stand-in (Transport.Nat.CircuitEnds), never an address to hand on.
-        if (PeerIdOf(contact) is not { } peer || contact.EndPoint.Port is <= 0 or > ushort.MaxValue || IsVirtual(contact.EndPoint.Address))
+        if (PeerIdOf(contact) is not { } peer || contact.EndPoint.Port is <= 0 or > ushort.MaxValue || CircuitEnds.IsVirtual(contact.EndPoint.Address))
             return null;
         var wire = WireContact.From(peer, contact.EndPoint);
         if (RelayOf(contact) is { } relay)
@@ -71,7 +72,7 @@ public static class ContactMapper
     {
         if (wire.GetPeerId() is not { } peer || wire.GetEndPoint() is not { } endPoint)
             return null;
-        if (endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any) || IsVirtual(endPoint.Address))
+        if (endPoint.Address.Equals(IPAddress.Any) || endPoint.Address.Equals(IPAddress.IPv6Any) || CircuitEnds.IsVirtual(endPoint.Address))
             return null;
         return ToContact(peer, endPoint, client: false, wire.GetRelay());
     }
@@ -87,8 +88,4 @@ public static class ContactMapper
         }
         return list;
     }
-
-    /// <summary>240.0.0.0/4: reserved, used only for the local stand-ins of relayed sessions.</summary>
-    private static bool IsVirtual(IPAddress address) =>
-        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && (address.GetAddressBytes()[0] & 0xF0) == 0xF0;
 }
