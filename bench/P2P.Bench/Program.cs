@@ -10,5 +10,8 @@ if (args.Length > 0 && args[0] == "transport")
 // "exchange …" runs the two-process block exchange benchmark (ExchangeBench).
 if (args.Length > 0 && args[0] == "exchange")
     return await ExchangeBench.RunAsync(args[1..]);
+// "chunk [MiB]" times each chunker over an in-memory buffer (ChunkBench).
+if (args.Length > 0 && args[0] == "chunk")
+    return await ChunkBench.RunAsync(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -21,7 +21,7 @@ internal sealed class AddCommand
     private readonly Option<bool> _quieter = new("--quieter", "-Q") { Description = "Print only the final CID" };
     private readonly Option<int?> _cidVersion = new("--cid-version") { Description = "CID version: 0 or 1 (default 1, raw leaves)" };
     private readonly Option<bool?> _rawLeaves = new("--raw-leaves") { Description = "Store leaves as raw blocks (default: on for CIDv1)" };
-    private readonly Option<string?> _chunker = new("--chunker", "-s") { Description = "Chunking: size-N (default size-262144)" };
+    private readonly Option<string?> _chunker = new("--chunker", "-s") { Description = "Chunking: size-N, rabin[-AVG|-MIN-AVG-MAX] or buzhash (default size-262144)" };
     private readonly Option<int?> _maxLinks = new("--max-links") { Description = "Links per node of the balanced tree (default 174)" };
     private readonly Option<string> _hash = new("--hash") { Description = "Hash function: sha2-256 or blake3 (blake3 implies CIDv1)", DefaultValueFactory = _ => "sha2-256" };
     private readonly Option<string?> _profile = new("--profile") { Description = "Import profile: unixfs-v1-2025 (1 MiB chunks, 1024 links)" };

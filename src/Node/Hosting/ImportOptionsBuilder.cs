@@ -1,4 +1,4 @@
-using System.Globalization;
+using P2P.Node.Content.Chunking;
 using P2P.Node.Content.Importing;
 using P2P.Node.Multiformats;
 
@@ -43,21 +43,17 @@ public static class ImportOptionsBuilder
         if (flags.RawLeaves is { } raw)
             options = options with { RawLeaves = raw };
         if (flags.Chunker is not null)
-            options = options with { ChunkSize = ParseChunker(flags.Chunker) };
+        {
+            // kubo's parser and its sentences; fixed sizes stay a plain ChunkSize so profiles compare as before.
+            var chunker = ChunkerSpec.Parse(flags.Chunker);
+            options = chunker.Kind == ChunkerKind.Size
+                ? options with { ChunkSize = chunker.Size, Chunker = null }
+                : options with { Chunker = chunker };
+        }
         if (flags.MaxLinks is { } links)
             options = options with { MaxLinks = links };
         options = options with { OnlyHash = flags.OnlyHash, IncludeHidden = flags.Hidden };
         options.Validate();
         return options;
-    }
-
-    private static int ParseChunker(string text)
-    {
-        const string prefix = "size-";
-        if (!text.StartsWith(prefix, StringComparison.Ordinal)
-            || !int.TryParse(text.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-            || size <= 0)
-            throw new ArgumentException($"unsupported chunker '{text}': use size-N, e.g. size-262144");
-        return size;
     }
 }

@@ -14,7 +14,7 @@ public sealed record KuboAddFlags
 
     public bool? RawLeaves { get; init; }
 
-    /// <summary>kubo's <c>--chunker</c>, <c>size-N</c>.</summary>
+    /// <summary>kubo's <c>--chunker</c>: <c>size-N</c>, <c>rabin[-AVG|-MIN-AVG-MAX]</c> or <c>buzhash</c>.</summary>
     public string? Chunker { get; init; }
 
     public int? MaxLinks { get; init; }

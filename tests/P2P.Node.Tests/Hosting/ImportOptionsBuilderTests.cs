@@ -47,8 +47,9 @@ public sealed class ImportOptionsBuilderTests
     [InlineData(0, "blake3", null, null, "--hash blake3 needs CIDv1 (CIDv0 is sha2-256 only)")]
     [InlineData(2, "sha2-256", null, null, "--cid-version must be 0 or 1")]
     [InlineData(null, "md5", null, null, "unsupported hash 'md5': use sha2-256 or blake3")]
-    [InlineData(null, "sha2-256", "rabin", null, "unsupported chunker 'rabin': use size-N, e.g. size-262144")]
-    [InlineData(null, "sha2-256", "size-0", null, "unsupported chunker 'size-0': use size-N, e.g. size-262144")]
+    [InlineData(null, "sha2-256", "rabin-12-512-1024", null, "rabin min must be greater than 16")]
+    [InlineData(null, "sha2-256", "size-0", null, "chunker size must be greater than 0")]
+    [InlineData(null, "sha2-256", "fastcdc", null, "unrecognized chunker option: fastcdc")]
     [InlineData(null, "sha2-256", null, "fast", "unknown profile 'fast': use unixfs-v1-2025")]
     public void Build_BadFlags_ThrowArgumentExceptionSayingWhy(int? cidVersion, string hash, string? chunker, string? profile, string message)
     {

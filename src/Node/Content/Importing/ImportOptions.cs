@@ -33,7 +33,11 @@ public sealed record ImportOptions
     /// <summary>Leaves as raw blocks; null means kubo's default, true exactly for CIDv1.</summary>
     public bool? RawLeaves { get; init; }
 
+    /// <summary>Fixed chunk size, used when <see cref="Chunker"/> is null.</summary>
     public int ChunkSize { get; init; } = FixedSizeChunker.DefaultSize;
+
+    /// <summary>A content-defined chunker (kubo's <c>rabin…</c> or <c>buzhash</c>); null means fixed <see cref="ChunkSize"/> chunks.</summary>
+    public ChunkerSpec? Chunker { get; init; }
 
     public int MaxLinks { get; init; } = DefaultMaxLinks;
 
@@ -50,6 +54,9 @@ public sealed record ImportOptions
     public int Parallelism { get; init; }
 
     public bool EffectiveRawLeaves => RawLeaves ?? CidVersion == 1;
+
+    /// <summary>The chunker the importer runs: <see cref="Chunker"/>, or fixed chunks of <see cref="ChunkSize"/>.</summary>
+    public ChunkerSpec EffectiveChunker => Chunker ?? ChunkerSpec.FixedSize(ChunkSize);
 
     internal int EffectiveParallelism => Parallelism > 0 ? Parallelism : Environment.ProcessorCount;
 

@@ -1,11 +1,10 @@
 using System.Buffers;
-using P2P.Node.Content.Chunking;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Content.Importing;
 
 /// <summary>
-/// kubo-identical <c>ipfs add</c>: fixed-size chunks, balanced layout, raw or dag-pb leaves, flat directories.
+/// kubo-identical <c>ipfs add</c>: fixed-size or content-defined (rabin, buzhash) chunks, balanced layout, raw or dag-pb leaves, flat directories.
 /// A file is pipelined: this thread reads chunks into pooled buffers, up to <c>2 × Parallelism + 2</c> chunks
 /// are hashed and stored at once on the thread pool, and finished leaves join the tree strictly in file order.
 /// Memory is bounded by that window and the tree's open levels, not by the file size.
@@ -55,11 +54,12 @@ public static class UnixFsImporter
     internal static async Task<(DagChild Root, long Bytes)> ImportFileCoreAsync(
         Stream source, NodeBuilder nodes, IProgress<long>? progress, long progressBase, CancellationToken cancellationToken)
     {
-        var chunker = new FixedSizeChunker(nodes.Options.ChunkSize);
+        using var chunks = nodes.Options.EffectiveChunker.Open(source);
         var tree = new BalancedTreeBuilder(nodes);
         var window = new Queue<Task<DagChild>>();
         var maxInFlight = 2 * nodes.Options.EffectiveParallelism + 2;
-        var bufferSize = NodeBuilder.LeafHeaderRoom + chunker.Size + NodeBuilder.LeafTrailerRoom;
+        var chunkRoom = chunks.BufferLength;
+        var bufferSize = NodeBuilder.LeafHeaderRoom + chunkRoom + NodeBuilder.LeafTrailerRoom;
         long bytes = 0;
         var first = true;
         try
@@ -70,7 +70,7 @@ public static class UnixFsImporter
                 int read;
                 try
                 {
-                    read = await chunker.ReadChunkAsync(source, buffer.AsMemory(NodeBuilder.LeafHeaderRoom, chunker.Size), cancellationToken);
+                    read = await chunks.ReadChunkAsync(buffer.AsMemory(NodeBuilder.LeafHeaderRoom, chunkRoom), cancellationToken);
                 }
                 catch
                 {
@@ -87,7 +87,7 @@ public static class UnixFsImporter
                 window.Enqueue(Task.Run(() => HashLeaf(nodes, buffer, read)));
                 while (window.Count >= maxInFlight)
                     bytes = Consume(tree, await window.Dequeue(), bytes, progress, progressBase);
-                if (read < chunker.Size)
+                if (chunks.IsExhausted)
                     break;
             }
             while (window.Count > 0)
