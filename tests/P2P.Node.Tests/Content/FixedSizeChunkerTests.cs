@@ -2,33 +2,9 @@ using P2P.Node.Content.Chunking;
 
 namespace P2P.Node.Tests.Content;
 
+/// <summary>The chunker's reads; its kubo spellings are parsed by ChunkerSpec (ChunkerSpecTests).</summary>
 public class FixedSizeChunkerTests
 {
-    [Theory]
-    [InlineData("size-262144", 262144)]
-    [InlineData("size-1", 1)]
-    [InlineData("", 262144)]
-    [InlineData("default", 262144)]
-    [InlineData("size-2096896", 2096896)]
-    public void TryParse_KuboSpellings_GiveSize(string spec, int size)
-    {
-        Assert.True(FixedSizeChunker.TryParse(spec, out var chunker, out _));
-        Assert.Equal(size, chunker!.Size);
-        Assert.Equal($"size-{size}", chunker.ToString());
-    }
-
-    [Theory]
-    [InlineData("size-0")]
-    [InlineData("size-2096897")]
-    [InlineData("rabin")]
-    [InlineData("size-12x")]
-    [InlineData("size--5")]
-    public void TryParse_Invalid_GivesError(string spec)
-    {
-        Assert.False(FixedSizeChunker.TryParse(spec, out _, out var error));
-        Assert.False(string.IsNullOrEmpty(error));
-    }
-
     [Fact]
     public async Task ReadChunkAsync_ShortReads_StillFillsEveryChunk()
     {

@@ -26,38 +26,6 @@ public sealed class FixedSizeChunker
     /// <summary>The kubo spelling, e.g. <c>size-262144</c>.</summary>
     public override string ToString() => "size-" + Size.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Parses kubo's <c>--chunker</c> value: <c>size-N</c>, or empty / <c>default</c> for 262,144 bytes.</summary>
-    public static bool TryParse(string? spec, out FixedSizeChunker? chunker, out string? error)
-    {
-        chunker = null;
-        error = null;
-        if (string.IsNullOrWhiteSpace(spec) || spec == "default")
-        {
-            chunker = new FixedSizeChunker(DefaultSize);
-            return true;
-        }
-        if (!spec.StartsWith("size-", StringComparison.Ordinal))
-        {
-            error = $"unsupported chunker '{spec}': only size-N is supported";
-            return false;
-        }
-        if (!int.TryParse(spec.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1)
-        {
-            error = $"chunker '{spec}': N must be a positive whole number of bytes";
-            return false;
-        }
-        if (size > MaxSize)
-        {
-            error = $"chunker '{spec}': chunks larger than {MaxSize} bytes would exceed the 2 MiB block limit";
-            return false;
-        }
-        chunker = new FixedSizeChunker(size);
-        return true;
-    }
-
-    public static FixedSizeChunker Parse(string? spec) =>
-        TryParse(spec, out var chunker, out var error) ? chunker! : throw new FormatException(error);
-
     /// <summary>
     /// Fills <paramref name="buffer"/> (at most <see cref="Size"/> bytes of it) from <paramref name="source"/>;
     /// returns fewer bytes only at the end of the stream, and 0 once it is exhausted.
