@@ -71,6 +71,9 @@ public static class NetworkEndpoints
             }
             return ApiJson.Ok(new { Strings = strings });
         }));
+        // kubo answers the same under its newer `routing/` names, which kubo-rpc-client calls.
+        foreach (var group in new[] { "/dht", "/routing" })
+            MapLookups(api, group, host);
         api.MapPost("/dht/provide", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
             var cid = ParseCid(ApiJson.Arg(request));
