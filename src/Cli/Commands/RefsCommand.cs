@@ -3,7 +3,6 @@ using System.Globalization;
 using P2P.Cli.Infrastructure;
 using P2P.Node.Errors;
 using P2P.Node.Hosting;
-using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 
@@ -91,11 +90,8 @@ internal sealed class RefsCommand
     {
         using var node = NodeAccess.Open(parse);
         var output = Output.For(parse);
-        foreach (var multihash in node.Blocks.EnumerateMultihashes())
-        {
-            ct.ThrowIfCancellationRequested();
-            Print(output, Cid.V1(Multicodec.Raw, multihash).ToString());
-        }
+        foreach (var cid in RefsWalk.Local(node.Blocks))
+            Print(output, cid);
         return Task.FromResult(ExitCodes.Ok);
     }
 

@@ -65,6 +65,17 @@ public sealed class RefsWalk
         }
     }
 
+    /// <summary>
+    /// kubo's `refs local`: every block the store holds as a raw CIDv1 (the store knows multihashes, not codecs), sorted
+    /// so that the CLI offline and the daemon list them in one order whatever the store's own.
+    /// </summary>
+    public static IReadOnlyList<string> Local(IBlockStore blocks)
+    {
+        var cids = blocks.EnumerateMultihashes().Select(m => Cid.V1(Multicodec.Raw, m).ToString()).ToList();
+        cids.Sort(StringComparer.Ordinal);
+        return cids;
+    }
+
     /// <summary>kubo's rule: whether to go below a link at <paramref name="depth"/>, and whether to write it.</summary>
     private (bool Deeper, bool Write) Visit(Cid cid, int depth)
     {

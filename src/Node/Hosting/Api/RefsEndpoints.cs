@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using P2P.Node.Errors;
-using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
 
@@ -40,9 +39,8 @@ public static class RefsEndpoints
         }));
         api.MapPost("/refs/local", async (HttpContext context, CancellationToken ct) =>
         {
-            // kubo lists every block as a CIDv1 of the raw codec: the store knows multihashes, not codecs.
-            foreach (var multihash in daemon.Local.Blocks.EnumerateMultihashes())
-                await ApiJson.WriteLineAsync(context.Response, new { Ref = Cid.V1(Multicodec.Raw, multihash).ToString(), Err = "" }, ct);
+            foreach (var cid in RefsWalk.Local(daemon.Local.Blocks))
+                await ApiJson.WriteLineAsync(context.Response, new { Ref = cid, Err = "" }, ct);
             EndStream(context);
         });
         api.MapPost("/block/rm", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
