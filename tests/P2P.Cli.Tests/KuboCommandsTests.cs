@@ -131,6 +131,8 @@ public sealed class KuboCommandsTests() : ProcessTestBase(TimeSpan.FromMinutes(6
         Assert.Equal(1, offline[11].ExitCode);
         Assert.Equal([$"cannot remove {loose}: block {loose} is not in the repo", "Error: some blocks not removed"], offline[11].StderrLines);
         Assert.Equal(0, offline[12].ExitCode);
+        Assert.Equal(3, offline[13].ExitCode);
+        Assert.Equal(["Error: Limits.MaxPeers takes a number: 'many' is not one"], offline[13].StderrLines);
         // The refused blocks are still there and whole.
         Assert.Equal("one\n", (await CliRunner.RunAsync(repo, "cat", one)).Stdout);
     }
@@ -150,5 +152,6 @@ public sealed class KuboCommandsTests() : ProcessTestBase(TimeSpan.FromMinutes(6
         await CliRunner.RunAsync(repo, "block", "rm", dir, one),
         await CliRunner.RunAsync(repo, "block", "rm", loose),
         await CliRunner.RunAsync(repo, "block", "rm", "--force", "--quiet", loose),
+        await CliRunner.RunAsync(repo, "config", "Limits.MaxPeers", "many"),
     ];
 }

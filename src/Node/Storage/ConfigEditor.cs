@@ -58,6 +58,8 @@ public static class ConfigEditor
             parsed = typed;
         else
             parsed = JsonValue.Create(value);
+        if (current is not null && Kind(current) is { } want && Kind(parsed) != want)
+            throw new RepoException(RepoErrorReason.InvalidConfig, $"{key} takes {want}: '{value}' is not one");
         parent[name] = parsed;
         var config = RepoConfig.FromJson(tree.ToJsonString(), $"config value for {key}");
         repo.SaveConfig(config);
@@ -85,6 +87,17 @@ public static class ConfigEditor
         }
         throw new P2PException(ErrorKind.BadInput, $"config key '{key}' is unknown");
     }
+
+    /// <summary>What a key holds, in a user's words; null for a null value (anything may replace it).</summary>
+    private static string? Kind(JsonNode? node) => node?.GetValueKind() switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true or false",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Object => "an object",
+        _ => null,
+    };
 
     private static JsonNode? ParseJson(string text)
     {
