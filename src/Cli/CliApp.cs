@@ -41,6 +41,12 @@ internal static class CliApp
         root.Subcommands.Add(BitswapCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
+        root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(RefsCommand.Create());
+        root.Subcommands.Add(ShutdownCommand.Create());
+        root.Subcommands.Add(BootstrapCommand.Create());
+        root.Subcommands.Add(RoutingCommand.Create());
         RootHelpAction.Install(root);
         return root;
     }

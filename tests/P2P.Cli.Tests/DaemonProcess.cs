@@ -94,6 +94,13 @@ public sealed class DaemonProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits for the daemon to exit by itself (after `p2p shutdown`); returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken ct)
+    {
+        await _process.WaitForExitAsync(ct);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL (no clean shutdown at all), then waits for the exit.</summary>
     public async Task KillAsync(CancellationToken ct)
     {

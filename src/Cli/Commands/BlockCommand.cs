@@ -11,6 +11,7 @@ internal static class BlockCommand
         command.Subcommands.Add(BlockGetCommand.Create());
         command.Subcommands.Add(BlockPutCommand.Create());
         command.Subcommands.Add(BlockStatCommand.Create());
+        command.Subcommands.Add(BlockRmCommand.Create());
         return command;
     }
 }

@@ -81,11 +81,11 @@ internal static class DaemonCommand
                 await Console.Out.FlushAsync(CancellationToken.None);
                 try
                 {
-                    await Task.Delay(Timeout.Infinite, ct);
+                    await daemon.ShutdownRequested.WaitAsync(ct);
                 }
                 catch (OperationCanceledException)
                 {
-                    // SIGINT or SIGTERM: fall through to the clean shutdown.
+                    // SIGINT or SIGTERM, or `p2p shutdown` above: fall through to the clean shutdown.
                 }
             }
             Console.Out.WriteLine("Daemon stopped");

@@ -14,6 +14,8 @@ internal static class DagCommand
         var command = new Command("dag", "Move whole DAGs in and out as CAR files.\n\nExamples:\n  p2p dag export bafybei... -o site.car\n  p2p dag import site.car");
         command.Subcommands.Add(DagExportCommand.Create());
         command.Subcommands.Add(DagImportCommand.Create());
+        command.Subcommands.Add(DagGetCommand.Create());
+        command.Subcommands.Add(DagStatCommand.Create());
         return command;
     }
 }

@@ -18,7 +18,8 @@ internal static class DhtCommand
         return command;
     }
 
-    private static Command FindProviders()
+    /// <summary>Also `p2p routing findprovs`, kubo's newer name.</summary>
+    internal static Command FindProviders()
     {
         var cid = new Argument<string>("cid") { Description = "CID to find providers of" };
         var count = new Option<int>("--num-providers", "-n") { Description = "Stop after this many providers", DefaultValueFactory = _ => 20 };
@@ -47,7 +48,8 @@ internal static class DhtCommand
         return command;
     }
 
-    private static Command FindPeer()
+    /// <summary>Also `p2p routing findpeer`, kubo's newer name.</summary>
+    internal static Command FindPeer()
     {
         var peer = new Argument<string>("peerid") { Description = "PeerId to locate" };
         var command = new Command("findpeer", "Print the addresses of a peer.\n\nExample:\n  p2p dht findpeer 12D3KooW...") { peer };
@@ -69,7 +71,8 @@ internal static class DhtCommand
         return command;
     }
 
-    private static Command Provide()
+    /// <summary>Also `p2p routing provide`, kubo's newer name.</summary>
+    internal static Command Provide()
     {
         var cid = new Argument<string>("cid") { Description = "CID of a block this node holds" };
         var command = new Command("provide", "Announce to the DHT that this node provides a CID.\n\nExample:\n  p2p dht provide bafkrei...") { cid };

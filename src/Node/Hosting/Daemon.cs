@@ -40,6 +40,9 @@ public sealed class Daemon : IAsyncDisposable
     public const int ReadAheadSlots = 8 * FetchReadAhead;
 
     private readonly ILogger _logger;
+
+    /// <summary>Completed by <see cref="RequestShutdown"/> (kubo's `shutdown`); the process running the daemon waits on it.</summary>
+    private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _join = Task.CompletedTask;
     private int _disposed;
 
@@ -77,6 +80,12 @@ public sealed class Daemon : IAsyncDisposable
 
     /// <summary>Block bytes in and out, totals and rates (`stats/bw`).</summary>
     public BandwidthMeter Bandwidth { get; }
+
+    /// <summary>Completes when a client asked the daemon to stop; its runner then disposes it as on SIGTERM.</summary>
+    public Task ShutdownRequested => _shutdown.Task;
+
+    /// <summary>Asks the daemon's runner to stop it cleanly (the API's `shutdown`).</summary>
+    public void RequestShutdown() => _shutdown.TrySetResult();
 
     public string ApiFilePath => Path.Join(Local.Repo.RootPath, ApiFileName);
 

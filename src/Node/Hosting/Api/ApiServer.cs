@@ -55,6 +55,11 @@ public sealed class ApiServer : IAsyncDisposable
                 GetEndpoint.Map(api, daemon);
                 StatsEndpoints.Map(api, daemon);
                 PinVerifyEndpoint.Map(api, daemon);
+                SystemEndpoints.Map(api, daemon);
+                ConfigEndpoints.Map(api, daemon);
+                RefsEndpoints.Map(api, daemon);
+                DagReadEndpoints.Map(api, daemon);
+                RoutingEndpoints.Map(api, daemon);
                 WebUi.WebUiEndpoints.Map(app, daemon, dashboardToken);
             }, ct);
         return new ApiServer(host);

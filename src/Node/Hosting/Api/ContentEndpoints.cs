@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Content.UnixFs;
 using P2P.Node.Errors;
@@ -24,17 +25,49 @@ public static class ContentEndpoints
             var length = ApiJson.Long(context.Request, "length");
             if (offset < 0 || length < 0)
                 throw new ArgumentException("offset and length must not be negative");
-            var path = ApiJson.Arg(context.Request);
-            await using var fetch = daemon.OpenFetch(RootOf(path));
-            var cid = await fetch.Exporter.ResolveAsync(path, ct);
-            // Resolve the first block before the headers go out, so a missing file is a 404 and not a cut stream.
-            var info = await fetch.Exporter.StatAsync(cid, ct);
-            context.Response.ContentType = "application/octet-stream";
-            // What this answer will carry, so the CLI can draw a progress bar with an ETA.
-            context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, (long)info.Size - offset))
-                .ToString(CultureInfo.InvariantCulture);
-            // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
-            await fetch.Exporter.WriteFileAsync(cid, new ResponseBodyStream(context.Response.BodyWriter, ct), offset, length, null, ct);
+            // kubo's cat takes several paths and writes them one after the other; offset and length apply to the whole.
+            var paths = ApiJson.Args(context.Request);
+            var fetches = new List<SwarmFetch>();
+            try
+            {
+                var files = new List<(UnixFsExporter Exporter, Cid Cid, long Size)>();
+                foreach (var path in paths)
+                {
+                    var fetch = daemon.OpenFetch(RootOf(path));
+                    fetches.Add(fetch);
+                    var cid = await fetch.Exporter.ResolveAsync(path, ct);
+                    // Resolve each first block before the headers go out, so a missing file is a 404 and not a cut stream.
+                    var info = await fetch.Exporter.StatAsync(cid, ct);
+                    files.Add((fetch.Exporter, cid, (long)info.Size));
+                }
+                context.Response.ContentType = "application/octet-stream";
+                // What this answer will carry, so the CLI can draw a progress bar with an ETA.
+                context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, files.Sum(f => f.Size) - offset))
+                    .ToString(CultureInfo.InvariantCulture);
+                // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
+                var body = new ResponseBodyStream(context.Response.BodyWriter, ct);
+                var skip = offset;
+                var left = length;
+                foreach (var (exporter, cid, size) in files)
+                {
+                    if (left is <= 0)
+                        break;
+                    if (skip >= size && size > 0)
+                    {
+                        skip -= size;
+                        continue;
+                    }
+                    var take = left is { } l ? Math.Min(l, size - skip) : (long?)null;
+                    await exporter.WriteFileAsync(cid, body, skip, take, null, ct);
+                    left -= take ?? 0;
+                    skip = 0;
+                }
+            }
+            finally
+            {
+                foreach (var fetch in fetches)
+                    await fetch.DisposeAsync();
+            }
             return Results.Empty;
         }));
         api.MapPost("/files/stat", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>

@@ -71,30 +71,9 @@ public static class NetworkEndpoints
             }
             return ApiJson.Ok(new { Strings = strings });
         }));
-        api.MapPost("/dht/findprovs", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
-        {
-            var cid = ParseCid(ApiJson.Arg(context.Request));
-            var max = (int)(ApiJson.Long(context.Request, "num-providers") ?? 20);
-            if (max is < 1 or > 1000)
-                throw new ArgumentException("num-providers must be 1-1000");
-            // As kubo: one line per provider the moment the lookup accepts it, not all of them at its end.
-            var found = Channel.CreateUnbounded<Contact>(new UnboundedChannelOptions { SingleReader = true });
-            var lookup = host.FindProvidersAsync(cid, max, ct, provider => found.Writer.TryWrite(provider));
-            _ = lookup.ContinueWith(static (_, w) => ((ChannelWriter<Contact>)w!).TryComplete(), found.Writer,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            await foreach (var provider in found.Reader.ReadAllAsync(ct))
-                await ApiJson.WriteLineAsync(context.Response, new { ID = "", Type = ProviderEvent, Responses = new[] { Describe(provider) } }, ct);
-            await lookup;
-            return Results.Empty;
-        }));
-        api.MapPost("/dht/findpeer", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
-        {
-            var peer = PeerId.Parse(ApiJson.Arg(request));
-            var found = await host.FindPeerAsync(peer, ct);
-            return found is null
-                ? ApiError.NotFound($"peer {peer} not found")
-                : ApiJson.Ok(new { ID = "", Type = FinalPeerEvent, Responses = new[] { Describe(found) } });
-        }));
+        // kubo answers the same under its newer `routing/` names, which kubo-rpc-client calls.
+        foreach (var group in new[] { "/dht", "/routing" })
+            MapLookups(api, group, host);
         api.MapPost("/dht/provide", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
             var cid = ParseCid(ApiJson.Arg(request));
@@ -108,6 +87,35 @@ public static class NetworkEndpoints
             ID = host.PeerId.ToString(),
             Total = host.Dht.TableCount,
             Buckets = host.Table().Select(b => new { Bucket = b.PrefixLength, Peers = b.Contacts.Select(Describe).ToArray() }).ToArray(),
+        }));
+    }
+
+    /// <summary>findprovs (streamed as kubo's query events, one per provider) and findpeer under <paramref name="group"/>.</summary>
+    private static void MapLookups(RouteGroupBuilder api, string group, NetworkHost host)
+    {
+        api.MapPost(group + "/findprovs", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var cid = ParseCid(ApiJson.Arg(context.Request));
+            var max = (int)(ApiJson.Long(context.Request, "num-providers") ?? 20);
+            if (max is < 1 or > 1000)
+                throw new ArgumentException("num-providers must be 1-1000");
+            // As kubo: one line per provider the moment the lookup accepts it, not all of them at its end.
+            var found = Channel.CreateUnbounded<Contact>(new UnboundedChannelOptions { SingleReader = true });
+            var lookup = host.FindProvidersAsync(cid, max, ct, provider => found.Writer.TryWrite(provider));
+            _ = lookup.ContinueWith(static (_, w) => ((ChannelWriter<Contact>)w!).TryComplete(), found.Writer,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await foreach (var provider in found.Reader.ReadAllAsync(ct))
+                await ApiJson.WriteLineAsync(context.Response, new { Extra = "", ID = "", Type = ProviderEvent, Responses = new[] { Describe(provider) } }, ct);
+            await lookup;
+            return Results.Empty;
+        }));
+        api.MapPost(group + "/findpeer", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
+        {
+            var peer = PeerId.Parse(ApiJson.Arg(request));
+            var found = await host.FindPeerAsync(peer, ct);
+            return found is null
+                ? ApiError.NotFound($"peer {peer} not found")
+                : ApiJson.Ok(new { Extra = "", ID = "", Type = FinalPeerEvent, Responses = new[] { Describe(found) } });
         }));
     }
 
@@ -150,7 +158,7 @@ public static class NetworkEndpoints
             : new { Success = true, Time = 0L, Text = $"Average latency: {times.Average(t => t.TotalMilliseconds):0.##}ms" };
     }
 
-    private static object Describe(Contact contact) => new
+    internal static object Describe(Contact contact) => new
     {
         ID = ContactMapper.PeerIdOf(contact)?.ToString() ?? "",
         Addrs = new[]

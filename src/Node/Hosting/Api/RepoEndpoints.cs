@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
@@ -75,6 +77,8 @@ public static class RepoEndpoints
             {
                 NumObjects = s.BlockCount, RepoSize = s.DiskBytes, BlockSize = s.TotalBytes, ScratchSize = s.ScratchBytes,
                 Pins = s.PinCount, RepoPath = s.Path, Version = s.Version, SyncPolicy = s.SyncPolicy.ToString(),
+                // kubo's cap (Datastore.StorageMax); p2p has none, so the most the repo can grow to: what it uses plus the disk's free space.
+                StorageMax = s.DiskBytes + FreeSpace(s.Path),
             });
         });
         api.MapPost("/repo/verify", (CancellationToken ct) =>
@@ -106,20 +110,36 @@ public static class RepoEndpoints
         });
     }
 
-    /// <summary>The block from a raw body or the first part of a multipart body, refusing more than the cap.</summary>
+    /// <summary>
+    /// The block from a raw body or the first part of a multipart body, refusing more than the cap. The part is read
+    /// whatever its disposition: kubo-rpc-client names it <c>file</c> with an empty filename, which a form reader
+    /// would take for a text field rather than a file.
+    /// </summary>
     private static async Task<byte[]> ReadBlockAsync(HttpRequest request, CancellationToken ct)
     {
         var body = request.Body;
-        if (request.HasFormContentType)
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            var form = await request.ReadFormAsync(ct);
-            body = form.Files.Count > 0 ? form.Files[0].OpenReadStream() : throw new ArgumentException("multipart body has no file");
+            var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(type.Boundary).Value!, request.Body);
+            body = (await reader.ReadNextSectionAsync(ct))?.Body ?? throw new ArgumentException("multipart body has no block");
         }
         var buffer = new byte[MaxBlockSize + 1];
         var n = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
         if (n > MaxBlockSize)
             throw new ArgumentException($"block is larger than {MaxBlockSize} bytes; use add for files");
         return buffer[..n];
+    }
+
+    private static long FreeSpace(string path)
+    {
+        try
+        {
+            return new DriveInfo(Path.GetFullPath(path)).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return 0;
+        }
     }
 
     private static Cid ParseCid(string text) =>
