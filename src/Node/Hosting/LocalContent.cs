@@ -61,6 +61,29 @@ public sealed class LocalContent : IDisposable
         return entries;
     }
 
+    /// <summary>
+    /// Adds one top-level input of kubo's <c>add</c> (file, tree, symlink or stream) and, if asked, pins its root; the
+    /// gc gate is held from the first block to the pin. The last entry is the root.
+    /// </summary>
+    public Task<IReadOnlyList<ImportedEntry>> AddAsync(
+        ImportInput input, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        AddUnderGateAsync(() => UnixFsImporter.ImportAsync(input, options, Blocks, progress, cancellationToken), pin);
+
+    /// <summary>kubo's <c>add -w</c>: every input inside one new directory, which is the root pinned and printed last.</summary>
+    public Task<IReadOnlyList<ImportedEntry>> AddWrappedAsync(
+        IReadOnlyList<ImportInput> inputs, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        AddUnderGateAsync(() => UnixFsImporter.ImportWrappedAsync(inputs, options, Blocks, progress, cancellationToken), pin);
+
+    private async Task<IReadOnlyList<ImportedEntry>> AddUnderGateAsync(Func<Task<IReadOnlyList<ImportedEntry>>> import, bool pin)
+    {
+        using var scope = _repo?.GcGate.EnterShared();
+        var entries = await import();
+        Blocks.Flush();
+        if (pin && _repo is not null && entries.Count > 0)
+            _repo.Pins.Add(entries[^1].Cid, PinKind.Recursive);
+        return entries;
+    }
+
     /// <summary>Adds one stream (stdin, an HTTP body) and optionally pins it.</summary>
     public async Task<ImportResult> AddStreamAsync(
         Stream source, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken)
