@@ -2,6 +2,7 @@ using P2P.Node.Content.DagPb;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Content.Verifying;
+using P2P.Node.Errors;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
@@ -145,12 +146,20 @@ public sealed class LocalContent : IDisposable
 
     public RepoStat Stat() => Repo.Stat();
 
-    /// <summary>Stores one block whose CID the caller computed from its bytes.</summary>
-    public void PutBlock(Cid cid, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Stores one block whose CID the caller computed from its bytes (`block put`). A dag-pb block must decode as
+    /// dag-pb: a block that claims the codec but is not would make every later walk (cat, ls, pin, gc) fail on it,
+    /// so it is refused (<see cref="ErrorKind.BadInput"/>) and nothing is stored.
+    /// </summary>
+    public void PutBlock(Cid cid, ReadOnlyMemory<byte> data)
     {
-        if (!cid.Multihash.Matches(data))
+        if (!cid.Multihash.Matches(data.Span))
             throw new CorruptBlockException(cid);
-        Blocks.Put(cid, data);
+        if (cid.Codec == Multicodec.DagPb && !DagPbCodec.TryDecode(data, out _, out var error))
+            throw new P2PException(ErrorKind.BadInput, $"the data is not a valid dag-pb block ({error}); store it with --cid-codec raw");
+        if (cid.Codec is not (Multicodec.DagPb or Multicodec.Raw))
+            throw new P2PException(ErrorKind.BadInput, $"codec {Multicodec.Name(cid.Codec)} is not supported: p2p stores raw and dag-pb blocks");
+        Blocks.Put(cid, data.Span);
         Blocks.Flush();
     }
 
