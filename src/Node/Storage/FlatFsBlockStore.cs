@@ -136,7 +136,7 @@ public sealed class FlatFsBlockStore : IBlockStore, IDisposable
 
     /// <summary>
     /// Whether a block already held must be written again: its file differs from <paramref name="data"/> (damaged on
-    /// disk), and <paramref name="data"/> is the block. So a re-add or a re-fetch repairs it, where "present" alone
+    /// disk), and <paramref name="data"/> is the block. So a re-add repairs it, where "present" alone
     /// would keep the damage for good. Only puts of blocks already held pay for it: a read and a compare, and a hash
     /// only when they differ.
     /// </summary>

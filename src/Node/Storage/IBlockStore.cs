@@ -20,7 +20,7 @@ public interface IBlockStore
     /// <summary>
     /// Stores a block. Idempotent: putting a block that is already there does nothing, unless the stored copy is
     /// damaged (differs from <paramref name="data"/>, which hashes to <paramref name="cid"/>): then the good bytes
-    /// replace it, so re-adding or re-fetching repairs a block that `repo verify` reports as corrupt.
+    /// replace it, so re-adding (or a dag import) repairs a block that `repo verify` reports as corrupt.
     /// </summary>
     void Put(Cid cid, ReadOnlySpan<byte> data);
 

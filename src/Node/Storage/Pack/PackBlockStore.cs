@@ -130,7 +130,7 @@ public sealed class PackBlockStore : IBlockStore, IDisposable
 
     /// <summary>
     /// Whether a block already held must be written again: its record's data differs from <paramref name="data"/>
-    /// (damaged in the segment), and <paramref name="data"/> is the block. So a re-add or a re-fetch repairs it,
+    /// (damaged in the segment), and <paramref name="data"/> is the block. So a re-add repairs it,
     /// where "indexed" alone would keep the damage for good. Only puts of blocks already held pay for it: a read and
     /// a compare, and a hash only when they differ.
     /// </summary>
