@@ -122,12 +122,14 @@ public sealed class AddInputsCommandTests : ProcessTestBase
             await CliRunner.RunAsync(repo, "add", folder),
             await CliRunner.RunAsync(repo, "add", Dir.Combine("missing")),
             await CliRunner.RunAsync(repo, "add", "-w", Dir.Combine("f"), Path.Combine(twin, "f")),
+            await CliRunner.RunAsync(repo, "add", "--wrap", Dir.Combine("f")),
         ]);
 
-        Assert.Equal([2, 4, 2], results.Select(r => r.ExitCode).ToArray());
+        Assert.Equal([2, 4, 2, 2], results.Select(r => r.ExitCode).ToArray());
         Assert.All(results, r => Assert.Single(r.StderrLines));
         Assert.Contains("use -r", results[0].Stderr, StringComparison.Ordinal);
         Assert.Contains("repeated under different import directories", results[2].Stderr, StringComparison.Ordinal);
+        Assert.Contains("unknown option '--wrap'", results[3].Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>
