@@ -42,7 +42,8 @@ public sealed class CliSurfaceTests : IDisposable
         Assert.True(r.ExitCode == 0, r.Stderr);
         Assert.Contains("Examples:", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("--cid-version", r.Stdout, StringComparison.Ordinal);
-        var missing = await CliRunner.RunAsync(_dir.Combine("repo"), "add");
+        // `add` without a path reads stdin (kubo), so `cat` stands for a command whose argument is required.
+        var missing = await CliRunner.RunAsync(_dir.Combine("repo"), "cat");
         Assert.Equal(2, missing.ExitCode);
     }
 

@@ -1,21 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Http.Headers;
 using P2P.Cli.Infrastructure;
 using P2P.Node.Content.Importing;
 using P2P.Node.Hosting;
-using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
 
 /// <summary>
-/// `p2p add`: chunks, hashes and stores files, printing kubo's `added CID NAME` lines. Offline it imports into the
-/// repo through <see cref="LocalContent"/>; with a daemon it uploads them as kubo's multipart body. Both check the
-/// flags with <see cref="ImportOptionsBuilder"/>, as the daemon's API does.
+/// `p2p add`: chunks, hashes and stores files, symlinks (as links) and stdin, printing kubo's `added CID NAME` lines.
+/// <see cref="AddInputs"/> reads the command line's items once; offline they are imported into the repo through
+/// <see cref="LocalContent"/>, with a daemon uploaded as kubo's multipart body (-w as kubo's wrap-with-directory).
+/// Both check the flags with <see cref="ImportOptionsBuilder"/>, as the daemon's API does.
 /// </summary>
 internal sealed class AddCommand
 {
-    private readonly Argument<string[]> _paths = new("path") { Description = "Files or directories to add", Arity = ArgumentArity.OneOrMore };
+    private readonly Argument<string[]> _paths = new("path") { Description = "Files or directories to add; - or none (with data piped in) reads stdin", Arity = ArgumentArity.ZeroOrMore };
     private readonly Option<bool> _recursive = new("--recursive", "-r") { Description = "Add directories recursively" };
     private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "Print only the CIDs" };
     private readonly Option<bool> _quieter = new("--quieter", "-Q") { Description = "Print only the final CID" };
@@ -29,6 +28,9 @@ internal sealed class AddCommand
     private readonly Option<bool> _pin = new("--pin") { Description = "Pin what is added (default true)", DefaultValueFactory = _ => true };
     private readonly Option<bool> _hidden = new("--hidden", "-H") { Description = "Include files whose names start with a dot" };
     private readonly Option<bool> _progress = new("--progress") { Description = "Show progress on stderr (default: when it is a terminal)" };
+    private readonly Option<bool> _wrap = new("--wrap-with-directory", "-w") { Description = "Wrap the added files in a directory, whose CID is printed last" };
+    private readonly Option<string?> _stdinName = new("--stdin-name") { Description = "Name of the file read from stdin (default: its CID)" };
+    private readonly Option<bool> _dereferenceArgs = new("--dereference-args") { Description = "Add what symlinks named on the command line point at, not the links" };
 
     private AddCommand()
     {
@@ -42,7 +44,7 @@ internal sealed class AddCommand
         var command = new Command("add", "Add files to the repo and print their CIDs.\n\nExamples:\n  p2p add photo.jpg\n  p2p add -r ./music --cid-version 0\n  p2p add -q --profile unixfs-v1-2025 big.iso")
         {
             add._paths, add._recursive, add._quiet, add._quieter, add._cidVersion, add._rawLeaves, add._chunker, add._maxLinks,
-            add._hash, add._profile, add._onlyHash, add._pin, add._hidden, add._progress,
+            add._hash, add._profile, add._onlyHash, add._pin, add._hidden, add._progress, add._wrap, add._stdinName, add._dereferenceArgs,
         };
         // `add --only-hash` stores nothing, so it never needs the daemon.
         DaemonRoute.SetAction(command, add.OfflineAsync, add.RemoteAsync, parse => parse.GetValue(add._onlyHash));
@@ -50,7 +52,7 @@ internal sealed class AddCommand
     }
 
     /// <summary>The flags as kubo names them, checked and turned into import options before anything is read or sent.</summary>
-    private (KuboAddFlags Flags, ImportOptions Options, string[] Inputs) Read(ParseResult parse)
+    private (KuboAddFlags Flags, ImportOptions Options, IReadOnlyList<AddInputs.Item> Inputs) Read(ParseResult parse)
     {
         var flags = new KuboAddFlags
         {
@@ -72,39 +74,39 @@ internal sealed class AddCommand
         {
             throw new CliException(ex.Message, ExitCodes.Usage);
         }
-        var inputs = parse.GetValue(_paths)!;
-        foreach (var p in inputs)
-        {
-            if (Directory.Exists(p) && !parse.GetValue(_recursive))
-                throw new CliException($"{p} is a directory: use -r to add it recursively", ExitCodes.Usage);
-            if (!File.Exists(p) && !Directory.Exists(p))
-                throw new FileNotFoundException($"{p}: no such file or directory", p);
-        }
+        var inputs = AddInputs.Collect(parse.GetValue(_paths) ?? [], parse.GetValue(_recursive), parse.GetValue(_stdinName), parse.GetValue(_dereferenceArgs));
         return (flags, options, inputs);
     }
 
     private async Task<int> OfflineAsync(ParseResult parse, CancellationToken ct)
     {
-        var (_, options, inputs) = Read(parse);
+        var (_, options, items) = Read(parse);
         var output = Output.For(parse);
         using var node = options.OnlyHash ? LocalContent.InMemory() : NodeAccess.Open(parse);
-        var total = inputs.Sum(SizeOf);
+        var total = items.Sum(AddInputs.SizeOf);
         using var bar = new ProgressBar("adding", total, parse.GetValue(_progress) || !Console.IsErrorRedirected);
-        Cid? last = null;
-        foreach (var p in inputs)
+        var pin = parse.GetValue(_pin) && !options.OnlyHash;
+        var opened = new List<Stream>();
+        try
         {
-            var entries = await node.AddPathAsync(p, parse.GetValue(_recursive), options, parse.GetValue(_pin) && !options.OnlyHash, bar, ct);
-            foreach (var e in entries)
+            var inputs = items.Select(i => AddInputs.ToImportInput(i, opened)).ToList();
+            var printer = new Printer(parse.GetValue(_quiet), parse.GetValue(_quieter), output);
+            if (parse.GetValue(_wrap))
             {
-                last = e.Cid;
-                if (parse.GetValue(_quieter))
-                    continue;
-                output.Write(parse.GetValue(_quiet) ? e.Cid.ToString() : $"added {e.Cid} {e.Path}",
-                    new { Name = e.Path, Hash = e.Cid.ToString(), Size = e.Size.ToString(CultureInfo.InvariantCulture) });
+                printer.Print(await node.AddWrappedAsync(inputs, options, pin, bar, ct));
             }
+            else
+            {
+                foreach (var input in inputs)
+                    printer.Print(await node.AddAsync(input, options, pin, bar, ct));
+            }
+            printer.Finish();
         }
-        if (parse.GetValue(_quieter) && last is not null)
-            output.Write(last.ToString(), new { Hash = last.ToString() });
+        finally
+        {
+            foreach (var stream in opened)
+                await stream.DisposeAsync();
+        }
         return ExitCodes.Ok;
     }
 
@@ -123,27 +125,20 @@ internal sealed class AddCommand
         if (flags.Chunker is not null) query.Add(new("chunker", flags.Chunker));
         if (flags.MaxLinks is { } links) query.Add(new("max-links", links.ToString(CultureInfo.InvariantCulture)));
         if (flags.Profile is not null) query.Add(new("profile", flags.Profile));
+        if (parse.GetValue(_wrap)) query.Add(new("wrap-with-directory", "true"));
 
         using var body = new MultipartFormDataContent();
         var opened = new List<Stream>();
         try
         {
-            foreach (var p in inputs)
-                AddParts(body, Path.TrimEndingDirectorySeparator(Path.GetFullPath(p)), null, opened);
-            var output = Output.For(parse);
-            var quiet = parse.GetValue(_quiet);
-            var quieter = parse.GetValue(_quieter);
-            string? last = null;
+            foreach (var item in inputs)
+                AddInputs.AddParts(body, item, opened);
+            var printer = new Printer(parse.GetValue(_quiet), parse.GetValue(_quieter), Output.For(parse));
             await foreach (var line in daemon.PostLinesAsync("add", query, ct, body))
             {
-                var name = line.GetProperty("Name").GetString()!;
-                var cid = line.GetProperty("Hash").GetString()!;
-                last = cid;
-                if (!quieter)
-                    output.Write(quiet ? cid : $"added {cid} {name}", new { Name = name, Hash = cid, Size = line.GetProperty("Size").GetString() });
+                printer.Print(line.GetProperty("Name").GetString()!, line.GetProperty("Hash").GetString()!, line.GetProperty("Size").GetString());
             }
-            if (quieter && last is not null)
-                output.Write(last, new { Hash = last });
+            printer.Finish();
         }
         finally
         {
@@ -153,42 +148,31 @@ internal sealed class AddCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>kubo's multipart layout: one part per file and per directory, named by its escaped relative path.</summary>
-    private static void AddParts(MultipartFormDataContent body, string path, string? parent, List<Stream> opened)
+    /// <summary>
+    /// kubo's lines, the same offline and through a daemon: <c>added CID NAME</c> (the wrapper of -w has an empty
+    /// name, so its line ends in a space, as kubo's does), only the CIDs with -q, only the last with -Q.
+    /// </summary>
+    private sealed class Printer(bool quiet, bool quieter, Output output)
     {
-        var name = parent is null ? Path.GetFileName(path) : $"{parent}/{Path.GetFileName(path)}";
-        var escaped = Uri.EscapeDataString(name);
-        if (Directory.Exists(path))
-        {
-            var dir = new ByteArrayContent([]);
-            dir.Headers.ContentType = new MediaTypeHeaderValue("application/x-directory");
-            body.Add(dir, "file", escaped);
-            foreach (var child in Directory.EnumerateFileSystemEntries(path).Order(StringComparer.Ordinal))
-                AddParts(body, child, name, opened);
-            return;
-        }
-        var stream = File.OpenRead(path);
-        opened.Add(stream);
-        var file = new StreamContent(stream, 1 << 16);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        body.Add(file, "file", escaped);
-    }
+        private string? _last;
 
-    private static long SizeOf(string path)
-    {
-        if (File.Exists(path))
-            return new FileInfo(path).Length;
-        try
+        public void Print(IEnumerable<ImportedEntry> entries)
         {
-            return new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+            foreach (var e in entries)
+                Print(e.Path, e.Cid.ToString(), e.Size.ToString(CultureInfo.InvariantCulture));
         }
-        catch (IOException)
+
+        public void Print(string name, string cid, string? size)
         {
-            return 0;
+            _last = cid;
+            if (!quieter)
+                output.Write(quiet ? cid : $"added {cid} {name}", new { Name = name, Hash = cid, Size = size });
         }
-        catch (UnauthorizedAccessException)
+
+        public void Finish()
         {
-            return 0;
+            if (quieter && _last is not null)
+                output.Write(_last, new { Hash = _last });
         }
     }
 }

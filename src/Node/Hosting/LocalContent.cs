@@ -2,6 +2,7 @@ using P2P.Node.Content.DagPb;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Content.Verifying;
+using P2P.Node.Errors;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
@@ -55,6 +56,29 @@ public sealed class LocalContent : IDisposable
     {
         using var scope = _repo?.GcGate.EnterShared();
         var entries = await UnixFsImporter.ImportPathAsync(path, recursive, options, Blocks, progress, cancellationToken);
+        Blocks.Flush();
+        if (pin && _repo is not null && entries.Count > 0)
+            _repo.Pins.Add(entries[^1].Cid, PinKind.Recursive);
+        return entries;
+    }
+
+    /// <summary>
+    /// Adds one top-level input of kubo's <c>add</c> (file, tree, symlink or stream) and, if asked, pins its root; the
+    /// gc gate is held from the first block to the pin. The last entry is the root.
+    /// </summary>
+    public Task<IReadOnlyList<ImportedEntry>> AddAsync(
+        ImportInput input, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        AddUnderGateAsync(() => UnixFsImporter.ImportAsync(input, options, Blocks, progress, cancellationToken), pin);
+
+    /// <summary>kubo's <c>add -w</c>: every input inside one new directory, which is the root pinned and printed last.</summary>
+    public Task<IReadOnlyList<ImportedEntry>> AddWrappedAsync(
+        IReadOnlyList<ImportInput> inputs, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        AddUnderGateAsync(() => UnixFsImporter.ImportWrappedAsync(inputs, options, Blocks, progress, cancellationToken), pin);
+
+    private async Task<IReadOnlyList<ImportedEntry>> AddUnderGateAsync(Func<Task<IReadOnlyList<ImportedEntry>>> import, bool pin)
+    {
+        using var scope = _repo?.GcGate.EnterShared();
+        var entries = await import();
         Blocks.Flush();
         if (pin && _repo is not null && entries.Count > 0)
             _repo.Pins.Add(entries[^1].Cid, PinKind.Recursive);
@@ -122,12 +146,20 @@ public sealed class LocalContent : IDisposable
 
     public RepoStat Stat() => Repo.Stat();
 
-    /// <summary>Stores one block whose CID the caller computed from its bytes.</summary>
-    public void PutBlock(Cid cid, ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Stores one block whose CID the caller computed from its bytes (`block put`). A dag-pb block must decode as
+    /// dag-pb: a block that claims the codec but is not would make every later walk (cat, ls, pin, gc) fail on it,
+    /// so it is refused (<see cref="ErrorKind.BadInput"/>) and nothing is stored.
+    /// </summary>
+    public void PutBlock(Cid cid, ReadOnlyMemory<byte> data)
     {
-        if (!cid.Multihash.Matches(data))
+        if (!cid.Multihash.Matches(data.Span))
             throw new CorruptBlockException(cid);
-        Blocks.Put(cid, data);
+        if (cid.Codec == Multicodec.DagPb && !DagPbCodec.TryDecode(data, out _, out var error))
+            throw new P2PException(ErrorKind.BadInput, $"the data is not a valid dag-pb block ({error}); store it with --cid-codec raw");
+        if (cid.Codec is not (Multicodec.DagPb or Multicodec.Raw))
+            throw new P2PException(ErrorKind.BadInput, $"codec {Multicodec.Name(cid.Codec)} is not supported: p2p stores raw and dag-pb blocks");
+        Blocks.Put(cid, data.Span);
         Blocks.Flush();
     }
 

@@ -93,7 +93,7 @@ public sealed class FlatFsBlockStore : IBlockStore, IDisposable
         var shard = FlatFsKey.Shard(key);
         var shardDirectory = Path.Join(RootDirectory, shard);
         var finalPath = Path.Join(shardDirectory, key + FlatFsKey.Extension);
-        if (File.Exists(finalPath))
+        if (File.Exists(finalPath) && !MustRepair(finalPath, cid, data))
             return;
         var shardIndex = FlatFsKey.ShardIndex(shard);
         if (!_marked)
@@ -132,6 +132,26 @@ public sealed class FlatFsBlockStore : IBlockStore, IDisposable
                     Volatile.Write(ref _unsyncedShards[shardIndex], true);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether a block already held must be written again: its file differs from <paramref name="data"/> (damaged on
+    /// disk), and <paramref name="data"/> is the block. So a re-add repairs it, where "present" alone
+    /// would keep the damage for good. Only puts of blocks already held pay for it: a read and a compare, and a hash
+    /// only when they differ.
+    /// </summary>
+    private static bool MustRepair(string path, Cid cid, ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            if (ReadFile(path) is { } stored && data.SequenceEqual(stored))
+                return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // Unreadable counts as damaged: the good bytes go over it.
+        }
+        return cid.Multihash.Matches(data);
     }
 
     public bool Delete(Cid cid) => Delete(cid.Multihash);

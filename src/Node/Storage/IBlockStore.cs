@@ -17,7 +17,11 @@ public interface IBlockStore
     /// <summary>The block's size in bytes, or -1 if the store does not hold it.</summary>
     int GetSize(Cid cid);
 
-    /// <summary>Stores a block. Idempotent: putting a block that is already there does nothing.</summary>
+    /// <summary>
+    /// Stores a block. Idempotent: putting a block that is already there does nothing, unless the stored copy is
+    /// damaged (differs from <paramref name="data"/>, which hashes to <paramref name="cid"/>): then the good bytes
+    /// replace it, so re-adding (or a dag import) repairs a block that `repo verify` reports as corrupt.
+    /// </summary>
     void Put(Cid cid, ReadOnlySpan<byte> data);
 
     /// <summary>Removes a block; false if it was not there.</summary>

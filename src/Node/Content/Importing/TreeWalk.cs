@@ -14,6 +14,31 @@ internal sealed class TreeWalk(NodeBuilder nodes, IProgress<long>? progress, Can
 
     public List<ImportedEntry> Directories { get; } = [];
 
+    /// <summary>
+    /// Adds one file read from <paramref name="source"/>, recorded under <paramref name="name"/> or, when it has none
+    /// (stdin without a name), under its own CID as kubo's adder does. Returns that name and the file's root.
+    /// </summary>
+    public async Task<(string Name, DagChild Child)> AddStreamAsync(Stream source, string? name)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var (root, bytes) = await UnixFsImporter.ImportFileCoreAsync(source, nodes, progress, _bytes, cancellationToken);
+        _bytes += bytes;
+        var path = name ?? root.Cid.ToString();
+        Files.Add(new ImportedEntry(path, root.Cid, UnixFsType.File, bytes, (long)root.DagSize));
+        return (path, root);
+    }
+
+    /// <summary>
+    /// kubo's <c>add -w</c>: a directory holding <paramref name="entries"/> (the added items by name), recorded with an
+    /// empty path, which is how kubo prints the wrapper's line. A name given twice is linked once.
+    /// </summary>
+    public DagChild Wrap(IReadOnlyList<(string Name, DagChild Child)> entries)
+    {
+        var node = nodes.StoreDirectory(entries.DistinctBy(e => e.Name, StringComparer.Ordinal).ToList());
+        Directories.Add(new ImportedEntry("", node.Cid, UnixFsType.Directory, 0, (long)node.DagSize));
+        return node;
+    }
+
     public async Task<DagChild> AddAsync(FileSystemInfo item, string path)
     {
         cancellationToken.ThrowIfCancellationRequested();

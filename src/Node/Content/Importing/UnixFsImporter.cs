@@ -51,6 +51,58 @@ public static class UnixFsImporter
         return [.. walk.Files, .. walk.Directories];
     }
 
+    /// <summary>
+    /// Imports one top-level input of kubo's <c>add</c> (a file, a directory tree, a symlink stored as a link, or a
+    /// stream). Returns its entries as <see cref="ImportPathAsync"/> does; the last one is the root.
+    /// </summary>
+    public static Task<IReadOnlyList<ImportedEntry>> ImportAsync(
+        ImportInput input,
+        ImportOptions options,
+        IBlockStore store,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        ImportWalkAsync([input], wrap: false, options, store, progress, cancellationToken);
+
+    /// <summary>
+    /// kubo's <c>add -w</c>: imports every input and a directory that links each under its name (an unnamed
+    /// stream under its CID). Returns the files, then the directories children first, then the wrapper, whose
+    /// path is empty, as kubo prints it.
+    /// </summary>
+    public static Task<IReadOnlyList<ImportedEntry>> ImportWrappedAsync(
+        IReadOnlyList<ImportInput> inputs,
+        ImportOptions options,
+        IBlockStore store,
+        IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        ImportWalkAsync(inputs, wrap: true, options, store, progress, cancellationToken);
+
+    private static async Task<IReadOnlyList<ImportedEntry>> ImportWalkAsync(
+        IReadOnlyList<ImportInput> inputs, bool wrap, ImportOptions options, IBlockStore store, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        options.Validate();
+        var walk = new TreeWalk(new NodeBuilder(options, store), progress, cancellationToken);
+        var added = new List<(string Name, DagChild Child)>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            if (input.Data is { } data)
+            {
+                added.Add(await walk.AddStreamAsync(data, input.Name));
+            }
+            else if (input.Name is null)
+            {
+                await using var file = File.OpenRead(input.Item!.FullName);
+                added.Add(await walk.AddStreamAsync(file, null));
+            }
+            else
+            {
+                added.Add((input.Name, await walk.AddAsync(input.Item!, input.Name)));
+            }
+        }
+        if (wrap)
+            walk.Wrap(added);
+        return [.. walk.Files, .. walk.Directories];
+    }
+
     internal static async Task<(DagChild Root, long Bytes)> ImportFileCoreAsync(
         Stream source, NodeBuilder nodes, IProgress<long>? progress, long progressBase, CancellationToken cancellationToken)
     {

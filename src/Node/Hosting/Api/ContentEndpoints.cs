@@ -114,9 +114,10 @@ public static class ContentEndpoints
     }
 
     /// <summary>
-    /// kubo's add: a multipart body whose parts are files (filename = URL-escaped relative path) and directories
-    /// (Content-Type application/x-directory), or a raw body holding one file. One file streams straight into the
-    /// importer; a tree is written to a scratch folder in the repo first, then imported as a directory.
+    /// kubo's add: a multipart body whose parts are files (filename = URL-escaped relative path), directories
+    /// (Content-Type application/x-directory) and symlinks (application/symlink), or a raw body holding one file. One
+    /// file streams straight into the importer; a multipart upload is written to a scratch folder in the repo first
+    /// (<see cref="MultipartUpload"/>), then each top-level part is imported as the CLI does offline.
     /// </summary>
     private static async Task<IResult> AddAsync(HttpContext context, Daemon daemon, CancellationToken ct)
     {
@@ -136,10 +137,15 @@ public static class ContentEndpoints
         var scratch = daemon.Local.Repo.NewScratchPath("add");
         try
         {
-            var tops = await MultipartUpload.SaveAsync(new MultipartReader(boundary, request.Body), scratch, ct);
-            foreach (var top in tops)
+            var inputs = await MultipartUpload.SaveAsync(new MultipartReader(boundary, request.Body), scratch, ct);
+            // kubo's -w: one directory wrapping every input, the one root pinned and announced.
+            var wrap = ApiJson.Flag(request, "wrap-with-directory", false) || ApiJson.Flag(request, "w", false);
+            List<IReadOnlyList<ImportInput>> units = wrap && inputs.Count > 0 ? [inputs] : [.. inputs.Select(i => (IReadOnlyList<ImportInput>)[i])];
+            foreach (var unit in units)
             {
-                var entries = await daemon.Local.AddPathAsync(Path.Join(scratch, top), recursive: true, options, pin, null, ct);
+                var entries = wrap
+                    ? await daemon.Local.AddWrappedAsync(unit, options, pin, null, ct)
+                    : await daemon.Local.AddAsync(unit[0], options, pin, null, ct);
                 if (entries.Count == 0)
                     continue;
                 await daemon.AnnounceAddedAsync(entries[^1].Cid, ct);

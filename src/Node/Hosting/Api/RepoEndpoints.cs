@@ -64,9 +64,17 @@ public static class RepoEndpoints
         }));
         api.MapPost("/block/put", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
+            // The flags are checked before the body is read, as the CLI checks them before it reads its input.
+            var flags = new BlockPutFlags
+            {
+                CidCodec = request.Query["cid-codec"].FirstOrDefault(),
+                Format = request.Query["format"].FirstOrDefault() ?? request.Query["f"].FirstOrDefault(),
+                MhType = request.Query["mhtype"].FirstOrDefault(),
+                MhLength = (int)Math.Clamp(ApiJson.Long(request, "mhlen") ?? -1, int.MinValue, int.MaxValue),
+            };
+            flags.Prefix();
             var data = await ReadBlockAsync(request, ct);
-            var multihash = request.Query["mhtype"].FirstOrDefault() == "blake3" ? Multihash.Blake3(data) : Multihash.Sha256(data);
-            var cid = Cid.V1(request.Query["cid-codec"].FirstOrDefault() == "dag-pb" ? Multicodec.DagPb : Multicodec.Raw, multihash);
+            var cid = flags.CidOf(data);
             local.PutBlock(cid, data);
             return ApiJson.Ok(new { Key = cid.ToString(), Size = data.Length });
         }));

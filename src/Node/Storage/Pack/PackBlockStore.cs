@@ -94,8 +94,13 @@ public sealed class PackBlockStore : IBlockStore, IDisposable
         if (data.Length > MaxBlockSize)
             throw new ArgumentException($"block {cid} is {data.Length} bytes, more than the {MaxBlockSize} allowed", nameof(data));
         var key = cid.Multihash;
-        if (_state.Index.ContainsKey(key))
-            return;
+        PackLocation? damaged = null;
+        if (_state.Index.TryGetValue(key, out var held))
+        {
+            if (!MustRepair(key, data))
+                return;
+            damaged = held;
+        }
         // The record is assembled outside the lock so the copy overlaps other writers' writes.
         var size = PackRecord.Size(key.Length, data.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(size);
@@ -106,17 +111,41 @@ public sealed class PackBlockStore : IBlockStore, IDisposable
             lock (_state.WriteLock)
             {
                 ThrowIfDisposed();
-                if (_state.Index.ContainsKey(key))
+                // Another writer stored it, or repaired it, since the check above.
+                if (_state.Index.TryGetValue(key, out var now) && now != damaged)
                     return;
                 var location = _writer.Append(buffer.AsSpan(0, size), key.Length, data.Length, cid.ToString());
                 _state.Active!.LiveBytes += size;
                 _state.Index[key] = location;
+                // The damaged record is garbage now, for compaction to drop; a rebuild keeps the later record.
+                if (damaged is { } old && _state.Segments.TryGetValue(old.Segment, out var segment))
+                    segment.LiveBytes -= old.RecordSize;
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Whether a block already held must be written again: its record's data differs from <paramref name="data"/>
+    /// (damaged in the segment), and <paramref name="data"/> is the block. So a re-add repairs it,
+    /// where "indexed" alone would keep the damage for good. Only puts of blocks already held pay for it: a read and
+    /// a compare, and a hash only when they differ.
+    /// </summary>
+    private bool MustRepair(Multihash key, ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            if (PackReader.Get(_state, key) is { } stored && data.SequenceEqual(stored))
+                return false;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException)
+        {
+            // Unreadable counts as damaged: the good bytes are appended and indexed instead.
+        }
+        return key.Matches(data);
     }
 
     public bool Delete(Cid cid) => Delete(cid.Multihash);
