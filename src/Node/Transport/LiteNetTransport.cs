@@ -47,7 +47,8 @@ public sealed class LiteNetTransport : ISecureTransport
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _drops = new DropCounter<DropReason>(_logger, "packet");
+        _drops = new DropCounter<DropReason>(_logger, "packet",
+            [DropReason.RateLimited, DropReason.TooManyPeers, DropReason.TooManyPendingHandshakes, DropReason.HandshakeTimeout]);
         _delivery = new InboundDelivery(_options.InboundQueueCapacity, _options.MaxMessageSize, _drops, _time);
         _liveness = new SessionLiveness(_sessions, _drops, _time, CloseLocally);
         // The manager needs its listener first; the listener is given the parts once they exist (below), before Start.
