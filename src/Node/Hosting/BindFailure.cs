@@ -40,6 +40,42 @@ internal static class BindFailure
         return new P2PException(ErrorKind.Unavailable, Sentence("UDP", at, "listen", option, code), error);
     }
 
+    /// <summary>
+    /// Tries each fixed port (not 0) before the node starts anything, so that a busy port costs the user one line
+    /// and not a node started and stopped again. Another program can still take a port in between: the errors of
+    /// the real binds (<see cref="Tcp"/>, <see cref="Udp"/>) say the same then.
+    /// </summary>
+    public static void Preflight(IPEndPoint udp, string? udpOption, IPEndPoint api, string? apiOption, IPEndPoint gateway, string? gatewayOption)
+    {
+        if (Try(udp, SocketType.Dgram, ProtocolType.Udp) is { } udpError)
+            throw new P2PException(ErrorKind.Unavailable, Sentence("UDP", udp, "listen", udpOption, udpError));
+        if (Try(api, SocketType.Stream, ProtocolType.Tcp) is { } apiError)
+            throw new P2PException(ErrorKind.Unavailable, Sentence("API", api, "api", apiOption, apiError));
+        if (Try(gateway, SocketType.Stream, ProtocolType.Tcp) is { } gatewayError)
+            throw new P2PException(ErrorKind.Unavailable, Sentence("gateway", gateway, "gateway", gatewayOption, gatewayError));
+    }
+
+    private static SocketError? Try(IPEndPoint at, SocketType type, ProtocolType protocol)
+    {
+        if (at.Port == 0)
+            return null;
+        try
+        {
+            using var socket = new Socket(at.AddressFamily, type, protocol);
+            // As Kestrel binds: a port whose last connections linger in TIME_WAIT is free to listen on.
+            if (type == SocketType.Stream)
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(at);
+            if (type == SocketType.Stream)
+                socket.Listen(1);
+            return null;
+        }
+        catch (SocketException e)
+        {
+            return e.SocketErrorCode;
+        }
+    }
+
     private static string Sentence(string service, IPEndPoint at, string key, string? option, SocketError? code)
     {
         var why = code switch

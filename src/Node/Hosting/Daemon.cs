@@ -123,6 +123,8 @@ public sealed class Daemon : IAsyncDisposable
             var gateway = HostSyntax.TryParseEndpoint(gatewayOverride ?? config.Gateway, out var parsedGateway, out var gatewayError, "127.0.0.1:8080")
                 ? parsedGateway!
                 : throw new FormatException(gatewayError);
+            BindFailure.Preflight(listen, listenOverride is null ? null : "--listen", api, apiOverride is null ? null : "--api",
+                gateway, gatewayOverride is null ? null : "--gateway");
             // Beyond loopback the API needs a token; once a token exists it is required on loopback as well.
             var token = IPAddress.IsLoopback(api.Address) ? ApiToken.TryRead(local.Repo.RootPath) : ApiToken.ReadOrCreate(local.Repo.RootPath);
             ApiServer.CheckBind(api, token);
