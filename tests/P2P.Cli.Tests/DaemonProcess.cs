@@ -49,8 +49,10 @@ public sealed class DaemonProcess : IAsyncDisposable
         }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "p2p.dll"));
         // A busy gateway port stops a daemon, so each test daemon takes an OS-chosen one unless the test names it.
+        // The API too, unless the test names its own address.
         var gateway = extraArgs.Contains("--gateway") ? [] : new[] { "--gateway", "127.0.0.1:0" };
-        foreach (var a in new[] { "daemon", "--listen", listen, "--api", "127.0.0.1:0" }.Concat(gateway).Concat(extraArgs))
+        var api = extraArgs.Contains("--api") ? [] : new[] { "--api", "127.0.0.1:0" };
+        foreach (var a in new[] { "daemon", "--listen", listen }.Concat(api).Concat(gateway).Concat(extraArgs))
             psi.ArgumentList.Add(a);
         psi.Environment["P2P_PATH"] = repo;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

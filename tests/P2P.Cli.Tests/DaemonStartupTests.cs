@@ -85,11 +85,12 @@ public sealed class DaemonStartupTests : ProcessTestBase
     [Fact]
     public async Task Daemon_SigtermDuringARequest_StopsWithinSecondsAndReleasesTheRepo()
     {
-        // A provider capped at 32 KB/s serves a 1 MiB file in 16 KiB blocks: the fetcher's `cat` streams for ~30 s.
+        // A provider capped at 32 KB/s serves a 4 MiB file in 16 KiB blocks: past the limiter's first burst (one
+        // largest message) the fetcher's `cat` streams for a minute or more.
         var first = await InitAsync("first");
         await using var provider = await DaemonProcess.StartAsync(first, ["--upload-rate", "32000"], Ct);
         var file = Dir.Combine("slow.bin");
-        File.WriteAllBytes(file, Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 31 % 251)).ToArray());
+        File.WriteAllBytes(file, Enumerable.Range(0, 4 << 20).Select(i => (byte)(i * 31 % 251)).ToArray());
         var cid = (await CliRunner.RunAsync(first, "add", "-Q", "--chunker", "size-16384", file)).Stdout.Trim();
         var second = await InitAsync("second");
         var config = Path.Combine(second, "config.json");
