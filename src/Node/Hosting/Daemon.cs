@@ -173,8 +173,9 @@ public sealed class Daemon : IAsyncDisposable
             {
                 throw failure;
             }
-            AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(TcpMultiaddr(daemon.Api.EndPoint)));
             await daemon.StartGatewayAsync(gateway, gatewayOverride is null ? null : "--gateway", config.GatewayTimeout, config.Limits.MaxHttpConnections, loggers, ct);
+            // Last: scripts and the CLI take the api file for "the daemon is up", gateway included.
+            AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(TcpMultiaddr(daemon.Api.EndPoint)));
             daemon._join = daemon.JoinAsync();
             daemon._logger.LogInformation("Daemon {PeerId} ready: udp {Listen}, API http://{Api}, gateway http://{Gateway}, WebUI {WebUi}",
                 host.PeerId, host.Address, daemon.Api.EndPoint, daemon.Gateway?.EndPoint, daemon.WebUiUrl);
