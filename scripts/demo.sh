@@ -9,8 +9,9 @@
 # swarm at work. Uncapped on loopback, the first provider found can serve the whole file before the others join.
 #
 # Environment: DEMO_MIB (file size, default 64), DEMO_NODES (default 8, at least 5), P2P_NO_BUILD=1 to skip the
-# build. The swarm lives in a temp folder on its own ports (UDP 16400+I, API 16500+I unless DEMO_UDP_BASE /
-# DEMO_API_BASE say otherwise), so it never collides with a swarm started by `swarm.sh`.
+# build. The swarm lives in a temp folder on its own ports (UDP 16400+I, API 16500+I, gateway 16600+I unless
+# DEMO_UDP_BASE / DEMO_API_BASE / DEMO_GATEWAY_BASE say otherwise), so it never collides with a swarm started by
+# `swarm.sh`.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 mib=${DEMO_MIB:-64}
@@ -20,6 +21,7 @@ work=$(mktemp -d /tmp/p2p-demo.XXXXXX)
 export P2P_SWARM_DIR="$work/swarm"
 export P2P_SWARM_UDP_BASE=${DEMO_UDP_BASE:-16400}
 export P2P_SWARM_API_BASE=${DEMO_API_BASE:-16500}
+export P2P_SWARM_GATEWAY_BASE=${DEMO_GATEWAY_BASE:-16600}
 export P2P_SWARM_UPLOAD_RATE=${DEMO_UPLOAD_RATE:-10000000}
 swarm() { "$ROOT/scripts/swarm.sh" "$@"; }
 cleanup() {

@@ -7,7 +7,8 @@
 #   ./scripts/swarm.sh exec I CMD..  run `p2p CMD..` against node I (1-based), e.g. exec 20 dht findprovs CID
 #   ./scripts/swarm.sh logs I [-f]   print (or follow) node I's daemon output
 #
-# Environment: P2P_SWARM_DIR (folder), P2P_SWARM_UDP_BASE / P2P_SWARM_API_BASE (node I uses BASE+I),
+# Environment: P2P_SWARM_DIR (folder), P2P_SWARM_UDP_BASE / P2P_SWARM_API_BASE / P2P_SWARM_GATEWAY_BASE (node I
+# uses BASE+I for its UDP port, API and gateway; defaults 14000, 15000, 18000),
 # P2P_SWARM_UPLOAD_RATE (bytes/s, every node's limits.uploadRateBytesPerSecond; default 0 = unlimited),
 # P2P_NO_BUILD=1 to skip the one `dotnet build -c Release` that `up` runs.
 set -euo pipefail
@@ -18,6 +19,8 @@ SWARM_DIR="${P2P_SWARM_DIR:-$ROOT/.swarm}"
 UDP_BASE="${P2P_SWARM_UDP_BASE:-14000}"
 UPLOAD_RATE="${P2P_SWARM_UPLOAD_RATE:-0}"
 API_BASE="${P2P_SWARM_API_BASE:-15000}"
+# Every node needs a gateway port of its own: a daemon whose gateway port is taken does not start.
+GATEWAY_BASE="${P2P_SWARM_GATEWAY_BASE:-18000}"
 PIDS="$SWARM_DIR/pids"
 
 die() { echo "swarm: $*" >&2; exit 1; }
@@ -77,6 +80,7 @@ cmd_up() {
     sed -i \
       -e "s#\"listen\": \"[^\"]*\"#\"listen\": \"/ip4/127.0.0.1/udp/$((UDP_BASE + i))\"#" \
       -e "s#\"api\": \"[^\"]*\"#\"api\": \"127.0.0.1:$((API_BASE + i))\"#" \
+      -e "s#\"gateway\": \"[^\"]*\"#\"gateway\": \"127.0.0.1:$((GATEWAY_BASE + i))\"#" \
       -e "s#\"uploadRateBytesPerSecond\": [0-9]*#\"uploadRateBytesPerSecond\": $UPLOAD_RATE#" \
       -e "s#\"bootstrap\": \[\]#\"bootstrap\": $bootstrap#" "$dir/config.json"
     [ -z "$first" ] && first="/ip4/127.0.0.1/udp/$((UDP_BASE + 1))/p2p/$peer"
@@ -88,7 +92,7 @@ cmd_up() {
   done
   for i in $(seq 2 "$n"); do wait_api "$i"; done
   trap - ERR INT TERM
-  echo "swarm of $n nodes up in $SWARM_DIR (udp $((UDP_BASE + 1))-$((UDP_BASE + n)), api $((API_BASE + 1))-$((API_BASE + n)))"
+  echo "swarm of $n nodes up in $SWARM_DIR (udp $((UDP_BASE + 1))-$((UDP_BASE + n)), api $((API_BASE + 1))-$((API_BASE + n)), gateway $((GATEWAY_BASE + 1))-$((GATEWAY_BASE + n)))"
 }
 
 # Waits (at most 60 s) until node I has written its api file, or fails if its daemon died.
@@ -146,5 +150,5 @@ case "${1:-}" in
   status) cmd_status ;;
   exec) shift; cmd_exec "$@" ;;
   logs) shift; cmd_logs "$@" ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

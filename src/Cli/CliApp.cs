@@ -55,15 +55,19 @@ internal static class CliApp
     {
         var parse = BuildRoot().Parse(args);
         // `p2p add --help` parses with an error (the path is missing) but must still print the help.
-        if (parse.Errors.Count > 0 && parse.Action is not (HelpAction or RootHelpAction))
+        if (parse.Action is not (HelpAction or RootHelpAction) && UsageErrors.Describe(parse) is { } usage)
         {
-            // One line per problem and the usage exit code, rather than the full help text.
-            foreach (var error in parse.Errors)
-                Console.Error.WriteLine($"Error: {error.Message}");
+            // One line and the usage exit code, rather than the full help text or one line per symptom.
+            Console.Error.WriteLine($"Error: {usage}");
             return ExitCodes.Usage;
         }
-        // SIGINT/SIGTERM cancel the action's token; the daemon needs more than the default 2 s to save its table,
-        // stop the API and release the repo before the process is ended.
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
+        // SIGINT/SIGTERM cancel the action's token. The daemon bounds its own stop (a few seconds: the API cuts the
+        // requests still running), so this is only the backstop for a command that ignores its token.
+        // System.CommandLine's handler would print a stack trace: the caller (Program) prints one line instead.
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+            EnableDefaultExceptionHandler = false,
+        });
     }
 }

@@ -48,7 +48,11 @@ public sealed class DaemonProcess : IAsyncDisposable
                 psi.ArgumentList.Add(a);
         }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "p2p.dll"));
-        foreach (var a in new[] { "daemon", "--listen", listen, "--api", "127.0.0.1:0" }.Concat(extraArgs))
+        // A busy gateway port stops a daemon, so each test daemon takes an OS-chosen one unless the test names it.
+        // The API too, unless the test names its own address.
+        var gateway = extraArgs.Contains("--gateway") ? [] : new[] { "--gateway", "127.0.0.1:0" };
+        var api = extraArgs.Contains("--api") ? [] : new[] { "--api", "127.0.0.1:0" };
+        foreach (var a in new[] { "daemon", "--listen", listen }.Concat(api).Concat(gateway).Concat(extraArgs))
             psi.ArgumentList.Add(a);
         psi.Environment["P2P_PATH"] = repo;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -71,11 +75,35 @@ public sealed class DaemonProcess : IAsyncDisposable
         return daemon;
     }
 
+    /// <summary>Waiters on an output line, each with its condition; guarded by itself.</summary>
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
+
+    /// <summary>Waits until the daemon prints (stdout or stderr) a line that <paramref name="match"/> accepts, or has printed one.</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> match, CancellationToken ct)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+        {
+            if (_output.FirstOrDefault(match) is { } earlier)
+                return Task.FromResult(earlier);
+            _waiters.Add((match, seen));
+        }
+        return seen.Task.WaitAsync(ct);
+    }
+
     private void OnLine(string? line)
     {
         if (line is null)
             return;
-        _output.Enqueue(line);
+        lock (_waiters)
+        {
+            _output.Enqueue(line);
+            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Seen.TrySetResult(line);
+            }
+        }
         if (line.StartsWith("Listening on ", StringComparison.Ordinal))
             Address = line["Listening on ".Length..].Trim();
         if (line == "Daemon is ready")

@@ -27,6 +27,7 @@ public sealed class SwarmScriptTests : IDisposable
         // Ports of their own, apart from a developer's default swarm (14000+ / 15000+).
         psi.Environment["P2P_SWARM_UDP_BASE"] = "24600";
         psi.Environment["P2P_SWARM_API_BASE"] = "25600";
+        psi.Environment["P2P_SWARM_GATEWAY_BASE"] = "25700";
         psi.Environment["P2P_NO_BUILD"] = "1";
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -43,6 +44,17 @@ public sealed class SwarmScriptTests : IDisposable
         {
             var up = await SwarmAsync("up", "3");
             Assert.True(up.Code == 0, up.Err);
+            // Every node binds ports of its own (UDP, API, gateway): no node logs a bind error or runs without its gateway.
+            var gateways = new HashSet<string>();
+            for (var i = 1; i <= 3; i++)
+            {
+                var node = Path.Combine(_dir.Combine("swarm"), $"node{i}");
+                var log = File.ReadAllText(Path.Combine(node, "daemon.out"));
+                Assert.DoesNotContain("in use", log, StringComparison.Ordinal);
+                Assert.DoesNotContain(" WRN ", log, StringComparison.Ordinal);
+                Assert.DoesNotContain(" ERR ", log, StringComparison.Ordinal);
+                Assert.True(gateways.Add(File.ReadAllText(Path.Combine(node, "gateway")).Trim()), $"node {i} shares a gateway port");
+            }
             var again = await SwarmAsync("up", "2");
             Assert.NotEqual(0, again.Code);
             Assert.Contains("already running", again.Err, StringComparison.Ordinal);

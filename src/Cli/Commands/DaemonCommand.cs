@@ -48,6 +48,9 @@ internal static class DaemonCommand
             await using var serilog = new LoggerConfiguration()
                 .MinimumLevel.Is(level)
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                // The generic host logs a failed start with Kestrel's whole stack; the daemon reports the cause itself
+                // in one line (a busy port: BindFailure), so the host's copy would only repeat it 30 lines long.
+                .MinimumLevel.Override("Microsoft.Extensions.Hosting", LogEventLevel.Fatal)
                 .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Warning)
                 .WriteTo.File(new CompactJsonFormatter(), Path.Join(path, "logs", "daemon-.clef"),
                     rollingInterval: RollingInterval.Day, fileSizeLimitBytes: 16 * 1024 * 1024, rollOnFileSizeLimit: true, retainedFileCountLimit: 10)
@@ -75,6 +78,7 @@ internal static class DaemonCommand
                 Console.Out.WriteLine($"Listening on {daemon.Host.Address}");
                 // The multiaddrs the daemon wrote for the CLI to discover (the real ports when 0 was asked).
                 Console.Out.WriteLine($"API server listening on {File.ReadAllText(daemon.ApiFilePath).Trim()}");
+                Console.Out.WriteLine($"WebUI: {daemon.WebUiUrl}");
                 if (daemon.Gateway is not null)
                     Console.Out.WriteLine($"Gateway server listening on {File.ReadAllText(daemon.GatewayFilePath).Trim()}");
                 Console.Out.WriteLine("Daemon is ready");

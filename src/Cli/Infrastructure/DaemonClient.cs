@@ -78,6 +78,8 @@ internal sealed class DaemonClient : IDisposable
         var parts = text.Trim().Split('/');
         if (parts.Length != 5 || parts[1] is not ("ip4" or "ip6") || parts[3] != "tcp" || !IPAddress.TryParse(parts[2], out var ip) || !ushort.TryParse(parts[4], out var port))
             return null;
+        // A daemon listening on every interface (0.0.0.0 or ::) is reached on loopback, which its Host check serves.
+        ip = P2P.Node.Hosting.Daemon.Dialable(new IPEndPoint(ip, port)).Address;
         var host = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
         return new Uri($"http://{host}:{port}/");
     }

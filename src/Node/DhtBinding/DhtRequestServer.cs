@@ -35,7 +35,7 @@ public sealed class DhtRequestServer
         _transport = transport;
         _handler = handler;
         Limiter = new AddressRateLimiter(options ?? new DhtWireOptions(), time);
-        Drops = new DropCounter<DhtDropReason>((ILogger?)logger ?? NullLogger.Instance, "DHT request");
+        Drops = new DropCounter<DhtDropReason>((ILogger?)logger ?? NullLogger.Instance, "DHT request", [DhtDropReason.RateLimited]);
     }
 
     /// <summary>Requests this server dropped unanswered (the router counts the ones it refuses with a reason).</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.Content.Exporting;
+using P2P.Node.Errors;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
 using P2P.Node.Hosting.Gateway;
@@ -87,6 +88,21 @@ public sealed class Daemon : IAsyncDisposable
     /// <summary>Asks the daemon's runner to stop it cleanly (the API's `shutdown`).</summary>
     public void RequestShutdown() => _shutdown.TrySetResult();
 
+    /// <summary>The dashboard's address for a browser on this machine (kubo prints its WebUI the same way at start).</summary>
+    public string WebUiUrl => Api is null ? "" : $"http://{Dialable(Api.EndPoint)}/webui";
+
+    /// <summary>
+    /// Where a client on this machine reaches a service bound to <paramref name="bound"/>: an unspecified address
+    /// (0.0.0.0 or ::, every interface) is not one a client can connect to, so its loopback stands in.
+    /// </summary>
+    public static IPEndPoint Dialable(IPEndPoint bound)
+    {
+        ArgumentNullException.ThrowIfNull(bound);
+        if (bound.Address.Equals(IPAddress.Any))
+            return new IPEndPoint(IPAddress.Loopback, bound.Port);
+        return bound.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, bound.Port) : bound;
+    }
+
     public string ApiFilePath => Path.Join(Local.Repo.RootPath, ApiFileName);
 
     public string GatewayFilePath => Path.Join(Local.Repo.RootPath, GatewayFileName);
@@ -105,6 +121,7 @@ public sealed class Daemon : IAsyncDisposable
         LogRepoRepairs(local.Repo, loggers.CreateLogger<Daemon>());
         NetworkHost? host = null;
         Reprovider? reprovider = null;
+        Daemon? daemon = null;
         try
         {
             var config = local.Repo.Config;
@@ -115,6 +132,8 @@ public sealed class Daemon : IAsyncDisposable
             var gateway = HostSyntax.TryParseEndpoint(gatewayOverride ?? config.Gateway, out var parsedGateway, out var gatewayError, "127.0.0.1:8080")
                 ? parsedGateway!
                 : throw new FormatException(gatewayError);
+            BindFailure.Preflight(listen, listenOverride is null ? null : "--listen", api, apiOverride is null ? null : "--api",
+                gateway, gatewayOverride is null ? null : "--gateway");
             // Beyond loopback the API needs a token; once a token exists it is required on loopback as well.
             var token = IPAddress.IsLoopback(api.Address) ? ApiToken.TryRead(local.Repo.RootPath) : ApiToken.ReadOrCreate(local.Repo.RootPath);
             ApiServer.CheckBind(api, token);
@@ -136,25 +155,49 @@ public sealed class Daemon : IAsyncDisposable
                 LanDiscovery = LanDiscoveryFor(config.Discovery),
                 Dht = new DhtOptions { RepublishInterval = config.ReprovideInterval < TimeSpan.FromHours(48) ? config.ReprovideInterval : TimeSpan.FromHours(47) },
             };
-            host = NetworkHost.Start(identity, options, loggers);
+            try
+            {
+                host = NetworkHost.Start(identity, options, loggers);
+            }
+            catch (P2PException e) when (e.Kind == ErrorKind.Unavailable)
+            {
+                throw BindFailure.Udp(listen, listenOverride is null ? null : "--listen", e);
+            }
             if (options.LanDiscovery is null)
                 loggers.CreateLogger<Daemon>().LogInformation("LAN discovery off (discovery.mdns is false)");
+            // A gc'd block's own record must not keep this node listed as its provider (see HoldsBlock).
+            host.HoldsBlock = local.Blocks.Has;
             reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, time, loggers.CreateLogger<Reprovider>());
             var finder = new DhtProviderFinder(host, reprovider, loggers.CreateLogger<DhtProviderFinder>());
             var exchange = new BlockExchange(host.Transport, local.Blocks, finder,
                 ExchangeOptionsFor(config.Limits, uploadRateOverride ?? config.Limits.UploadRateBytesPerSecond),
                 time, loggers.CreateLogger<BlockExchange>(), host.Dialer);
             host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
-            var daemon = new Daemon(local, host, reprovider, exchange, time, loggers.CreateLogger<Daemon>());
-            daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token, config.ApiAllowedHosts, config.Limits.MaxHttpConnections);
+            daemon = new Daemon(local, host, reprovider, exchange, time, loggers.CreateLogger<Daemon>());
+            try
+            {
+                daemon.Api = await ApiServer.StartAsync(api, daemon, loggers, ct, token, config.ApiAllowedHosts, config.Limits.MaxHttpConnections);
+            }
+            catch (IOException e) when (BindFailure.Tcp("API", api, "api", apiOverride is null ? null : "--api", e) is { } failure)
+            {
+                throw failure;
+            }
+            await daemon.StartGatewayAsync(gateway, gatewayOverride is null ? null : "--gateway", config.GatewayTimeout, config.Limits.MaxHttpConnections, loggers, ct);
+            // Last: scripts and the CLI take the api file for "the daemon is up", gateway included.
             AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(TcpMultiaddr(daemon.Api.EndPoint)));
-            await daemon.StartGatewayAsync(gateway, config.GatewayTimeout, config.Limits.MaxHttpConnections, loggers, ct);
             daemon._join = daemon.JoinAsync();
-            daemon._logger.LogInformation("Daemon {PeerId} ready: udp {Listen}, API http://{Api}", host.PeerId, host.Address, daemon.Api.EndPoint);
+            daemon._logger.LogInformation("Daemon {PeerId} ready: udp {Listen}, API http://{Api}, gateway http://{Gateway}, WebUI {WebUi}",
+                host.PeerId, host.Address, daemon.Api.EndPoint, daemon.Gateway?.EndPoint, daemon.WebUiUrl);
             return daemon;
         }
         catch
         {
+            // Once the daemon exists it owns every part (the API may be up and its file written): stop it whole.
+            if (daemon is not null)
+            {
+                await daemon.DisposeAsync();
+                throw;
+            }
             if (reprovider is not null)
                 await reprovider.DisposeAsync();
             if (host is not null)
@@ -165,22 +208,21 @@ public sealed class Daemon : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the gateway and writes its address to the <c>gateway</c> file. A gateway whose address is taken (the
-    /// default 8080 when several daemons share a machine) is logged and skipped: the node and its API work without it.
+    /// Starts the gateway and writes its address to the <c>gateway</c> file. A gateway whose address is taken stops
+    /// the start, as the API's does (kubo does the same): a daemon that runs without the gateway its config names
+    /// would leave the user to find out from a log line. Nodes sharing a machine each need their own port (or 0).
     /// </summary>
-    private async Task StartGatewayAsync(IPEndPoint bind, TimeSpan resolveTimeout, int maxConnections, ILoggerFactory loggers, CancellationToken ct)
+    private async Task StartGatewayAsync(IPEndPoint bind, string? option, TimeSpan resolveTimeout, int maxConnections, ILoggerFactory loggers, CancellationToken ct)
     {
         try
         {
             Gateway = await GatewayServer.StartAsync(bind, this, resolveTimeout, loggers, ct, maxConnections);
         }
-        catch (IOException e)
+        catch (IOException e) when (BindFailure.Tcp("gateway", bind, "gateway", option, e) is { } failure)
         {
-            _logger.LogWarning("Gateway not started: cannot listen on {Address}: {Error}", bind, e.Message);
-            return;
+            throw failure;
         }
         AtomicFile.Write(GatewayFilePath, System.Text.Encoding.ASCII.GetBytes(TcpMultiaddr(Gateway.EndPoint)));
-        _logger.LogInformation("Gateway listening on http://{Address}", Gateway.EndPoint);
     }
 
     private static string TcpMultiaddr(IPEndPoint endPoint) => string.Create(CultureInfo.InvariantCulture,
@@ -287,10 +329,10 @@ public sealed class Daemon : IAsyncDisposable
                 _logger.LogWarning("Could not delete {Path}: {Error}", path, e.Message);
             }
         }
-        if (Gateway is not null)
-            await Gateway.DisposeAsync();
-        if (Api is not null)
-            await Api.DisposeAsync();
+        // Both stop at once, so their in-flight requests share one grace period (LoopbackWebHost.StopGrace).
+        await Task.WhenAll(
+            Gateway is null ? Task.CompletedTask : Gateway.DisposeAsync().AsTask(),
+            Api is null ? Task.CompletedTask : Api.DisposeAsync().AsTask());
         Bandwidth.Dispose();
         // The exchange goes before the transport it sends on; the router drops what arrives after.
         await Exchange.DisposeAsync();

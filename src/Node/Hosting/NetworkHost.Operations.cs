@@ -42,6 +42,7 @@ public sealed partial class NetworkHost
         var key = Key.Hash(multihash);
         var now = _options.Time.GetUtcNow().UtcTicks;
         var providers = Dht.Inspect((_, store) => store.Get(key, now, max));
+        providers.RemoveAll(p => !IsCurrent(cid, p));
         if (onProvider is not null)
             foreach (var local in providers) onProvider(local);
         if (providers.Count >= max)
@@ -49,6 +50,8 @@ public sealed partial class NetworkHost
         var heard = providers.Select(p => p.Id).ToHashSet();
         Action<Contact>? forward = onProvider is null ? null : found =>
         {
+            if (!IsCurrent(cid, found))
+                return;
             lock (heard)
             {
                 if (!heard.Add(found.Id)) return;
@@ -60,11 +63,22 @@ public sealed partial class NetworkHost
         {
             if (providers.Count == max)
                 break;
-            if (!providers.Contains(found))
+            if (!providers.Contains(found) && IsCurrent(cid, found))
                 providers.Add(found);
         }
         return providers;
     }
+
+    /// <summary>
+    /// Whether this node holds a block (the daemon sets it to its block store's check). Records naming this node that
+    /// others still keep outlive the block after gc (a DHT record cannot be withdrawn, only left to expire), so a
+    /// lookup lists this node only while this says it holds the block. Null: no filter (a host without a store).
+    /// </summary>
+    public Func<Cid, bool>? HoldsBlock { get; set; }
+
+    /// <summary>False when <paramref name="provider"/> is this node and it no longer holds <paramref name="cid"/>.</summary>
+    private bool IsCurrent(Cid cid, Contact provider) =>
+        provider.Id != Dht.Self.Id || HoldsBlock is not { } holds || holds(cid);
 
     /// <summary>
     /// Where <paramref name="peer"/> is: a live connection, a routing-table entry, or the result of a lookup of its

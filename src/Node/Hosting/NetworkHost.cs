@@ -26,6 +26,13 @@ public sealed partial class NetworkHost : IAsyncDisposable
     private ITimer? _rejoinTimer;
     /// <summary>1 while a join runs (the rejoin timer never overlaps one).</summary>
     private int _joining;
+
+    /// <summary>
+    /// The outcome of the last join attempt ("none", "alone", "joined"), guarded by <see cref="_joining"/> (one
+    /// attempt at a time). A node alone retries every <see cref="NetworkHostOptions.RejoinInterval"/>: only a change
+    /// of outcome is worth an Information line, the repeats go to Debug.
+    /// </summary>
+    private string? _joinOutcome;
     private int _disposed;
 
     private NetworkHost(NodeIdentity identity, NetworkHostOptions options, ILoggerFactory loggers)
@@ -162,13 +169,28 @@ public sealed partial class NetworkHost : IAsyncDisposable
         }
         if (seeds.Count == 0)
         {
-            _logger.LogInformation("No bootstrap or saved peers: waiting for others to connect");
+            _logger.Log(JoinLevel("none"), "No bootstrap or saved peers: waiting for others to connect");
             return Dht.TableCount;
         }
+        // The size is read after the seeds' pings, the lookup of our own id and the bucket refresh: 0 means that
+        // no seed answered, not that a join succeeded into an empty network.
         var size = await Dht.BootstrapAsync(seeds, ct);
-        _logger.LogInformation("Joined the DHT through {Seeds} seeds: {Size} peers in the routing table", seeds.Count, size);
+        if (size == 0)
+        {
+            _logger.Log(JoinLevel("alone"), "Could not join the DHT: none of {Seeds} seeds answered; trying again every {Interval} s while alone",
+                seeds.Count, _options.RejoinInterval.TotalSeconds);
+            return size;
+        }
+        _logger.Log(JoinLevel("joined"), "Joined the DHT through {Seeds} seeds: {Size} peers in the routing table after the first lookup", seeds.Count, size);
         SavePeers();
         return size;
+    }
+
+    private LogLevel JoinLevel(string outcome)
+    {
+        var changed = _joinOutcome != outcome;
+        _joinOutcome = outcome;
+        return changed ? LogLevel.Information : LogLevel.Debug;
     }
 
     /// <summary>

@@ -17,13 +17,20 @@ public sealed class DropCounter<TReason>
     private readonly ILogger _logger;
     private readonly string _kind;
     private readonly long[] _counts = new long[ReasonCount];
+    private readonly bool[] _routine = new bool[ReasonCount];
 
     /// <param name="logger">Where the first drop of each reason is logged.</param>
     /// <param name="kind">What is dropped, for the log line ("packet", "message", "DHT request").</param>
-    public DropCounter(ILogger logger, string kind)
+    /// <param name="routine">
+    /// Reasons a healthy node sees in normal operation (a rate limit doing its job, a reply that came after its
+    /// request timed out): their first drop is logged at Debug, not Warning, so a Warning still means something.
+    /// </param>
+    public DropCounter(ILogger logger, string kind, IEnumerable<TReason>? routine = null)
     {
         _logger = logger;
         _kind = kind;
+        foreach (var reason in routine ?? [])
+            _routine[Index(reason)] = true;
     }
 
     /// <summary>Raised after each counted drop, on the thread that counted it.</summary>
@@ -34,7 +41,7 @@ public sealed class DropCounter<TReason>
     {
         if (Interlocked.Increment(ref _counts[Index(reason)]) == 1)
         {
-            _logger.LogWarning(error, "Dropped {Kind} ({Reason}) from {Source}: {Detail}. Further drops of this kind are only counted.",
+            _logger.Log(_routine[Index(reason)] ? LogLevel.Debug : LogLevel.Warning, error, "Dropped {Kind} ({Reason}) from {Source}: {Detail}. Further drops of this kind are only counted.",
                 _kind, reason, from, detail ?? "no detail");
         }
         Counted?.Invoke(reason);

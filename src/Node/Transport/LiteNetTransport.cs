@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using LiteNetLib;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2P.Node.Errors;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Transport.Nat;
@@ -46,7 +47,8 @@ public sealed class LiteNetTransport : ISecureTransport
         _options.Validate();
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _drops = new DropCounter<DropReason>(_logger, "packet");
+        _drops = new DropCounter<DropReason>(_logger, "packet",
+            [DropReason.RateLimited, DropReason.TooManyPeers, DropReason.TooManyPendingHandshakes, DropReason.HandshakeTimeout]);
         _delivery = new InboundDelivery(_options.InboundQueueCapacity, _options.MaxMessageSize, _drops, _time);
         _liveness = new SessionLiveness(_sessions, _drops, _time, CloseLocally);
         // The manager needs its listener first; the listener is given the parts once they exist (below), before Start.
@@ -106,8 +108,9 @@ public sealed class LiteNetTransport : ISecureTransport
     {
         if (bind.Address.AddressFamily != AddressFamily.InterNetwork)
             throw new ArgumentException("only IPv4 endpoints are supported", nameof(bind));
+        LiteNetLogBridge.Install(_logger);
         if (!_net.Start(bind.Address, IPAddress.IPv6Any, bind.Port))
-            throw new InvalidOperationException($"could not bind UDP {bind}");
+            throw new P2PException(ErrorKind.Unavailable, $"could not bind UDP {bind}");
         LocalEndPoint = new IPEndPoint(bind.Address, _net.LocalPort);
         _bulk.Start(LocalEndPoint);
         _liveness.Start();

@@ -133,7 +133,8 @@ public sealed class HostileTrafficTests
         }
         Assert.True(await attacker.Network.PingAsync(victim.Dht.Self, timeout.Token));
         Assert.Equal(10, victim.Router.Drops.Get(MessageDropReason.UnsolicitedResponse));
-        Assert.Equal(1, WarningsAbout(swarm, "UnsolicitedResponse"));
+        // Counted, but not a Warning: most unmatched answers are late replies to requests that timed out.
+        Assert.Equal(0, WarningsAbout(swarm, "UnsolicitedResponse"));
         Assert.Equal(0, victim.Network.PendingCount);
     }
 }

@@ -71,7 +71,8 @@ public sealed class DhtRequestLimitTests
         // ...and the other 90 were dropped and counted; the flooder's DHT may have sent a request or two of its own
         // (it checks a peer that pinged it), which its empty bucket also refused.
         Assert.InRange(victim.Router.DhtServer.Drops.Get(DhtDropReason.RateLimited), 90, 93);
-        Assert.Equal(1, swarm.Logs.Count(m => m.Contains("Dropped DHT request (RateLimited)", StringComparison.Ordinal)));
+        // A rate limit doing its job is routine: counted above, logged at Debug, never a Warning.
+        Assert.Equal(0, swarm.Logs.Count(m => m.Contains("Dropped DHT request (RateLimited)", StringComparison.Ordinal)));
 
         // Another peer, still in the same instant of the victim's clock, is served in full.
         var (honest, _) = await ClientAsync(swarm, victim, 3, ct);

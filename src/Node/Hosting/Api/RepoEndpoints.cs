@@ -105,6 +105,9 @@ public static class RepoEndpoints
         api.MapPost("/repo/gc", (CancellationToken ct) =>
         {
             var result = local.CollectGarbage(ct);
+            // A key `dht provide` scheduled for republishing stops with its block.
+            foreach (var removed in result.Removed)
+                daemon.Host.Dht.StopProviding(removed.Multihash.Bytes.ToArray());
             return ApiJson.Ok(new
             {
                 Removed = result.Removed.Select(c => c.ToString()).ToArray(),

@@ -48,6 +48,7 @@ public sealed class LoopbackWebHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(map);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddSingleton(loggers);
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = StopGrace);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(bind);
@@ -73,9 +74,17 @@ public sealed class LoopbackWebHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How long a stop waits for requests still running (a long `get`, a lookup) before Kestrel cuts their
+    /// connections, which cancels their RequestAborted tokens. Kestrel's own wait is 30 s; a daemon told to stop
+    /// by SIGTERM should be gone in a few seconds and release the repo.
+    /// </summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        using (var grace = new CancellationTokenSource(StopGrace))
+            await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
     }
 }

@@ -30,7 +30,7 @@ public sealed class MessageRouter
         _server = server;
         _network = network;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        Drops = new DropCounter<MessageDropReason>(_logger, "message");
+        Drops = new DropCounter<MessageDropReason>(_logger, "message", [MessageDropReason.UnsolicitedResponse]);
         Drops.Counted += _ => DropsChanged.Pulse();
     }
 
