@@ -20,7 +20,7 @@ public static class DagEndpoints
     {
         api.MapPost("/dag/export", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
-            var root = ParseCid(ApiJson.Arg(context.Request));
+            var root = ApiCids.Parse(ApiJson.Arg(context.Request));
             await using var fetch = daemon.OpenFetch(root);
             // The root first, before the headers go out, so content nobody has is a 404 and not an empty CAR.
             await fetch.Blocks.GetBlockAsync(root, ct);
@@ -86,6 +86,4 @@ public static class DagEndpoints
         return bodies.Count > 0 ? bodies : throw new ArgumentException("multipart body has no CAR file");
     }
 
-    private static Cid ParseCid(string text) =>
-        Cid.TryParse(text, out var cid, out var error) ? cid! : throw new FormatException($"invalid CID '{text}': {error}");
 }

@@ -76,7 +76,7 @@ public static class NetworkEndpoints
             MapLookups(api, group, host);
         api.MapPost("/dht/provide", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
-            var cid = ParseCid(ApiJson.Arg(request));
+            var cid = ApiCids.Parse(ApiJson.Arg(request));
             if (!daemon.Local.Blocks.Has(cid))
                 return ApiError.NotFound($"block {cid} is not in the repo: only what the node holds can be provided");
             var result = await host.ProvideAsync(cid, ct);
@@ -95,7 +95,7 @@ public static class NetworkEndpoints
     {
         api.MapPost(group + "/findprovs", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
-            var cid = ParseCid(ApiJson.Arg(context.Request));
+            var cid = ApiCids.Parse(ApiJson.Arg(context.Request));
             var max = (int)(ApiJson.Long(context.Request, "num-providers") ?? 20);
             if (max is < 1 or > 1000)
                 throw new ArgumentException("num-providers must be 1-1000");
@@ -169,6 +169,4 @@ public static class NetworkEndpoints
         },
     };
 
-    private static Cid ParseCid(string text) =>
-        Cid.TryParse(text, out var cid, out var error) ? cid! : throw new FormatException($"invalid CID '{text}': {error}");
 }

@@ -21,7 +21,7 @@ public static class RepoEndpoints
         {
             var recursive = ApiJson.Flag(request, "recursive", true);
             var pinned = new List<string>();
-            foreach (var cid in ApiJson.Args(request).Select(ParseCid))
+            foreach (var cid in ApiJson.Args(request).Select(ApiCids.Parse))
             {
                 await daemon.PinAsync(cid, recursive, ct);
                 pinned.Add(cid.ToString());
@@ -31,7 +31,7 @@ public static class RepoEndpoints
         api.MapPost("/pin/rm", (HttpRequest request) => ApiJson.Guard(() =>
         {
             var removed = new List<string>();
-            foreach (var cid in ApiJson.Args(request).Select(ParseCid))
+            foreach (var cid in ApiJson.Args(request).Select(ApiCids.Parse))
             {
                 if (!local.Unpin(cid))
                     return Task.FromResult(ApiError.NotFound($"{cid} is not pinned"));
@@ -53,12 +53,12 @@ public static class RepoEndpoints
         });
         api.MapPost("/block/get", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
-            var data = await daemon.Exchange.GetBlockAsync(ParseCid(ApiJson.Arg(context.Request)), ct);
+            var data = await daemon.Exchange.GetBlockAsync(ApiCids.Parse(ApiJson.Arg(context.Request)), ct);
             return Results.Bytes(data, "application/octet-stream");
         }));
         api.MapPost("/block/stat", (HttpRequest request) => ApiJson.Guard(() =>
         {
-            var cid = ParseCid(ApiJson.Arg(request));
+            var cid = ApiCids.Parse(ApiJson.Arg(request));
             var size = local.Blocks.GetSize(cid);
             return Task.FromResult(size < 0 ? ApiError.NotFound($"block {cid} is not in the repo") : ApiJson.Ok(new { Key = cid.ToString(), Size = size }));
         }));
@@ -153,6 +153,4 @@ public static class RepoEndpoints
         }
     }
 
-    private static Cid ParseCid(string text) =>
-        Cid.TryParse(text, out var cid, out var error) ? cid! : throw new FormatException($"invalid CID '{text}': {error}");
 }
