@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using P2P.Node.Content.Car;
 using P2P.Node.Hosting.Http;
-using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting.Api;

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Hosting.Api;
