@@ -68,9 +68,6 @@ internal static class AddInputs
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
         var info = new FileInfo(full);
-        // The parser hands on what it does not know as a path; a mistyped option is a usage error, not a missing file.
-        if (path.StartsWith('-') && !info.Exists && info.LinkTarget is null && !Directory.Exists(full))
-            throw new CliException($"unknown option '{path}'", ExitCodes.Usage);
         if (info.LinkTarget is { } target)
         {
             if (IsProcessLink(full))
