@@ -89,22 +89,23 @@ internal sealed class AddCommand
         var output = Output.For(parse);
         using var node = options.OnlyHash ? LocalContent.InMemory() : NodeAccess.Open(parse);
         var total = inputs.Sum(SizeOf);
-        using var bar = new ProgressBar("adding", total, parse.GetValue(_progress) || !Console.IsErrorRedirected);
+        using var bar = ProgressBar.ForCommand("adding", total, parse.GetValue(_progress));
         Cid? last = null;
         foreach (var p in inputs)
         {
-            var entries = await node.AddPathAsync(p, parse.GetValue(_recursive), options, parse.GetValue(_pin) && !options.OnlyHash, bar, ct);
+            // Each input reports its own running total from 0: a part of the bar each.
+            var entries = await node.AddPathAsync(p, parse.GetValue(_recursive), options, parse.GetValue(_pin) && !options.OnlyHash, bar.Part(), ct);
             foreach (var e in entries)
             {
                 last = e.Cid;
                 if (parse.GetValue(_quieter))
                     continue;
-                output.Write(parse.GetValue(_quiet) ? e.Cid.ToString() : $"added {e.Cid} {e.Path}",
-                    new { Name = e.Path, Hash = e.Cid.ToString(), Size = e.Size.ToString(CultureInfo.InvariantCulture) });
+                bar.WriteAbove(() => output.Write(parse.GetValue(_quiet) ? e.Cid.ToString() : $"added {e.Cid} {e.Path}",
+                    new { Name = e.Path, Hash = e.Cid.ToString(), Size = e.Size.ToString(CultureInfo.InvariantCulture) }));
             }
         }
         if (parse.GetValue(_quieter) && last is not null)
-            output.Write(last.ToString(), new { Hash = last.ToString() });
+            bar.WriteAbove(() => output.Write(last.ToString(), new { Hash = last.ToString() }));
         return ExitCodes.Ok;
     }
 
@@ -134,16 +135,23 @@ internal sealed class AddCommand
             var quiet = parse.GetValue(_quiet);
             var quieter = parse.GetValue(_quieter);
             string? last = null;
+            using var bar = ProgressBar.ForCommand("adding", inputs.Sum(SizeOf), parse.GetValue(_progress));
+            var progress = new AddProgressEvents(bar);
+            if (bar.Enabled)
+                query.Add(new("progress", "true"));
             await foreach (var line in daemon.PostLinesAsync("add", query, ct, body))
             {
+                // kubo's progress events have no Hash: a name and that entry's running byte count.
+                if (progress.TryConsume(line))
+                    continue;
                 var name = line.GetProperty("Name").GetString()!;
                 var cid = line.GetProperty("Hash").GetString()!;
                 last = cid;
                 if (!quieter)
-                    output.Write(quiet ? cid : $"added {cid} {name}", new { Name = name, Hash = cid, Size = line.GetProperty("Size").GetString() });
+                    bar.WriteAbove(() => output.Write(quiet ? cid : $"added {cid} {name}", new { Name = name, Hash = cid, Size = line.GetProperty("Size").GetString() }));
             }
             if (quieter && last is not null)
-                output.Write(last, new { Hash = last });
+                bar.WriteAbove(() => output.Write(last, new { Hash = last }));
         }
         finally
         {

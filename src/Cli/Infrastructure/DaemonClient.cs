@@ -30,6 +30,9 @@ internal sealed class DaemonClient : IDisposable
 
     public Uri BaseAddress => _http.BaseAddress!;
 
+    /// <summary>kubo's <c>timeout</c> parameter, sent with every request when set (the global --timeout).</summary>
+    public TimeSpan? RequestTimeout { get; set; }
+
     /// <summary>The daemon serving <paramref name="repoPath"/>, or null when none answers.</summary>
     public static async Task<DaemonClient?> TryConnectAsync(string repoPath, CancellationToken ct)
     {
@@ -104,6 +107,44 @@ internal sealed class DaemonClient : IDisposable
             using var document = JsonDocument.Parse(line);
             yield return document.RootElement.Clone();
         }
+        ThrowIfStreamError(response);
+    }
+
+    /// <summary>
+    /// Copies a streamed answer (cat) to <paramref name="destination"/>, telling <paramref name="copied"/> each piece's
+    /// length; then throws the error the daemon reported in the trailer, if any. A cut connection is the daemon going
+    /// away mid-answer, said in one sentence.
+    /// </summary>
+    public static async Task CopyBodyAsync(HttpResponseMessage response, Stream destination, Action<int>? copied, CancellationToken ct)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = await body.ReadAsync(buffer, ct)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, n), ct);
+                copied?.Invoke(n);
+            }
+        }
+        catch (HttpIOException e)
+        {
+            throw new P2PException(ErrorKind.Unavailable, "the daemon closed the connection before the answer was complete", e);
+        }
+        ThrowIfStreamError(response);
+    }
+
+    /// <summary>
+    /// After a streamed answer's body ended: the error the daemon put in kubo's <c>X-Stream-Error</c> trailer (with
+    /// p2p's kind beside it), thrown as the same <see cref="P2PException"/> the command would throw offline.
+    /// </summary>
+    public static void ThrowIfStreamError(HttpResponseMessage response)
+    {
+        if (!response.TrailingHeaders.TryGetValues("X-Stream-Error", out var messages))
+            return;
+        var kind = response.TrailingHeaders.TryGetValues("X-Stream-Error-Kind", out var kinds) ? ErrorTable.Parse(kinds.FirstOrDefault()) : null;
+        throw new P2PException(kind ?? ErrorKind.Internal, messages.FirstOrDefault() ?? "the daemon ended the answer with an error");
     }
 
     /// <summary>POSTs and returns the response for the caller to stream (cat, block get); the caller disposes it.</summary>
@@ -114,6 +155,8 @@ internal sealed class DaemonClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, HttpContent? body, CancellationToken ct)
     {
         var uri = "api/v0/" + command;
+        if (RequestTimeout is { } timeout)
+            query = (query ?? []).Append(new("timeout", P2P.Node.Hosting.GoDuration.Format(timeout)));
         if (query is not null)
         {
             var pairs = query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}").ToList();

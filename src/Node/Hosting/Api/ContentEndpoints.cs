@@ -30,6 +30,7 @@ public static class ContentEndpoints
             // Resolve the first block before the headers go out, so a missing file is a 404 and not a cut stream.
             var info = await fetch.Exporter.StatAsync(cid, ct);
             context.Response.ContentType = "application/octet-stream";
+            StreamError.Declare(context.Response);
             // What this answer will carry, so the CLI can draw a progress bar with an ETA.
             context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, (long)info.Size - offset))
                 .ToString(CultureInfo.InvariantCulture);
@@ -93,11 +94,14 @@ public static class ContentEndpoints
         var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             ? HeaderUtilities.RemoveQuotes(type.Boundary).Value
             : null;
+        // kubo's progress=true: {"Name","Bytes"} events stream before the results.
+        await using var progress = ApiJson.Flag(request, "progress", false) ? new ProgressLines(context.Response, daemon.Time, ct) : null;
         if (boundary is null)
         {
-            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, null, ct);
+            var name = request.Query["name"].FirstOrDefault();
+            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, progress?.Bytes(name ?? ""), ct);
             await daemon.AnnounceAddedAsync(result.Root, ct);
-            await ApiJson.WriteLineAsync(context.Response, Line(request.Query["name"].FirstOrDefault() ?? result.Root.ToString(), result.Root, result.FileSize), ct);
+            await WriteAsync(context.Response, progress, Line(name ?? result.Root.ToString(), result.Root, result.FileSize), ct);
             return Results.Empty;
         }
         var scratch = daemon.Local.Repo.NewScratchPath("add");
@@ -106,12 +110,12 @@ public static class ContentEndpoints
             var tops = await MultipartUpload.SaveAsync(new MultipartReader(boundary, request.Body), scratch, ct);
             foreach (var top in tops)
             {
-                var entries = await daemon.Local.AddPathAsync(Path.Join(scratch, top), recursive: true, options, pin, null, ct);
+                var entries = await daemon.Local.AddPathAsync(Path.Join(scratch, top), recursive: true, options, pin, progress?.Bytes(top), ct);
                 if (entries.Count == 0)
                     continue;
                 await daemon.AnnounceAddedAsync(entries[^1].Cid, ct);
                 foreach (var entry in entries)
-                    await ApiJson.WriteLineAsync(context.Response, Line(entry.Path, entry.Cid, entry.Size), ct);
+                    await WriteAsync(context.Response, progress, Line(entry.Path, entry.Cid, entry.Size), ct);
             }
         }
         finally
@@ -121,6 +125,10 @@ public static class ContentEndpoints
         }
         return Results.Empty;
     }
+
+    /// <summary>A result line; with progress on it goes through the progress stream, after the last pending count.</summary>
+    private static Task WriteAsync(HttpResponse response, ProgressLines? progress, object line, CancellationToken ct) =>
+        progress is null ? ApiJson.WriteLineAsync(response, line, ct) : progress.WriteAsync(line);
 
     private static object Line(string name, Cid cid, long size) =>
         new { Name = name, Hash = cid.ToString(), Size = size.ToString(CultureInfo.InvariantCulture) };

@@ -29,6 +29,7 @@ public static class GetEndpoint
             var cid = await fetch.Exporter.ResolveAsync(path, ct);
             var info = await fetch.Exporter.StatAsync(cid, ct);
             context.Response.ContentType = "application/x-tar";
+            StreamError.Declare(context.Response);
             // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
             await using var tar = new TarWriter(new ResponseBodyStream(context.Response.BodyWriter, ct), TarEntryFormat.Pax, leaveOpen: true);
             await WriteAsync(tar, fetch.Exporter, cid, info, segments[^1], ct);
