@@ -1,5 +1,6 @@
 using P2P.Node.Errors;
 using P2P.Node.Multiformats;
+using P2P.Node.Storage;
 
 namespace P2P.Node.Exchange;
 
@@ -29,24 +30,22 @@ internal sealed class FetchLog(long openedAt)
     /// <summary>The last peer dropped for a stall while a block of this session was outstanding at it.</summary>
     public (PeerId Peer, Cid Block)? Stalled { get; set; }
 
-    /// <summary>The reason <paramref name="block"/> could not be fetched, after <paramref name="waited"/>.</summary>
-    public P2PException Explain(Cid block, TimeSpan waited)
+    /// <summary>The failure of <paramref name="block"/>, with the reason, after <paramref name="waited"/>.</summary>
+    public BlockNotFoundException Explain(Cid block, TimeSpan waited)
     {
         var after = $"{Math.Round(waited.TotalSeconds):0}s";
         const string resume = "the blocks fetched so far are kept: run the command again to resume";
         if (Departed is { } departed)
-            return new P2PException(ErrorKind.Unavailable,
+            return new(block, ErrorKind.Unavailable,
                 $"provider {departed.Peer} went away while block {departed.Block} was outstanding, and no other provider sent it within {after}; {resume}");
         if (Stalled is { } stalled)
-            return new P2PException(ErrorKind.Unavailable,
+            return new(block, ErrorKind.Unavailable,
                 $"provider {stalled.Peer} stopped answering while block {stalled.Block} was outstanding, and no other provider sent it within {after}; {resume}");
         if (SaidDontHave.Count > 0)
-            return new P2PException(ErrorKind.NotFound,
-                $"{Plural(SaidDontHave.Count, "provider")} said they do not have block {block} (after {after})");
+            return new(block, ErrorKind.NotFound, $"{Plural(SaidDontHave.Count, "provider")} said they do not have it (after {after})");
         if (Found.Count > 0 && Unreachable.Count >= Found.Count)
-            return new P2PException(ErrorKind.Unavailable,
-                $"found {Plural(ProvidersFound, "provider")} for {block} but could not reach any within {after}");
-        return new P2PException(ErrorKind.NotFound, $"no providers found for {block} after {after}");
+            return new(block, ErrorKind.Unavailable, $"found {Plural(Found.Count, "provider")} but could not reach any within {after}");
+        return new(block, ErrorKind.NotFound, $"no providers found after {after}");
     }
 
     private static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
