@@ -9,7 +9,8 @@ internal sealed class RateWindow(TimeProvider time, TimeSpan window)
 {
     private static readonly TimeSpan SampleSpacing = TimeSpan.FromMilliseconds(250);
 
-    private readonly Queue<(long At, long Value)> _samples = new([(time.GetTimestamp(), 0L)]);
+    /// <summary>Oldest first; the first is the baseline, at or before the window's start.</summary>
+    private readonly List<(long At, long Value)> _samples = [(time.GetTimestamp(), 0L)];
     private long _value;
 
     /// <summary>Records the counter's current value (a running total).</summary>
@@ -17,19 +18,21 @@ internal sealed class RateWindow(TimeProvider time, TimeSpan window)
     {
         _value = Math.Max(_value, value);
         var now = time.GetTimestamp();
-        if (_samples.Count == 0 || time.GetElapsedTime(_samples.Last().At, now) >= SampleSpacing)
-            _samples.Enqueue((now, _value));
+        if (time.GetElapsedTime(_samples[^1].At, now) >= SampleSpacing)
+            _samples.Add((now, _value));
+        else if (_samples.Count > 1)
+            _samples[^1] = (_samples[^1].At, _value); // Within one slot the latest value stands for it.
         // Keep one sample at or before the window's start: it is the baseline the rate is measured from.
-        while (_samples.Count > 1 && time.GetElapsedTime(_samples.ElementAt(1).At, now) >= window)
-            _samples.Dequeue();
+        var drop = 0;
+        while (drop + 1 < _samples.Count && time.GetElapsedTime(_samples[drop + 1].At, now) >= window)
+            drop++;
+        _samples.RemoveRange(0, drop);
     }
 
     /// <summary>Bytes per second since the oldest kept sample: the window, or since the start while younger.</summary>
     public double BytesPerSecond()
     {
-        if (_samples.Count == 0)
-            return 0;
-        var (at, value) = _samples.Peek();
+        var (at, value) = _samples[0];
         var seconds = Math.Max(time.GetElapsedTime(at, time.GetTimestamp()).TotalSeconds, SampleSpacing.TotalSeconds);
         return (_value - value) / seconds;
     }
