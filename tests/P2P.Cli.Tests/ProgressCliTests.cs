@@ -64,7 +64,7 @@ public sealed partial class ProgressCliTests
         var result = await get;
         Assert.Equal(1, result.ExitCode);
         var error = result.StderrLines[^1];
-        Assert.StartsWith($"Error: block ", error, StringComparison.Ordinal);
+        Assert.True(error.StartsWith("Error: block ", StringComparison.Ordinal), $"{result.Stderr}\n--- daemon:\n{fetcherDaemon.Output}");
         Assert.Contains($"provider {SwarmFixture.PeerOf(victim)} went away while block ", error, StringComparison.Ordinal);
         Assert.Contains("run the command again to resume", error, StringComparison.Ordinal);
         Assert.False(File.Exists(output), "no partial file");

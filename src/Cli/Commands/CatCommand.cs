@@ -53,7 +53,7 @@ internal sealed class CatCommand
         using var response = await daemon.PostStreamAsync("cat", query, ct);
         await using var stdout = Console.OpenStandardOutput();
         // Through the copy, so an error the daemon reports after the bytes began (its trailer) is this command's error.
-        await DaemonClient.CopyBodyAsync(response, stdout, null, ct);
+        await daemon.CopyBodyAsync(response, stdout, null, ct);
         return ExitCodes.Ok;
     }
 }

@@ -107,7 +107,7 @@ internal sealed class GetCommand
         {
             using var response = await daemon.PostStreamAsync("cat", [new("arg", cid)], ct);
             await using var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-            await DaemonClient.CopyBodyAsync(response, file, n => bar.Advance(n), ct);
+            await daemon.CopyBodyAsync(response, file, n => bar.Advance(n), ct);
             return;
         }
         Directory.CreateDirectory(destination);

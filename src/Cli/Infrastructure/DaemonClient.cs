@@ -115,24 +115,50 @@ internal sealed class DaemonClient : IDisposable
     /// length; then throws the error the daemon reported in the trailer, if any. A cut connection is the daemon going
     /// away mid-answer, said in one sentence.
     /// </summary>
-    public static async Task CopyBodyAsync(HttpResponseMessage response, Stream destination, Action<int>? copied, CancellationToken ct)
+    public async Task CopyBodyAsync(HttpResponseMessage response, Stream destination, Action<int>? copied, CancellationToken ct)
     {
-        try
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[1 << 16];
+        while (true)
         {
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            var buffer = new byte[1 << 16];
             int n;
-            while ((n = await body.ReadAsync(buffer, ct)) > 0)
+            try
             {
-                await destination.WriteAsync(buffer.AsMemory(0, n), ct);
-                copied?.Invoke(n);
+                n = await body.ReadAsync(buffer, ct);
             }
-        }
-        catch (HttpIOException e)
-        {
-            throw new P2PException(ErrorKind.Unavailable, "the daemon closed the connection before the answer was complete", e);
+            catch (IOException e) when (!ct.IsCancellationRequested)
+            {
+                // Over HTTP/1.1 the daemon cuts the answer and keeps the reason under this request's id.
+                throw await CutShortAsync(response, e, ct);
+            }
+            if (n == 0)
+                break;
+            await destination.WriteAsync(buffer.AsMemory(0, n), ct);
+            copied?.Invoke(n);
         }
         ThrowIfStreamError(response);
+    }
+
+    private async Task<P2PException> CutShortAsync(HttpResponseMessage response, IOException cause, CancellationToken ct)
+    {
+        var id = response.RequestMessage?.Headers.TryGetValues(P2P.Node.Hosting.Api.StreamError.RequestIdHeader, out var ids) == true ? ids.FirstOrDefault() : null;
+        if (id is not null)
+        {
+            try
+            {
+                var answer = await PostJsonAsync("p2p/stream-error", [new("arg", id)], ct);
+                if (answer.TryGetProperty("Message", out var message) && message.GetString() is { Length: > 0 } sentence)
+                {
+                    var kind = answer.TryGetProperty("Kind", out var k) ? ErrorTable.Parse(k.GetString()) : null;
+                    return new P2PException(kind ?? ErrorKind.Unavailable, sentence, cause);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or P2PException or JsonException)
+            {
+                // The daemon itself is gone: say so below.
+            }
+        }
+        return new P2PException(ErrorKind.Unavailable, "the daemon closed the connection before the answer was complete", cause);
     }
 
     /// <summary>
@@ -150,9 +176,10 @@ internal sealed class DaemonClient : IDisposable
     /// <summary>POSTs and returns the response for the caller to stream (cat, block get); the caller disposes it.</summary>
     public Task<HttpResponseMessage> PostStreamAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, CancellationToken ct,
         HttpContent? body = null) =>
-        SendAsync(command, query, body, ct);
+        SendAsync(command, query, body, ct, Guid.NewGuid().ToString("N"));
 
-    private async Task<HttpResponseMessage> SendAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, HttpContent? body, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, HttpContent? body, CancellationToken ct,
+        string? requestId = null)
     {
         var uri = "api/v0/" + command;
         if (RequestTimeout is { } timeout)
@@ -164,6 +191,8 @@ internal sealed class DaemonClient : IDisposable
                 uri += "?" + string.Join('&', pairs);
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = body };
+        if (requestId is not null)
+            request.Headers.Add(P2P.Node.Hosting.Api.StreamError.RequestIdHeader, requestId);
         HttpResponseMessage response;
         try
         {

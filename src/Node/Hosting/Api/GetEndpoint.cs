@@ -18,6 +18,9 @@ public static class GetEndpoint
 {
     public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
+        // p2p's: why a streamed answer (cat, get) was cut, for a client on HTTP/1.1, which gets no trailers (StreamError).
+        api.MapPost("/p2p/stream-error", (HttpRequest request) =>
+            StreamError.Take(ApiJson.Arg(request)) is { } error ? ApiJson.Ok(ApiError.Body(error)) : ApiJson.Ok(new { }));
         api.MapPost("/get", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
             var path = ApiJson.Arg(context.Request);
