@@ -69,7 +69,8 @@ internal sealed class WantScheduler(
             foreach (var w in plan.Failed)
             {
                 var want = snapshot.Wants[w];
-                var why = want.Session.Log.Explain(want.Cid, time.GetElapsedTime(want.Session.Log.OpenedAt, now));
+                // How long the block waited with nobody to ask: the exchange's not-found timeout, whatever came before.
+                var why = want.Session.Log.Explain(want.Cid, time.GetElapsedTime(want.UnassignableSince, now));
                 failed.Add((want, book.RemoveLocked(want), why));
             }
             foreach (var s in plan.Searches)
