@@ -72,8 +72,10 @@ public sealed partial class ProgressCliTests
         // The bar went on while waiting for another provider, and said so.
         Assert.Contains("looking for providers", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("ResponseEnded", result.Stderr, StringComparison.Ordinal);
-        // The daemon logged the early end in one line, not a stack trace.
-        Assert.DoesNotContain("   at ", fetcherDaemon.Output, StringComparison.Ordinal);
+        // The daemon logged the early end in one line: no Kestrel "unhandled exception" with its stack.
+        Assert.Contains("ended early: block ", fetcherDaemon.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unhandled exception", fetcherDaemon.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("failed after its answer began", fetcherDaemon.Output, StringComparison.Ordinal);
     }
 
     [Fact]
