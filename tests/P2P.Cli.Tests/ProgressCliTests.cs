@@ -42,6 +42,32 @@ public sealed partial class ProgressCliTests
     }
 
     [Fact]
+    public async Task AddProgress_TwoFilesOfflineAndThroughADaemon_PlainLinesEndAtTheExactTotal()
+    {
+        await using var swarm = new SwarmFixture(TimeSpan.FromMinutes(2));
+        var (a, _) = swarm.WriteFile("a.bin", 6, seed: 3);
+        var (b, _) = swarm.WriteFile("b.bin", 2, seed: 4);
+        var repo = await swarm.InitAsync("repo");
+
+        // Two inputs, each reporting its own running total: the old bar summed those totals past 100%.
+        var offline = await CliRunner.RunAsync(repo, "add", "--progress", a, b);
+        Assert.True(offline.ExitCode == 0, offline.Stderr);
+        AssertPlainProgress(offline.Stderr, "adding", "8.0 MiB");
+
+        await swarm.StartAsync(repo);
+        var online = await CliRunner.RunAsync(repo, "add", "--progress", "--pin=false", a, b);
+        Assert.True(online.ExitCode == 0, online.Stderr);
+        AssertPlainProgress(online.Stderr, "adding", "8.0 MiB");
+        Assert.Equal(offline.Stdout, online.Stdout);
+
+        // pin add through the daemon streams kubo's {"Progress": blocks} and the CLI shows the count.
+        var cid = offline.StdoutLines[0].Split(' ')[1];
+        var pin = await CliRunner.RunAsync(repo, "pin", "add", "--progress", cid);
+        Assert.True(pin.ExitCode == 0, pin.Stderr);
+        Assert.Matches(@"^pinning \d+ blocks ", pin.StderrLines[^1]);
+    }
+
+    [Fact]
     [Trait("Category", "Long")]
     public async Task Get_OnlyProviderKilledHalfway_SaysWhichBlockWasOutstandingAndExits1()
     {
