@@ -122,6 +122,20 @@ public sealed partial class ProgressCliTests
         Assert.Equal(2, bad.ExitCode);
     }
 
+    [Fact]
+    public void Docs_PlainCapture_ParsesAsThePlainForm()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "P2P.sln")))
+            dir = dir.Parent;
+        Assert.NotNull(dir);
+        var doc = File.ReadAllText(Path.Combine(dir.FullName, "docs", "PROGRESS.md"));
+        var section = doc[doc.IndexOf("### The same `get` with stderr redirected", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```\n", StringComparison.Ordinal) + 4;
+        var block = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        AssertPlainProgress(block, "fetching", "100.0 MiB");
+    }
+
     /// <summary>Every line is docs/PROGRESS.md's plain form; bytes never go back, the total is exact, the last line is 100%.</summary>
     internal static void AssertPlainProgress(string stderr, string label, string total)
     {
