@@ -24,6 +24,7 @@ internal static class CliApp
         var root = new RootCommand(RootDescription);
         root.Options.Add(GlobalOptions.Repo);
         root.Options.Add(GlobalOptions.Encoding);
+        root.Options.Add(GlobalOptions.Timeout);
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(AddCommand.Create());
         root.Subcommands.Add(CatCommand.Create());

@@ -58,6 +58,12 @@ public sealed partial class ErrorSchemeCliTests : ProcessTestBase
             var online = await CliRunner.RunAsync(repo, args);
             AssertOneSentence(offline[i], exit, name + " without a daemon");
             AssertOneSentence(online, exit, name + " with a daemon");
+            if (name == "cat <unknown>")
+            {
+                // The daemon asked the swarm: the same sentence, then why the swarm could not supply the block.
+                Assert.StartsWith(offline[i].Stderr.TrimEnd() + ": no providers found after ", online.Stderr, StringComparison.Ordinal);
+                continue;
+            }
             Assert.True(offline[i].Stderr == online.Stderr,
                 $"{name}: without a daemon '{offline[i].Stderr.Trim()}', with one '{online.Stderr.Trim()}'");
         }

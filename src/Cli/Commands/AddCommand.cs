@@ -84,21 +84,21 @@ internal sealed class AddCommand
         var output = Output.For(parse);
         using var node = options.OnlyHash ? LocalContent.InMemory() : NodeAccess.Open(parse);
         var total = items.Sum(AddInputs.SizeOf);
-        using var bar = new ProgressBar("adding", total, parse.GetValue(_progress) || !Console.IsErrorRedirected);
+        using var bar = ProgressBar.ForCommand("adding", total, parse.GetValue(_progress));
         var pin = parse.GetValue(_pin) && !options.OnlyHash;
         var opened = new List<Stream>();
         try
         {
             var inputs = items.Select(i => AddInputs.ToImportInput(i, opened)).ToList();
-            var printer = new Printer(parse.GetValue(_quiet), parse.GetValue(_quieter), output);
+            var printer = new Printer(parse.GetValue(_quiet), parse.GetValue(_quieter), output, bar);
             if (parse.GetValue(_wrap))
             {
-                printer.Print(await node.AddWrappedAsync(inputs, options, pin, bar, ct));
+                printer.Print(await node.AddWrappedAsync(inputs, options, pin, bar.Part(), ct));
             }
             else
             {
                 foreach (var input in inputs)
-                    printer.Print(await node.AddAsync(input, options, pin, bar, ct));
+                    printer.Print(await node.AddAsync(input, options, pin, bar.Part(), ct));
             }
             printer.Finish();
         }
@@ -133,9 +133,16 @@ internal sealed class AddCommand
         {
             foreach (var item in inputs)
                 AddInputs.AddParts(body, item, opened);
-            var printer = new Printer(parse.GetValue(_quiet), parse.GetValue(_quieter), Output.For(parse));
+            using var bar = ProgressBar.ForCommand("adding", inputs.Sum(AddInputs.SizeOf), parse.GetValue(_progress));
+            var progress = new AddProgressEvents(bar);
+            if (bar.Enabled)
+                query.Add(new("progress", "true"));
+            var printer = new Printer(parse.GetValue(_quiet), parse.GetValue(_quieter), Output.For(parse), bar);
             await foreach (var line in daemon.PostLinesAsync("add", query, ct, body))
             {
+                // kubo's progress events have no Hash: a name and that entry's running byte count.
+                if (progress.TryConsume(line))
+                    continue;
                 printer.Print(line.GetProperty("Name").GetString()!, line.GetProperty("Hash").GetString()!, line.GetProperty("Size").GetString());
             }
             printer.Finish();
@@ -150,9 +157,10 @@ internal sealed class AddCommand
 
     /// <summary>
     /// kubo's lines, the same offline and through a daemon: <c>added CID NAME</c> (the wrapper of -w has an empty
-    /// name, so its line ends in a space, as kubo's does), only the CIDs with -q, only the last with -Q.
+    /// name, so its line ends in a space, as kubo's does), only the CIDs with -q, only the last with -Q; each is
+    /// written above the progress bar, never over it.
     /// </summary>
-    private sealed class Printer(bool quiet, bool quieter, Output output)
+    private sealed class Printer(bool quiet, bool quieter, Output output, ProgressBar bar)
     {
         private string? _last;
 
@@ -166,13 +174,13 @@ internal sealed class AddCommand
         {
             _last = cid;
             if (!quieter)
-                output.Write(quiet ? cid : $"added {cid} {name}", new { Name = name, Hash = cid, Size = size });
+                bar.WriteAbove(() => output.Write(quiet ? cid : $"added {cid} {name}", new { Name = name, Hash = cid, Size = size }));
         }
 
         public void Finish()
         {
             if (quieter && _last is not null)
-                output.Write(_last, new { Hash = _last });
+                bar.WriteAbove(() => output.Write(_last, new { Hash = _last }));
         }
     }
 }

@@ -75,7 +75,8 @@ internal sealed class CatCommand
             query.Add(new("length", l.ToString(CultureInfo.InvariantCulture)));
         using var response = await daemon.PostStreamAsync("cat", query, ct);
         await using var stdout = Console.OpenStandardOutput();
-        await response.Content.CopyToAsync(stdout, ct);
+        // Through the copy, so an error the daemon reports after the bytes began (its trailer) is this command's error.
+        await daemon.CopyBodyAsync(response, stdout, null, ct);
         return ExitCodes.Ok;
     }
 }

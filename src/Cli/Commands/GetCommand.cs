@@ -45,10 +45,11 @@ internal sealed class GetCommand
         var cid = await node.Exporter.ResolveAsync(target, ct);
         var info = await node.Exporter.StatAsync(cid, ct);
         var temp = TempOutput.For(destination);
-        using var bar = new ProgressBar("fetching", info.CumulativeSize, ShowProgress(parse));
+        using var bar = ProgressBar.ForCommand("fetching", TotalOf(info.Type == P2P.Node.Content.UnixFs.UnixFsType.Directory, info.Size, info.CumulativeSize),
+            parse.GetValue(_progress));
         try
         {
-            await node.Exporter.ExportAsync(cid, temp, bar.Cumulative, ct);
+            await node.Exporter.ExportAsync(cid, temp, bar.Part(), ct);
             MoveIntoPlace(temp, destination);
         }
         catch
@@ -56,23 +57,30 @@ internal sealed class GetCommand
             TryDelete(temp);
             throw;
         }
-        Output.For(parse).Write($"saved {cid} to {destination}", new { Hash = cid.ToString(), Path = destination });
+        bar.WriteAbove(() => Output.For(parse).Write($"saved {cid} to {destination}", new { Hash = cid.ToString(), Path = destination }));
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// The bar's total from the DAG's sizes: a file's exact byte count; for a directory its cumulative size, which
+    /// also counts the DAG's own nodes, so it is an upper bound the bar reaches only at the end.
+    /// </summary>
+    private static long TotalOf(bool directory, long size, long cumulative) => directory ? cumulative : size;
 
     private async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
     {
         var (target, destination) = Read(parse);
+        using var bar = ProgressBar.ForCommand("fetching", 0, parse.GetValue(_progress));
+        // Polling starts before the first request: finding the root's providers is the part that can take long.
+        await using var poller = await PeerCountPoller.StartAsync(daemon, bar, RootOf(target), ct);
         var stat = await daemon.PostJsonAsync("files/stat", [new("arg", target)], ct);
         var cid = stat.GetProperty("Hash").GetString()!;
         var type = stat.GetProperty("Type").GetString()!;
         var temp = TempOutput.For(destination);
-        var total = type == "directory" ? stat.GetProperty("CumulativeSize").GetInt64() : stat.GetProperty("Size").GetInt64();
-        using var bar = new ProgressBar("fetching", total, ShowProgress(parse));
+        bar.SetTotal(type == "directory" ? stat.GetProperty("CumulativeSize").GetInt64() : stat.GetProperty("Size").GetInt64());
         try
         {
-            await using (await PeerCountPoller.StartAsync(daemon, bar, ct))
-                await ExportAsync(daemon, cid, type, temp, bar, ct);
+            await ExportAsync(daemon, cid, type, temp, bar, ct);
             MoveIntoPlace(temp, destination);
         }
         catch
@@ -80,8 +88,16 @@ internal sealed class GetCommand
             TryDelete(temp);
             throw;
         }
-        Output.For(parse).Write($"saved {cid} to {destination}", new { Hash = cid, Path = destination });
+        bar.WriteAbove(() => Output.For(parse).Write($"saved {cid} to {destination}", new { Hash = cid, Path = destination }));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The root CID of a path as the daemon names its fetch (canonical text), for the poller.</summary>
+    internal static string RootOf(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var first = segments.Length > 0 && segments[0] == "ipfs" && segments.Length > 1 ? segments[1] : segments.FirstOrDefault() ?? "";
+        return P2P.Node.Multiformats.Cid.TryParse(first, out var cid, out _) ? cid!.ToString() : first;
     }
 
     /// <summary>Writes one file or directory of the daemon's DAG under <paramref name="destination"/>, depth first.</summary>
@@ -90,15 +106,8 @@ internal sealed class GetCommand
         if (type != "directory")
         {
             using var response = await daemon.PostStreamAsync("cat", [new("arg", cid)], ct);
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
             await using var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-            var buffer = new byte[1 << 16];
-            int n;
-            while ((n = await body.ReadAsync(buffer, ct)) > 0)
-            {
-                await file.WriteAsync(buffer.AsMemory(0, n), ct);
-                bar.Report(n);
-            }
+            await daemon.CopyBodyAsync(response, file, n => bar.Advance(n), ct);
             return;
         }
         Directory.CreateDirectory(destination);

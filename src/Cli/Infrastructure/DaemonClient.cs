@@ -30,6 +30,9 @@ internal sealed class DaemonClient : IDisposable
 
     public Uri BaseAddress => _http.BaseAddress!;
 
+    /// <summary>kubo's <c>timeout</c> parameter, sent with every request when set (the global --timeout).</summary>
+    public TimeSpan? RequestTimeout { get; set; }
+
     /// <summary>The daemon serving <paramref name="repoPath"/>, or null when none answers.</summary>
     public static async Task<DaemonClient?> TryConnectAsync(string repoPath, CancellationToken ct)
     {
@@ -106,16 +109,83 @@ internal sealed class DaemonClient : IDisposable
             using var document = JsonDocument.Parse(line);
             yield return document.RootElement.Clone();
         }
+        ThrowIfStreamError(response);
+    }
+
+    /// <summary>
+    /// Copies a streamed answer (cat) to <paramref name="destination"/>, telling <paramref name="copied"/> each piece's
+    /// length; then throws the error the daemon reported in the trailer, if any. A cut connection is the daemon going
+    /// away mid-answer, said in one sentence.
+    /// </summary>
+    public async Task CopyBodyAsync(HttpResponseMessage response, Stream destination, Action<int>? copied, CancellationToken ct)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[1 << 16];
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = await body.ReadAsync(buffer, ct);
+            }
+            catch (IOException e) when (!ct.IsCancellationRequested)
+            {
+                // Over HTTP/1.1 the daemon cuts the answer and keeps the reason under this request's id.
+                throw await CutShortAsync(response, e, ct);
+            }
+            if (n == 0)
+                break;
+            await destination.WriteAsync(buffer.AsMemory(0, n), ct);
+            copied?.Invoke(n);
+        }
+        ThrowIfStreamError(response);
+    }
+
+    private async Task<P2PException> CutShortAsync(HttpResponseMessage response, IOException cause, CancellationToken ct)
+    {
+        var id = response.RequestMessage?.Headers.TryGetValues(P2P.Node.Hosting.Api.StreamError.RequestIdHeader, out var ids) == true ? ids.FirstOrDefault() : null;
+        if (id is not null)
+        {
+            try
+            {
+                var answer = await PostJsonAsync("p2p/stream-error", [new("arg", id)], ct);
+                if (answer.TryGetProperty("Message", out var message) && message.GetString() is { Length: > 0 } sentence)
+                {
+                    var kind = answer.TryGetProperty("Kind", out var k) ? ErrorTable.Parse(k.GetString()) : null;
+                    return new P2PException(kind ?? ErrorKind.Unavailable, sentence, cause);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or P2PException or JsonException)
+            {
+                // The daemon itself is gone: say so below.
+            }
+        }
+        return new P2PException(ErrorKind.Unavailable, "the daemon closed the connection before the answer was complete", cause);
+    }
+
+    /// <summary>
+    /// After a streamed answer's body ended: the error the daemon put in kubo's <c>X-Stream-Error</c> trailer (with
+    /// p2p's kind beside it), thrown as the same <see cref="P2PException"/> the command would throw offline.
+    /// </summary>
+    public static void ThrowIfStreamError(HttpResponseMessage response)
+    {
+        if (!response.TrailingHeaders.TryGetValues("X-Stream-Error", out var messages))
+            return;
+        var kind = response.TrailingHeaders.TryGetValues("X-Stream-Error-Kind", out var kinds) ? ErrorTable.Parse(kinds.FirstOrDefault()) : null;
+        throw new P2PException(kind ?? ErrorKind.Internal, messages.FirstOrDefault() ?? "the daemon ended the answer with an error");
     }
 
     /// <summary>POSTs and returns the response for the caller to stream (cat, block get); the caller disposes it.</summary>
     public Task<HttpResponseMessage> PostStreamAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, CancellationToken ct,
         HttpContent? body = null) =>
-        SendAsync(command, query, body, ct);
+        SendAsync(command, query, body, ct, Guid.NewGuid().ToString("N"));
 
-    private async Task<HttpResponseMessage> SendAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, HttpContent? body, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, HttpContent? body, CancellationToken ct,
+        string? requestId = null)
     {
         var uri = "api/v0/" + command;
+        if (RequestTimeout is { } timeout)
+            query = (query ?? []).Append(new("timeout", P2P.Node.Hosting.GoDuration.Format(timeout)));
         if (query is not null)
         {
             var pairs = query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}").ToList();
@@ -123,6 +193,8 @@ internal sealed class DaemonClient : IDisposable
                 uri += "?" + string.Join('&', pairs);
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = body };
+        if (requestId is not null)
+            request.Headers.Add(P2P.Node.Hosting.Api.StreamError.RequestIdHeader, requestId);
         HttpResponseMessage response;
         try
         {

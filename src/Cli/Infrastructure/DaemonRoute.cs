@@ -1,4 +1,5 @@
 using System.CommandLine;
+using P2P.Node.Hosting;
 
 namespace P2P.Cli.Infrastructure;
 
@@ -21,10 +22,50 @@ internal static class DaemonRoute
     {
         CommandRunner.SetAction(command, async (parse, ct) =>
         {
-            if (stayOffline?.Invoke(parse) == true)
-                return await offline(parse, ct);
-            using var daemon = await DaemonClient.TryConnectAsync(RepoAccess.PathFor(parse), ct);
-            return daemon is null ? await offline(parse, ct) : await remote(parse, daemon, ct);
+            var timeout = Timeout(parse);
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            try
+            {
+                if (stayOffline?.Invoke(parse) == true)
+                {
+                    Arm(timer, timeout, TimeSpan.Zero);
+                    return await offline(parse, timer.Token);
+                }
+                using var daemon = await DaemonClient.TryConnectAsync(RepoAccess.PathFor(parse), ct);
+                if (daemon is null)
+                {
+                    Arm(timer, timeout, TimeSpan.Zero);
+                    return await offline(parse, timer.Token);
+                }
+                // The daemon applies the timeout itself and says so; the CLI's own timer is a late backstop.
+                daemon.RequestTimeout = timeout;
+                Arm(timer, timeout, DaemonGrace);
+                return await remote(parse, daemon, timer.Token);
+            }
+            catch (OperationCanceledException) when (timer.IsCancellationRequested && !ct.IsCancellationRequested && timeout is { } t)
+            {
+                throw FetchTimeout.Exception(t);
+            }
         });
+    }
+
+    /// <summary>How much later than the daemon the CLI gives up on its own, so the daemon's answer wins the race.</summary>
+    private static readonly TimeSpan DaemonGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>The global --timeout, or null for none; a value that is not a duration is a usage error.</summary>
+    private static TimeSpan? Timeout(ParseResult parse)
+    {
+        var text = parse.GetValue(GlobalOptions.Timeout);
+        if (text is null)
+            return null;
+        return GoDuration.TryParse(text, out var value)
+            ? value
+            : throw new CliException($"invalid --timeout '{text}': use a duration such as 30s or 2m", ExitCodes.Usage);
+    }
+
+    private static void Arm(CancellationTokenSource timer, TimeSpan? timeout, TimeSpan grace)
+    {
+        if (timeout is { } t)
+            timer.CancelAfter(t + grace);
     }
 }

@@ -13,6 +13,13 @@ internal static class GlobalOptions
 
     public static readonly Option<string> Encoding = CreateEncoding();
 
+    /// <summary>kubo's global --timeout: a command that works on content stops after it (default: no limit).</summary>
+    public static readonly Option<string?> Timeout = new("--timeout")
+    {
+        Description = "Stop the command after this long, e.g. 30s or 2m (default: no limit); fetched blocks are kept",
+        Recursive = true,
+    };
+
     private static Option<string> CreateEncoding()
     {
         var option = new Option<string>("--enc")

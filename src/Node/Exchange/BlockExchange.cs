@@ -181,6 +181,22 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
 
     internal int CountSessionPeers(ExchangeSession session) => _sessions.CountPeers(session);
 
+    internal FetchStatus StatusOf(ExchangeSession session)
+    {
+        var peers = _sessions.CountPeers(session);
+        lock (_book.Gate)
+            return new FetchStatus(session.Root, session.Searching, session.Log.ProvidersFound, session.Log.Unreachable.Count, peers);
+    }
+
+    /// <summary>The fetches open now (progress displays poll them through the API).</summary>
+    public IReadOnlyList<FetchStatus> OpenFetches()
+    {
+        List<ExchangeSession> sessions;
+        lock (_book.Gate)
+            sessions = [.. _book.SessionsLocked];
+        return [.. sessions.Select(StatusOf)];
+    }
+
     internal ValueTask<byte[]> GetAsync(ExchangeSession session, Cid cid, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -201,6 +217,7 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         {
             if (_ledger.DepartedLocked(e.Peer) is { } state)
             {
+                NoteOutstandingLocked(state, departed: true);
                 _book.ReassignLocked(state);
                 _ledger.MarkDepartedLocked(state);
                 _ledger.PruneLocked();
@@ -208,6 +225,22 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         }
         _scheduler.Wake();
     }
+
+    /// <summary>Records in each session's log which of its blocks <paramref name="peer"/> still owed as it went away or stalled.</summary>
+    internal static void NoteOutstanding(WantBook book, PeerState peer, bool departed)
+    {
+        foreach (var multihash in peer.InFlight.Keys)
+        {
+            if (!book.TryGetLocked(multihash, out var want))
+                continue;
+            if (departed)
+                want.Session.Log.Departed = (peer.PeerId, want.Cid);
+            else
+                want.Session.Log.Stalled = (peer.PeerId, want.Cid);
+        }
+    }
+
+    private void NoteOutstandingLocked(PeerState peer, bool departed) => NoteOutstanding(_book, peer, departed);
 
     public async ValueTask DisposeAsync()
     {

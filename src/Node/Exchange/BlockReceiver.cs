@@ -173,6 +173,7 @@ internal sealed class BlockReceiver(
                 if (!book.TryGetLocked(multihash, out var want))
                     continue;
                 want.Refused.Add(peer);
+                want.Session.Log.SaidDontHave.Add(peer.PeerId);
                 if (want.Asked.Remove(peer))
                 {
                     WantBook.Unassign(peer, multihash);

@@ -17,7 +17,11 @@ public sealed class ExchangeSession : IBlockGetter, IAsyncDisposable
         _owner = owner;
         Root = root;
         LastSearch = openedAt;
+        Log = new FetchLog(openedAt);
     }
+
+    /// <summary>Why a block could not be had, when it cannot. Guarded by the exchange gate.</summary>
+    internal FetchLog Log { get; }
 
     public Cid Root { get; }
 
@@ -40,6 +44,9 @@ public sealed class ExchangeSession : IBlockGetter, IAsyncDisposable
 
     /// <summary>Peers this session can ask now.</summary>
     public int PeerCount => _owner.CountSessionPeers(this);
+
+    /// <summary>The search and its finds, for the progress display.</summary>
+    public FetchStatus Status => _owner.StatusOf(this);
 
     public ValueTask<byte[]> GetBlockAsync(Cid cid, CancellationToken cancellationToken = default) =>
         _owner.GetAsync(this, cid, cancellationToken);

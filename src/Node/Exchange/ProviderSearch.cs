@@ -51,14 +51,22 @@ internal sealed class ProviderSearch(
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, tasks.Stopping);
             await foreach (var provider in finder.FindProvidersAsync(cid, linked.Token))
             {
-                if (provider.PeerId == transport.LocalPeerId || sessionPeers(session) >= options.MaxPeers)
+                if (provider.PeerId == transport.LocalPeerId)
+                    continue;
+                lock (book.Gate)
+                    session.Log.Found.Add(provider.PeerId!);
+                if (sessionPeers(session) >= options.MaxPeers)
                     continue;
                 var result = await dialer.DialAsync(provider, linked.Token);
                 if (!result.Succeeded)
                 {
+                    lock (book.Gate)
+                        session.Log.Unreachable.Add(provider.PeerId!);
                     logger.LogDebug("Could not reach provider {PeerId} at {EndPoint}: {Error}", provider.PeerId, provider.EndPoint, result.Error);
                     continue;
                 }
+                lock (book.Gate)
+                    session.Log.Unreachable.Remove(provider.PeerId!);
                 var state = ledger.Get(result.Peer!);
                 lock (book.Gate)
                 {

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using P2P.Node.Exchange.Planning;
-using P2P.Node.Storage;
 using P2P.Node.Wire;
 
 namespace P2P.Node.Exchange;
@@ -53,7 +52,7 @@ internal sealed class WantScheduler(
 
     private async Task RoundAsync()
     {
-        List<(PendingWant Want, List<PeerState> Asked)> failed = [];
+        List<(PendingWant Want, List<PeerState> Asked, Exception Why)> failed = [];
         List<ExchangeSession> searches = [];
         Dictionary<PeerState, List<byte[]>> wantBlocks = [];
         lock (book.Gate)
@@ -68,7 +67,12 @@ internal sealed class WantScheduler(
             foreach (var w in plan.NewlyUnassignable)
                 snapshot.Wants[w].UnassignableSince = now;
             foreach (var w in plan.Failed)
-                failed.Add((snapshot.Wants[w], book.RemoveLocked(snapshot.Wants[w])));
+            {
+                var want = snapshot.Wants[w];
+                // How long the block waited with nobody to ask: the exchange's not-found timeout, whatever came before.
+                var why = want.Session.Log.Explain(want.Cid, time.GetElapsedTime(want.UnassignableSince, now));
+                failed.Add((want, book.RemoveLocked(want), why));
+            }
             foreach (var s in plan.Searches)
             {
                 var session = snapshot.Sessions[s];
@@ -77,9 +81,9 @@ internal sealed class WantScheduler(
                 searches.Add(session);
             }
         }
-        foreach (var (want, asked) in failed)
+        foreach (var (want, asked, why) in failed)
         {
-            want.Completion.TrySetException(new BlockNotFoundException(want.Cid));
+            want.Completion.TrySetException(why);
             control.SendCancels(want.Cid.Bytes.ToArray(), asked);
         }
         foreach (var session in searches)
@@ -119,6 +123,7 @@ internal sealed class WantScheduler(
             if (peer.InFlight.Count == 0 || time.GetElapsedTime(peer.LastProgress, now) < options.StallTimeout)
                 continue;
             logger.LogInformation("Peer {PeerId} stalled with {Count} requests outstanding; asking others", peer.PeerId, peer.InFlight.Count);
+            BlockExchange.NoteOutstanding(book, peer, departed: false);
             foreach (var multihash in peer.InFlight.Keys)
             {
                 if (book.TryGetLocked(multihash, out var want))

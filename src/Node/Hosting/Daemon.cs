@@ -53,6 +53,7 @@ public sealed class Daemon : IAsyncDisposable
         Host = host;
         Reprovider = reprovider;
         Exchange = exchange;
+        Time = time;
         _logger = logger;
         RepoSize = new RepoSizeGauge(local.Stat, time);
         Bandwidth = new BandwidthMeter(() =>
@@ -63,6 +64,9 @@ public sealed class Daemon : IAsyncDisposable
     }
 
     public LocalContent Local { get; }
+
+    /// <summary>The daemon's clock (streamed progress, fetch timings).</summary>
+    public TimeProvider Time { get; }
 
     public NetworkHost Host { get; }
 
@@ -282,11 +286,11 @@ public sealed class Daemon : IAsyncDisposable
     /// <summary>
     /// Pins <paramref name="cid"/>, fetching from the swarm whatever of its DAG the repo lacks (kubo's pin add).
     /// </summary>
-    public async Task PinAsync(Cid cid, bool recursive, CancellationToken ct)
+    public async Task PinAsync(Cid cid, bool recursive, CancellationToken ct, IProgress<long>? blocks = null)
     {
         // A session of its own, not a SwarmFetch: the pin takes the gc gate itself, and the gate is not reentrant.
         await using (var session = Exchange.OpenSession(cid))
-            await Local.PinAsync(cid, recursive, session, ct);
+            await Local.PinAsync(cid, recursive, blocks is null ? session : new CountingBlockGetter(session, blocks), ct);
         Local.Blocks.Flush();
     }
 

@@ -48,21 +48,6 @@ public sealed class LocalContent : IDisposable
     public Repo Repo => _repo ?? throw new InvalidOperationException("this node has no repo");
 
     /// <summary>
-    /// Adds a file or (recursively) a directory and, if asked, pins the root recursively. The gc gate is held
-    /// from the first block to the pin, so a concurrent gc cannot remove what is being added.
-    /// </summary>
-    public async Task<IReadOnlyList<ImportedEntry>> AddPathAsync(
-        string path, bool recursive, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        using var scope = _repo?.GcGate.EnterShared();
-        var entries = await UnixFsImporter.ImportPathAsync(path, recursive, options, Blocks, progress, cancellationToken);
-        Blocks.Flush();
-        if (pin && _repo is not null && entries.Count > 0)
-            _repo.Pins.Add(entries[^1].Cid, PinKind.Recursive);
-        return entries;
-    }
-
-    /// <summary>
     /// Adds one top-level input of kubo's <c>add</c> (file, tree, symlink or stream) and, if asked, pins its root; the
     /// gc gate is held from the first block to the pin. The last entry is the root.
     /// </summary>

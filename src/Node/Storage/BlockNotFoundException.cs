@@ -15,5 +15,15 @@ public sealed class BlockNotFoundException : P2PException
         Cid = cid;
     }
 
+    /// <summary>
+    /// The same sentence followed by why the swarm could not supply it (the exchange's diagnosis), with the kind that
+    /// reason calls for: NotFound when nobody has it, Unavailable when a provider could not be reached or went away.
+    /// </summary>
+    public BlockNotFoundException(Cid cid, ErrorKind kind, string reason)
+        : base(kind, $"block {cid} is not in the repo and could not be fetched: {reason}")
+    {
+        Cid = cid;
+    }
+
     public Cid Cid { get; }
 }

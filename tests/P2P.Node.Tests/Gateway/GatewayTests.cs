@@ -117,8 +117,8 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         await File.WriteAllTextAsync(Path.Join(plain, "<script>alert(1)<\\script>&\"q.txt"), "x");
         await File.WriteAllBytesAsync(Path.Join(plain, "image"), [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]);
         await File.WriteAllTextAsync(Path.Join(plain, "notes.css"), "p{}");
-        var siteCid = (await Seed.Node.Local.AddPathAsync(site, true, new ImportOptions(), true, null, CancellationToken.None))[^1].Cid;
-        var plainCid = (await Seed.Node.Local.AddPathAsync(plain, true, new ImportOptions(), true, null, CancellationToken.None))[^1].Cid;
+        var siteCid = (await Seed.Node.Local.AddAsync(ImportInput.FromPath(site), new ImportOptions(), true, null, CancellationToken.None))[^1].Cid;
+        var plainCid = (await Seed.Node.Local.AddAsync(ImportInput.FromPath(plain), new ImportOptions(), true, null, CancellationToken.None))[^1].Cid;
 
         using var redirect = await Fetcher.Gateway.GetAsync($"ipfs/{plainCid}");
         Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);

@@ -37,6 +37,8 @@ public static class ApiError
     {
         public Task ExecuteAsync(HttpContext context)
         {
+            if (context.Response.HasStarted)
+                return StreamError.WriteAsync(context, error, cause);
             if (error.IsServerFault)
             {
                 var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(LogCategory);

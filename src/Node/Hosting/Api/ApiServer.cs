@@ -45,6 +45,7 @@ public sealed class ApiServer : IAsyncDisposable
             {
                 app.Use(guard.InvokeAsync);
                 app.Use(ApiFaults.InvokeAsync);
+                app.Use(ApiTimeout.InvokeAsync);
                 Metrics.MetricsEndpoint.Map(app, daemon);
                 var api = app.MapGroup("/api/v0");
                 NetworkEndpoints.Map(api, daemon);

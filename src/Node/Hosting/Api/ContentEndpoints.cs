@@ -41,6 +41,7 @@ public static class ContentEndpoints
                     files.Add((fetch.Exporter, cid, (long)info.Size));
                 }
                 context.Response.ContentType = "application/octet-stream";
+                StreamError.Declare(context.Response);
                 // What this answer will carry, so the CLI can draw a progress bar with an ETA.
                 context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, files.Sum(f => f.Size) - offset))
                     .ToString(CultureInfo.InvariantCulture);
@@ -127,11 +128,14 @@ public static class ContentEndpoints
         var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             ? HeaderUtilities.RemoveQuotes(type.Boundary).Value
             : null;
+        // kubo's progress=true: {"Name","Bytes"} events stream before the results.
+        await using var progress = ApiJson.Flag(request, "progress", false) ? new ProgressLines(context.Response, daemon.Time, ct) : null;
         if (boundary is null)
         {
-            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, null, ct);
+            var name = request.Query["name"].FirstOrDefault();
+            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, progress?.Bytes(name ?? ""), ct);
             await daemon.AnnounceAddedAsync(result.Root, ct);
-            await ApiJson.WriteLineAsync(context.Response, Line(request.Query["name"].FirstOrDefault() ?? result.Root.ToString(), result.Root, result.FileSize), ct);
+            await WriteAsync(context.Response, progress, Line(name ?? result.Root.ToString(), result.Root, result.FileSize), ct);
             return Results.Empty;
         }
         var scratch = daemon.Local.Repo.NewScratchPath("add");
@@ -144,13 +148,13 @@ public static class ContentEndpoints
             foreach (var unit in units)
             {
                 var entries = wrap
-                    ? await daemon.Local.AddWrappedAsync(unit, options, pin, null, ct)
-                    : await daemon.Local.AddAsync(unit[0], options, pin, null, ct);
+                    ? await daemon.Local.AddWrappedAsync(unit, options, pin, progress?.Bytes(""), ct)
+                    : await daemon.Local.AddAsync(unit[0], options, pin, progress?.Bytes(unit[0].Name ?? ""), ct);
                 if (entries.Count == 0)
                     continue;
                 await daemon.AnnounceAddedAsync(entries[^1].Cid, ct);
                 foreach (var entry in entries)
-                    await ApiJson.WriteLineAsync(context.Response, Line(entry.Path, entry.Cid, entry.Size), ct);
+                    await WriteAsync(context.Response, progress, Line(entry.Path, entry.Cid, entry.Size), ct);
             }
         }
         finally
@@ -160,6 +164,10 @@ public static class ContentEndpoints
         }
         return Results.Empty;
     }
+
+    /// <summary>A result line; with progress on it goes through the progress stream, after the last pending count.</summary>
+    private static Task WriteAsync(HttpResponse response, ProgressLines? progress, object line, CancellationToken ct) =>
+        progress is null ? ApiJson.WriteLineAsync(response, line, ct) : progress.WriteAsync(line);
 
     private static object Line(string name, Cid cid, long size) =>
         new { Name = name, Hash = cid.ToString(), Size = size.ToString(CultureInfo.InvariantCulture) };

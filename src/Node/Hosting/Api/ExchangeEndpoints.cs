@@ -28,6 +28,15 @@ public static class ExchangeEndpoints
                 counters.UnwantedBlocks,
                 // As kubo's bitswap stat: the partners connected now. Departed peers still remembered stay in the ledgers.
                 Peers = peers.Where(p => p.Connected && !p.Dropped).Select(p => p.PeerId.ToString()).ToArray(),
+                // p2p's: the fetches open now, so a progress display can say "looking for providers… N found".
+                Fetches = daemon.Exchange.OpenFetches().Select(f => new
+                {
+                    Root = f.Root.ToString(),
+                    f.Searching,
+                    f.ProvidersFound,
+                    f.Unreachable,
+                    f.Peers,
+                }).ToArray(),
                 Ledgers = peers.OrderByDescending(p => p.BytesReceived).ThenBy(p => p.PeerId.ToString(), StringComparer.Ordinal).Select(p => new
                 {
                     Peer = p.PeerId.ToString(),

@@ -18,6 +18,9 @@ public static class GetEndpoint
 {
     public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
+        // p2p's: why a streamed answer (cat, get) was cut, for a client on HTTP/1.1, which gets no trailers (StreamError).
+        api.MapPost("/p2p/stream-error", (HttpRequest request) =>
+            StreamError.Take(ApiJson.Arg(request)) is { } error ? ApiJson.Ok(ApiError.Body(error)) : ApiJson.Ok(new { }));
         api.MapPost("/get", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
             var path = ApiJson.Arg(context.Request);
@@ -29,6 +32,7 @@ public static class GetEndpoint
             var cid = await fetch.Exporter.ResolveAsync(path, ct);
             var info = await fetch.Exporter.StatAsync(cid, ct);
             context.Response.ContentType = "application/x-tar";
+            StreamError.Declare(context.Response);
             // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
             await using var tar = new TarWriter(new ResponseBodyStream(context.Response.BodyWriter, ct), TarEntryFormat.Pax, leaveOpen: true);
             await WriteAsync(tar, fetch.Exporter, cid, info, segments[^1], ct);

@@ -16,16 +16,23 @@ public static class RepoEndpoints
     public static void Map(RouteGroupBuilder api, Daemon daemon)
     {
         var local = daemon.Local;
-        api.MapPost("/pin/add", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
+        api.MapPost("/pin/add", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
+            var request = context.Request;
             var recursive = ApiJson.Flag(request, "recursive", true);
+            var cids = ApiJson.Args(request).Select(ApiCids.Parse).ToList();
             var pinned = new List<string>();
-            foreach (var cid in ApiJson.Args(request).Select(ApiCids.Parse))
+            // kubo's progress=true: {"Progress": blocks so far} lines, then {"Pins": [...]}, as ndjson.
+            await using var progress = ApiJson.Flag(request, "progress", false) ? new ProgressLines(context.Response, daemon.Time, ct) : null;
+            foreach (var cid in cids)
             {
-                await daemon.PinAsync(cid, recursive, ct);
+                await daemon.PinAsync(cid, recursive, ct, progress?.Blocks());
                 pinned.Add(cid.ToString());
             }
-            return ApiJson.Ok(new { Pins = pinned });
+            if (progress is null)
+                return ApiJson.Ok(new { Pins = pinned });
+            await progress.WriteAsync(new { Pins = pinned });
+            return Results.Empty;
         }));
         api.MapPost("/pin/rm", (HttpRequest request) => ApiJson.Guard(() =>
         {
