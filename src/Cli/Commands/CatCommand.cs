@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using P2P.Cli.Infrastructure;
+using P2P.Node.Content.Exporting;
 
 namespace P2P.Cli.Commands;
 
@@ -47,21 +48,8 @@ internal sealed class CatCommand
         }
         await using var stdout = Console.OpenStandardOutput();
         // As kubo: offset and length apply to the files written one after the other.
-        var (skip, left) = (offset, length);
-        foreach (var (cid, size) in files)
-        {
-            if (left is <= 0)
-                break;
-            if (skip >= size && size > 0)
-            {
-                skip -= size;
-                continue;
-            }
-            var take = left is { } l ? Math.Min(l, size - skip) : (long?)null;
-            await node.Exporter.WriteFileAsync(cid, stdout, skip, take, null, ct);
-            left -= take ?? 0;
-            skip = 0;
-        }
+        foreach (var (index, skip, take) in ConcatenatedRange.Parts([.. files.Select(f => f.Size)], offset, length))
+            await node.Exporter.WriteFileAsync(files[index].Cid, stdout, skip, take, null, ct);
         await stdout.FlushAsync(ct);
         return ExitCodes.Ok;
     }

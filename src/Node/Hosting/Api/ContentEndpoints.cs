@@ -47,22 +47,8 @@ public static class ContentEndpoints
                     .ToString(CultureInfo.InvariantCulture);
                 // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
                 var body = new ResponseBodyStream(context.Response.BodyWriter, ct);
-                var skip = offset;
-                var left = length;
-                foreach (var (exporter, cid, size) in files)
-                {
-                    if (left is <= 0)
-                        break;
-                    if (skip >= size && size > 0)
-                    {
-                        skip -= size;
-                        continue;
-                    }
-                    var take = left is { } l ? Math.Min(l, size - skip) : (long?)null;
-                    await exporter.WriteFileAsync(cid, body, skip, take, null, ct);
-                    left -= take ?? 0;
-                    skip = 0;
-                }
+                foreach (var (index, skip, take) in ConcatenatedRange.Parts([.. files.Select(f => f.Size)], offset, length))
+                    await files[index].Exporter.WriteFileAsync(files[index].Cid, body, skip, take, null, ct);
             }
             finally
             {
