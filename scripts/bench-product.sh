@@ -257,7 +257,8 @@ four() { # SWARM LABEL: adds a fresh file on nodes 1-4, `p2p get` on node 5; set
   four_rate=$(mbps "$bytes" "$secs")
   check "$work/out" "$s" "get from four" && rm -f "$work/out"
   sw "$1" exec 5 bitswap stat --enc json >"$work/after"
-  four_shares=$(ledger_shares "$1" "$work/before" "$work/after")
+  four_shares="$(ledger_shares "$1" "$work/before" "$work/after"), duplicates $(jq -n --slurpfile b "$work/before" \
+    --slurpfile a "$work/after" '$a[0].DupBlksReceived - $b[0].DupBlksReceived') blocks"
   echo "   4 -> 1: $four_rate MB/s ($secs s); received: $four_shares"
 }
 echo "== 5. four providers -> fetcher, ${remote} MiB  (load: $(load))"
