@@ -69,7 +69,7 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         if (options.UploadBytesPerSecond > 0)
             _uploadLimiter = new UploadLimiter(options.UploadBytesPerSecond, time);
         _serve = new ServeQueue(transport, store, options, _totals, _tasks, control, _uploadLimiter, _ledger.OnServeEnded, _logger);
-        _sessions = new FetchSessions(transport, store, time, _book, _ledger, control, _scheduler.Wake);
+        _sessions = new FetchSessions(transport, store, options, time, _book, _ledger, control, _scheduler.Wake, _logger);
         var search = new ProviderSearch(transport, _dialer, finder, options, time, _book, _ledger, _tasks, control, _sessions.CountPeers, _scheduler.Wake, _logger);
         _scheduler.Search = search;
         _sessions.Search = search;

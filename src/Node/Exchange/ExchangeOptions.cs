@@ -45,6 +45,12 @@ public sealed class ExchangeOptions
     /// <summary>Peers asked for one block at the same time in the endgame.</summary>
     public int EndgameMaxPeersPerBlock { get; set; } = 2;
 
+    /// <summary>
+    /// Wants outstanding at more than one peer at once (the endgame's duplicates, the oldest wants first). Each one
+    /// usually costs a block sent twice; a few cover the reader's head of line and the last blocks of a fetch.
+    /// </summary>
+    public int EndgameMaxDuplicates { get; set; } = 8;
+
     /// <summary>Period of the scheduler's housekeeping (stall and endgame checks).</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
@@ -77,7 +83,7 @@ public sealed class ExchangeOptions
     internal void Validate()
     {
         if (MaxPeers < 1 || MaxInFlightPerPeer < 1 || MinInFlightPerPeer < 1 || InitialInFlightPerPeer < 1 || MaxServeQueuePerPeer < 1
-            || VerifyParallelism < 1 || ProvideQueueCapacity < 1 || EndgameMaxPeersPerBlock < 1)
+            || VerifyParallelism < 1 || ProvideQueueCapacity < 1 || EndgameMaxPeersPerBlock < 1 || EndgameMaxDuplicates < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxPeers), "exchange limits must be positive");
         if (MinInFlightPerPeer > MaxInFlightPerPeer)
             throw new ArgumentOutOfRangeException(nameof(MinInFlightPerPeer), "must not exceed MaxInFlightPerPeer");

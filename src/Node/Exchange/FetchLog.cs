@@ -30,6 +30,9 @@ internal sealed class FetchLog(long openedAt)
     /// <summary>The last peer dropped for a stall while a block of this session was outstanding at it.</summary>
     public (PeerId Peer, Cid Block)? Stalled { get; set; }
 
+    /// <summary>When each peer was first seen among the session's providers by a scheduling round (the debug summary at close).</summary>
+    public Dictionary<PeerId, long> Joined { get; } = [];
+
     /// <summary>The failure of <paramref name="block"/>, with the reason, after <paramref name="waited"/>.</summary>
     public BlockNotFoundException Explain(Cid block, TimeSpan waited)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 using P2P.Node.Transport;
@@ -12,11 +13,13 @@ namespace P2P.Node.Exchange;
 internal sealed class FetchSessions(
     ISecureTransport transport,
     IBlockStore store,
+    ExchangeOptions options,
     TimeProvider time,
     WantBook book,
     PeerLedger ledger,
     ControlSender control,
-    Action wake)
+    Action wake,
+    ILogger logger)
 {
     /// <summary>Set once; a new session's first search goes through it.</summary>
     public ProviderSearch Search { get; set; } = null!;
@@ -97,6 +100,8 @@ internal sealed class FetchSessions(
         {
             if (session.Closed)
                 return;
+            if (logger.IsEnabled(LogLevel.Debug))
+                LogSummaryLocked(session);
             withdrawn = book.CloseSessionLocked(session);
             // The session let go of its peers: those that left may be forgotten now.
             ledger.PruneLocked();
@@ -106,6 +111,20 @@ internal sealed class FetchSessions(
         {
             want.Completion.TrySetException(new ObjectDisposedException(nameof(ExchangeSession)));
             control.SendCancels(want.Cid.Bytes.ToArray(), asked);
+        }
+    }
+
+    /// <summary>Which peers a fetch used, when each joined it and how the planner saw them at the end (docs/perf/multi-provider.md).</summary>
+    private void LogSummaryLocked(ExchangeSession session)
+    {
+        var now = time.GetTimestamp();
+        foreach (var peer in ledger.PeersLocked)
+        {
+            var joined = session.Log.Joined.TryGetValue(peer.PeerId, out var at) ? $"{time.GetElapsedTime(session.Log.OpenedAt, at).TotalMilliseconds:F0} ms" : "never";
+            logger.LogDebug(
+                "Fetch {Root} after {Elapsed:F0} ms: peer {PeerId} joined {Joined}, provider {Provider}, excluded {Excluded}, blocks {Blocks} (all fetches), rate {Rate:F1} MB/s, window {Window}, score {Score}, usable {Usable}",
+                session.Root, time.GetElapsedTime(session.Log.OpenedAt, now).TotalMilliseconds, peer.PeerId, joined, session.Providers.Contains(peer),
+                session.Excluded.Contains(peer), Interlocked.Read(ref peer.BlocksReceived), peer.Bandwidth.BytesPerSecond / 1e6, peer.Window(options), peer.Score, peer.Usable);
         }
     }
 

@@ -60,6 +60,11 @@ internal sealed class WantScheduler(
             var now = time.GetTimestamp();
             ledger.PrunePeriodicallyLocked(now);
             DropStalledLocked(now);
+            foreach (var session in book.SessionsLocked)
+            {
+                foreach (var provider in session.Providers)
+                    session.Log.Joined.TryAdd(provider.PeerId, now);
+            }
             var snapshot = PlanSnapshot.TakeLocked(book, options, now);
             var plan = _planner.Plan(snapshot.Input);
             foreach (var assignment in plan.Assignments)

@@ -187,6 +187,41 @@ public sealed class WantPlannerTests
     }
 
     [Fact]
+    public void Endgame_DuplicatesAtMostTheConfiguredNumberOfWantsOldestFirst()
+    {
+        // A reader's whole read-ahead (20 wants) sits overdue at one peer while three idle peers have room for all
+        // of it: only the oldest wants, which hold the reader up, are asked twice; each duplicate costs a block.
+        var sentAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var queue = Enumerable.Range(0, 20).Select(w => new PlannedRequest(w, sentAt, w)).ToArray();
+        var wants = Enumerable.Range(0, 20).Select(_ => Want(asked: [0])).ToList();
+        var peers = new[] { Peer(Fast, window: 32, inFlight: queue), Peer(Fast), Peer(Fast), Peer(Fast) };
+
+        var plan = Plan(wants, peers, Session(0, 1, 2, 3));
+
+        Assert.Equal(_options.EndgameMaxDuplicates, plan.Assignments.Count);
+        Assert.All(plan.Assignments, a => Assert.True(a.Endgame));
+        Assert.Equal(Enumerable.Range(0, _options.EndgameMaxDuplicates), plan.Assignments.Select(a => a.Want).Order());
+    }
+
+    [Fact]
+    public void Endgame_CountsDuplicatesAlreadyOutstandingAgainstTheLimit()
+    {
+        var sentAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var limit = _options.EndgameMaxDuplicates;
+        // The first `limit` wants are already at peers 0 and 1; the rest at peer 0 only, overdue too.
+        var atBoth = Enumerable.Range(0, limit).Select(w => new PlannedRequest(w, sentAt, w)).ToArray();
+        var queue = Enumerable.Range(0, limit + 4).Select(w => new PlannedRequest(w, sentAt, w)).ToArray();
+        var wants = Enumerable.Range(0, limit + 4).Select(w => Want(asked: w < limit ? [0, 1] : [0])).ToList();
+        var peers = new[] { Peer(Fast, window: 32, inFlight: queue), Peer(Fast, window: 32, inFlight: atBoth), Peer(Fast) };
+
+        var plan = Plan(wants, peers, Session(0, 1, 2));
+
+        Assert.Empty(plan.Assignments);
+    }
+
+    [Fact]
     public void Losers_AreEveryPeerAskedButTheOneThatDelivered()
     {
         object a = "a", b = "b", c = "c";

@@ -13,7 +13,11 @@ namespace P2P.Node.Exchange.Planning;
 /// <item>Endgame (BitTorrent), only once every want has a peer: a request is also sent to a second peer with a
 /// free window when it would arrive there in under half the time it still needs where it waits, or when it is
 /// overdue (twice the expected time plus <see cref="ExchangeOptions.EndgameDelay"/>, a stall in the making). The
-/// first copy to arrive wins and the others are cancelled (<see cref="Losers{T}"/>).</item>
+/// first copy to arrive wins and the others are cancelled (<see cref="Losers{T}"/>). At most
+/// <see cref="ExchangeOptions.EndgameMaxDuplicates"/> wants are outstanding twice at once, the oldest first (they
+/// hold up the reader): with a reader's read-ahead smaller than the peers' windows every want has a peer nearly all
+/// the time, so the endgame is not just the end of a file, and a cancel reaches an uncapped peer after it sent the
+/// block, so every duplicate is a block sent twice.</item>
 /// <item>A want nobody could be asked for during <see cref="ExchangeOptions.NotFoundTimeout"/> fails.</item>
 /// <item>A session with a want nobody can be asked for searches for providers again, at most once per
 /// <see cref="ExchangeOptions.ProviderSearchInterval"/> and never while a search runs.</item>
@@ -92,7 +96,8 @@ internal sealed class WantPlanner(ExchangeOptions options, TimeProvider time)
     private void Endgame(Round round)
     {
         var now = round.Input.Now;
-        for (var w = 0; w < round.Input.Wants.Count; w++)
+        var duplicated = round.Asked.Count(a => a.Count > 1);
+        for (var w = 0; w < round.Input.Wants.Count && duplicated < options.EndgameMaxDuplicates; w++)
         {
             var asked = round.Asked[w];
             if (asked.Count == 0 || asked.Count >= options.EndgameMaxPeersPerBlock)
@@ -113,7 +118,11 @@ internal sealed class WantPlanner(ExchangeOptions options, TimeProvider time)
                 continue;
             var there = round.Input.Peers[alternative].Rate.ExpectedSeconds(round.InFlight[alternative].Count + 1);
             if (overdue || there < remaining / 2)
+            {
+                if (asked.Count == 1)
+                    duplicated++;
                 round.Assign(w, alternative, endgame: true);
+            }
         }
     }
 
