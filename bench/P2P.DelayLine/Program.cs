@@ -1,24 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Runtime.InteropServices;
 using P2P.DelayLine;
 
 // A bench tool for scripts/bench-link.sh (docs/perf/links.md): the kernel here has no netem, so delay comes from a
-// userspace line on a TUN device in the router namespace, and the link's baseline is a plain TCP copy.
-//   P2P.DelayLine run DEV HOLD_US [CAPACITY]   hold every packet routed into DEV for HOLD_US µs, then give it back
-//   P2P.DelayLine tcp-serve ADDR PORT FILE [N] send FILE to each of N connections (default 1)
-//   P2P.DelayLine tcp-get ADDR PORT            copy one connection to stdout
-const string usage = "usage: P2P.DelayLine run DEV HOLD_US [CAPACITY] | tcp-serve ADDR PORT FILE [N] | tcp-get ADDR PORT";
-if (args.Length >= 3 && args[0] == "run")
+// userspace line on a TUN device in the router namespace.
+//   P2P.DelayLine run DEV HOLD_US [CAPACITY]   hold every packet routed into DEV for HOLD_US µs, then give it back;
+//                                              CAPACITY (packets, a power of two, default 4096) bounds the queue
+if (args.Length is 3 or 4 && args[0] == "run")
     return Run(args[1], long.Parse(args[2], CultureInfo.InvariantCulture),
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4096);
-if (args.Length >= 4 && args[0] == "tcp-serve")
-    return await TcpCopy.ServeAsync(IPAddress.Parse(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture), args[3],
-        args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1);
-if (args.Length == 3 && args[0] == "tcp-get")
-    return await TcpCopy.GetAsync(IPAddress.Parse(args[1]), int.Parse(args[2], CultureInfo.InvariantCulture));
-Console.Error.WriteLine(usage);
+Console.Error.WriteLine("usage: P2P.DelayLine run DEV HOLD_US [CAPACITY]");
 return 2;
 
 static int Run(string device, long holdMicroseconds, int capacity)
