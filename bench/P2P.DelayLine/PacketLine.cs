@@ -28,10 +28,13 @@ internal sealed unsafe class PacketLine : IDisposable
     private readonly ManualResetEventSlim _wake = new(false, spinCount: 1);
     private volatile bool _stopping;
 
+    /// <summary>Counters written by one thread each (drops and depth: reader; errors: writer), read by any.</summary>
+    private long _dropped, _maxDepth, _writeErrors;
+
     public long Forwarded => Volatile.Read(ref _head);
-    public long Dropped { get; private set; }
-    public long MaxDepth { get; private set; }
-    public long WriteErrors { get; private set; }
+    public long Dropped => Volatile.Read(ref _dropped);
+    public long MaxDepth => Volatile.Read(ref _maxDepth);
+    public long WriteErrors => Volatile.Read(ref _writeErrors);
 
     public PacketLine(int fd, long holdNs, int capacity)
     {
@@ -58,8 +61,8 @@ internal sealed unsafe class PacketLine : IDisposable
         {
             var tail = _tail;
             var depth = tail - Volatile.Read(ref _head);
-            if (depth > MaxDepth)
-                MaxDepth = depth;
+            if (depth > _maxDepth)
+                Volatile.Write(ref _maxDepth, depth);
             var full = depth > _mask;
             var slot = full ? scratch : _slots + (tail & _mask) * SlotBytes;
             var n = Libc.Read(_fd, slot, SlotBytes);
@@ -71,7 +74,7 @@ internal sealed unsafe class PacketLine : IDisposable
             }
             if (full)
             {
-                Dropped++;
+                Volatile.Write(ref _dropped, _dropped + 1);
                 continue;
             }
             var index = tail & _mask;
@@ -107,7 +110,7 @@ internal sealed unsafe class PacketLine : IDisposable
                 continue;
             }
             if (Libc.Write(_fd, _slots + index * SlotBytes, (nuint)_length[index]) < 0)
-                WriteErrors++;
+                Volatile.Write(ref _writeErrors, _writeErrors + 1);
             Volatile.Write(ref _head, head + 1);
         }
     }
