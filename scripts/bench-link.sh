@@ -18,7 +18,9 @@
 # delay line's CPU, the RTT during the copy (ping every 0.1 s) and the load average; then one table of it all.
 # Environment: P2P_LINK_LINKS (default "lan wan"), P2P_LINK_RUNS (default 2), P2P_LINK_LAN_MIB (default 256),
 # P2P_LINK_WAN_MIB (default 64), P2P_LINK_LAN_QUEUE / P2P_LINK_WAN_QUEUE (tbf limit per veth end, default 1mb /
-# 625kb: about 8 ms and 50 ms of the link), P2P_NO_INSTALL=1 (no apt-get), P2P_NO_BUILD=1.
+# 625kb: about 8 ms and 50 ms of the link), P2P_LINK_NICE (nice value of both hosts' processes, product and
+# baseline alike, default 0: on a machine shared at load 30-60, -10 keeps the others' run queue from deciding a
+# figure that needs CPU), P2P_NO_INSTALL=1 (no apt-get), P2P_NO_BUILD=1.
 # Needs root, /dev/net/tun, network namespaces and tbf; without them it prints why and exits 0 (a skip).
 # The trap stops every process it started and deletes its namespaces and TUN device, also after a failure; a run
 # first sweeps what a dead run (its pid gone) left.
@@ -28,6 +30,7 @@ source "$(dirname "$0")/lib.sh"
 
 LINKS=${P2P_LINK_LINKS:-lan wan}
 RUNS=${P2P_LINK_RUNS:-2}
+NICE=${P2P_LINK_NICE:-0}
 PREFIX="i15l-$$"
 TUN=i15l-dl
 DL_DLL="$ROOT/bench/P2P.DelayLine/bin/Release/net10.0/P2P.DelayLine.dll"
@@ -37,7 +40,15 @@ PIDS=()
 WORK=""
 
 skip() { echo "bench-link: SKIP: $*"; exit 0; }
-die() { echo "bench-link: $*" >&2; exit 1; }
+die() {
+  echo "bench-link: $*" >&2
+  if [ -n "$WORK" ] && ls "$WORK"/*.out >/dev/null 2>&1; then
+    mkdir -p "/tmp/i15l-bench-link-failed.$$" && cp "$WORK"/*.out "/tmp/i15l-bench-link-failed.$$/" &&
+      cp "$WORK"/p/config.json "/tmp/i15l-bench-link-failed.$$/" 2>/dev/null
+    echo "bench-link: daemon and delay line output kept in /tmp/i15l-bench-link-failed.$$" >&2
+  fi
+  exit 1
+}
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # Deletes namespaces (and a TUN device pushed back to the host) of runs whose script process is gone.
@@ -185,6 +196,9 @@ wait_line() {
 }
 
 cpu_of() { awk -v t="$tick" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
+# runq_of PID: seconds PID's live threads have spent runnable but waiting for a CPU (schedstat's second field): near
+# the wall time means the machine's other load, not the link or the protocol, set the pace.
+runq_of() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%.2f", s / 1e9 }'; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
@@ -202,7 +216,7 @@ start_node() {
     -e "s#\"api\": \"[^\"]*\"#\"api\": \"127.0.0.1:5001\"#" \
     -e "s#\"gateway\": \"[^\"]*\"#\"gateway\": \"127.0.0.1:8080\"#" "$WORK/$n/config.json"
   : >"$WORK/$n.out"
-  P2P_PATH="$WORK/$n" ip netns exec "$ns" dotnet "$P2P_DLL" daemon >"$WORK/$n.out" 2>&1 </dev/null &
+  P2P_PATH="$WORK/$n" ip netns exec "$ns" nice -n "$NICE" dotnet "$P2P_DLL" daemon >"$WORK/$n.out" 2>&1 </dev/null &
   PIDS+=($!)
   eval "PID_$n=$!"
   wait_line "$WORK/$n.out" '^Daemon is ready' "$!" "the $n daemon"
@@ -210,17 +224,18 @@ start_node() {
 
 rows=()
 # during CMD...: runs CMD (a copy into the fetcher) timed, with a ping every 0.1 s beside it and the delay line's and
-# fetching daemon's CPU read around it; sets secs, load_now, rtt_busy, dl_cpu, fd_cpu.
+# daemons' CPU read around it; sets secs, load_now, rtt_busy, dl_cpu, fd_cpu, pd_cpu, fd_runq.
 during() {
-  local d0 f0 ping_pid
-  d0=$(cpu_of "$DL_PID") f0=$(cpu_of "$PID_f")
+  local d0 f0 p0 q0 ping_pid
+  d0=$(cpu_of "$DL_PID") f0=$(cpu_of "$PID_f") p0=$(cpu_of "$PID_p") q0=$(runq_of "$PID_f")
   ip netns exec "$NS_F" ping -n -q -i 0.1 "$ADDR_P" >"$WORK/ping" 2>&1 &
   ping_pid=$!
-  /usr/bin/time -f '%e' -o "$WORK/time" "$@"
+  /usr/bin/time -f '%e' -o "$WORK/time" "$@" || { kill -INT "$ping_pid" 2>/dev/null; die "failed: $*"; }
   kill -INT "$ping_pid" 2>/dev/null || true
   wait "$ping_pid" 2>/dev/null || true
   secs=$(cat "$WORK/time")
   dl_cpu=$(sub "$(cpu_of "$DL_PID")" "$d0") fd_cpu=$(sub "$(cpu_of "$PID_f")" "$f0")
+  pd_cpu=$(sub "$(cpu_of "$PID_p")" "$p0") fd_runq=$(sub "$(runq_of "$PID_f")" "$q0")
   rtt_busy=$(sed -n 's#.*= [0-9.]*/\([0-9.]*\)/.*#\1#p' "$WORK/ping")
   load_now=$(load)
 }
@@ -235,7 +250,7 @@ report() {
 # serve PORT: socat in the provider sends $WORK/data to the first connection on PORT, then exits.
 serve() {
   local deadline=$((SECONDS + 30))
-  ip netns exec "$NS_P" socat -u -b 262144 "OPEN:$WORK/data,rdonly" "TCP-LISTEN:$1,bind=$ADDR_P,reuseaddr" </dev/null &
+  ip netns exec "$NS_P" nice -n "$NICE" socat -u -b 262144 "OPEN:$WORK/data,rdonly" "TCP-LISTEN:$1,bind=$ADDR_P,reuseaddr" </dev/null &
   PIDS+=($!)
   until ip netns exec "$NS_P" ss -Htln "sport = :$1" | grep -q .; do
     [ $SECONDS -lt $deadline ] || die "socat did not listen on $1"
@@ -245,7 +260,7 @@ serve() {
 tcp_copy() { # LINK RUN BYTES: sets tcp_rate
   local port=$((5200 + 2 * $2)) sum
   serve "$port"
-  during ip netns exec "$NS_F" socat -u -b 262144 "TCP:$ADDR_P:$port" OPEN:/dev/null
+  during ip netns exec "$NS_F" nice -n "$NICE" socat -u -b 262144 "TCP:$ADDR_P:$port" OPEN:/dev/null
   tcp_rate=$(mbps "$3" "$secs")
   report "$1" "$2" "tcp copy (socat)" "$tcp_rate" "" ""
   serve $((port + 1))
@@ -255,11 +270,11 @@ tcp_copy() { # LINK RUN BYTES: sets tcp_rate
 
 iperf() { # LINK RUN MIB
   command -v iperf3 >/dev/null || return 0
-  ip netns exec "$NS_P" iperf3 -s -1 -B "$ADDR_P" -p 5301 >/dev/null 2>&1 </dev/null &
+  ip netns exec "$NS_P" nice -n "$NICE" iperf3 -s -1 -B "$ADDR_P" -p 5301 >/dev/null 2>&1 </dev/null &
   local server=$!
   PIDS+=("$server")
   sleep 0.3
-  during ip netns exec "$NS_F" iperf3 -c "$ADDR_P" -p 5301 -R -n "${3}M" -J >"$WORK/iperf.json" 2>/dev/null
+  during ip netns exec "$NS_F" nice -n "$NICE" iperf3 -c "$ADDR_P" -p 5301 -R -n "${3}M" -J >"$WORK/iperf.json" 2>/dev/null
   local rate
   rate=$(jq -r '.end.sum_received.bits_per_second / 8e6 | . * 10 | floor / 10' "$WORK/iperf.json" 2>/dev/null || echo "?")
   report "$1" "$2" "iperf3 -R" "$rate" "$tcp_rate" "$(jq -r '"retransmits \(.end.sum_sent.retransmits)"' "$WORK/iperf.json" 2>/dev/null); "
@@ -270,23 +285,23 @@ p2p_copy() { # LINK RUN BYTES MODE(cat|get)
   local cid sum
   cid=$(on p add -Q "$WORK/data")
   if [ "$4" = cat ]; then
-    during env P2P_PATH="$WORK/f" ip netns exec "$NS_F" dotnet "$P2P_DLL" cat "$cid" >/dev/null
+    during env P2P_PATH="$WORK/f" ip netns exec "$NS_F" nice -n "$NICE" dotnet "$P2P_DLL" cat "$cid" >/dev/null
     sum=$(on f cat "$cid" | sha256sum | cut -d' ' -f1)
   elif [ "$4" = api ]; then
     # The daemon's own path without the CLI process: its start-up (0.2 s quiet, over 1 s under load) is 10 % or more
     # of a 256 MiB copy at 1 Gbit/s, which a long-running client (an application on the API) never pays.
-    during ip netns exec "$NS_F" curl -sf -X POST -o /dev/null "http://127.0.0.1:5001/api/v0/cat?arg=$cid"
+    during ip netns exec "$NS_F" nice -n "$NICE" curl -sf -X POST -o /dev/null "http://127.0.0.1:5001/api/v0/cat?arg=$cid"
     sum=$(ip netns exec "$NS_F" curl -sf -X POST "http://127.0.0.1:5001/api/v0/cat?arg=$cid" | sha256sum | cut -d' ' -f1)
   else
-    during env P2P_PATH="$WORK/f" ip netns exec "$NS_F" dotnet "$P2P_DLL" get "$cid" -o "$WORK/out" >/dev/null
+    during env P2P_PATH="$WORK/f" ip netns exec "$NS_F" nice -n "$NICE" dotnet "$P2P_DLL" get "$cid" -o "$WORK/out" >/dev/null
     sum=$(sha "$WORK/out")
     rm -f "$WORK/out"
   fi
   [ "$sum" = "$WANT" ] || die "p2p $4: SHA-256 mismatch ($sum, expected $WANT)"
-  report "$1" "$2" "$([ "$4" = api ] && echo "curl API cat" || echo "p2p $4")" "$(mbps "$3" "$secs")" "$tcp_rate" "fetcher daemon CPU $fd_cpu s; "
+  report "$1" "$2" "$([ "$4" = api ] && echo "curl API cat" || echo "p2p $4")" "$(mbps "$3" "$secs")" "$tcp_rate" "fetcher daemon CPU $fd_cpu s (waited for a CPU $fd_runq s), provider $pd_cpu s; "
 }
 
-echo "== bench-link: links $LINKS, $RUNS run(s) each  (load: $(load), $(date -u +%FT%TZ), $(git -C "$ROOT" rev-parse --short HEAD))"
+echo "== bench-link: links $LINKS, $RUNS run(s) each, nice $NICE  (load: $(load), $(date -u +%FT%TZ), $(git -C "$ROOT" rev-parse --short HEAD))"
 for link in $LINKS; do
   case $link in
     lan) RATE=1gbit BURST=128kb QUEUE=${P2P_LINK_LAN_QUEUE:-1mb} RTT_US=1000 MIB=${P2P_LINK_LAN_MIB:-256} ;;
