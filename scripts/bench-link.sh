@@ -162,10 +162,10 @@ build_link() {
   ip -n "$NS_R" rule add iif p0 lookup 100
   ip -n "$NS_R" rule add iif f0 lookup 100
   start_line
-  # The line adds its own wake-ups to each pass (~0.1-0.25 ms here under load): measure the idle RTT once and take
-  # the surplus off the hold, so the RTT the fetcher sees is the target.
+  # The line adds its own wake-ups to each pass (~0.1-0.25 ms here under load): measure the idle RTT once (the
+  # median of 50 pings: the ping process itself is not real-time) and take the surplus off the hold.
   local avg
-  avg=$(rtt 50 0.02 | cut -d/ -f2)
+  avg=$(ip netns exec "$NS_F" ping -n -c 50 -i 0.02 "$ADDR_P" | sed -n 's/.*time=\([0-9.]*\) ms/\1/p' | sort -n | sed -n 25p)
   HOLD_US=$(awk -v h="$HOLD_US" -v a="$avg" -v t="$RTT_US" 'BEGIN { d = h - (a * 1000 - t) / 2; printf "%d", d < 0 ? 0 : d }')
   stop_line
   start_line
@@ -196,9 +196,15 @@ wait_line() {
 }
 
 cpu_of() { awk -v t="$tick" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
-# runq_of PID: seconds PID's live threads have spent runnable but waiting for a CPU (schedstat's second field): near
-# the wall time means the machine's other load, not the link or the protocol, set the pace.
-runq_of() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $2 } END { printf "%.2f", s / 1e9 }'; }
+# runq_snap PID FILE: each thread's nanoseconds spent runnable but waiting for a CPU (schedstat's second field).
+runq_snap() {
+  local t
+  for t in /proc/"$1"/task/*; do echo "${t##*/} $(cut -d' ' -f2 "$t/schedstat" 2>/dev/null)"; done >"$2"
+}
+# runq_delta BEFORE AFTER: seconds of run-queue wait between two snapshots, over the threads in both, summed over
+# threads (so it can exceed the wall time): high against the wall time means the machine's other load, not the link
+# or the protocol, set the pace.
+runq_delta() { awk 'NR == FNR { b[$1] = $2; next } ($1 in b) && $2 != "" { s += $2 - b[$1] } END { printf "%.2f", s / 1e9 }' "$1" "$2"; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / s / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
@@ -227,7 +233,8 @@ rows=()
 # daemons' CPU read around it; sets secs, load_now, rtt_busy, dl_cpu, fd_cpu, pd_cpu, fd_runq.
 during() {
   local d0 f0 p0 q0 ping_pid
-  d0=$(cpu_of "$DL_PID") f0=$(cpu_of "$PID_f") p0=$(cpu_of "$PID_p") q0=$(runq_of "$PID_f")
+  d0=$(cpu_of "$DL_PID") f0=$(cpu_of "$PID_f") p0=$(cpu_of "$PID_p")
+  runq_snap "$PID_f" "$WORK/runq0"
   ip netns exec "$NS_F" ping -n -q -i 0.1 "$ADDR_P" >"$WORK/ping" 2>&1 &
   ping_pid=$!
   /usr/bin/time -f '%e' -o "$WORK/time" "$@" || { kill -INT "$ping_pid" 2>/dev/null; die "failed: $*"; }
@@ -235,7 +242,7 @@ during() {
   wait "$ping_pid" 2>/dev/null || true
   secs=$(cat "$WORK/time")
   dl_cpu=$(sub "$(cpu_of "$DL_PID")" "$d0") fd_cpu=$(sub "$(cpu_of "$PID_f")" "$f0")
-  pd_cpu=$(sub "$(cpu_of "$PID_p")" "$p0") fd_runq=$(sub "$(runq_of "$PID_f")" "$q0")
+  pd_cpu=$(sub "$(cpu_of "$PID_p")" "$p0") fd_runq=$(runq_snap "$PID_f" "$WORK/runq1"; runq_delta "$WORK/runq0" "$WORK/runq1")
   rtt_busy=$(sed -n 's#.*= [0-9.]*/\([0-9.]*\)/.*#\1#p' "$WORK/ping")
   load_now=$(load)
 }
@@ -324,6 +331,10 @@ for link in $LINKS; do
     rm -f "$WORK/out"
   done
   bytes=$((MIB * 1048576))
+  # What the daemons burn with nothing to do (timers, the transport's 1 ms tick), over 5 s after the warm-up.
+  i0=$(cpu_of "$PID_f") j0=$(cpu_of "$PID_p")
+  sleep 5
+  echo "   idle CPU over 5 s: fetcher daemon $(sub "$(cpu_of "$PID_f")" "$i0") s, provider daemon $(sub "$(cpu_of "$PID_p")" "$j0") s  (load: $(load))"
   for run in $(seq 1 "$RUNS"); do
     gen_file "$WORK/data" "$MIB" "link-$link-$run-$$-cat"
     WANT=$(sha "$WORK/data")
