@@ -9,18 +9,20 @@
 # Delay: in the router, a policy rule sends every packet arriving from either host into a TUN device (table 100), a
 # userspace delay line (bench/P2P.DelayLine `run`) holds it RTT/2 and writes it back into the same device, and packets
 # arriving from the TUN use the main table, which sends them out of the right veth. Each packet crosses the line once
-# per direction, so a round trip pays the hold twice.
+# per direction, so a round trip pays the hold twice. The line runs SCHED_FIFO (chrt) so the machine's load does not
+# add to the delay, and its hold is calibrated once on the median idle RTT.
 # Per link: ping RTT (idle and during each copy), then RUNS times: the TCP baseline (socat from the provider to the
 # fetcher, timed into /dev/null, then a second copy piped to sha256sum), iperf3 -R beside it, then fresh random files
 # added on the provider and fetched with `p2p cat CID >/dev/null`, `p2p get CID -o FILE` and `curl` of the fetcher's
 # API (/api/v0/cat: the daemon's path without the CLI's start-up), each checked with SHA-256. Printed per figure:
-# MB/s, ratio to the same run's TCP copy, the fetching daemon's CPU seconds (utime + stime from /proc/PID/stat), the
-# delay line's CPU, the RTT during the copy (ping every 0.1 s) and the load average; then one table of it all.
+# MB/s, ratio to the same run's TCP copy, the fetching daemon's CPU seconds (utime + stime from /proc/PID/stat) and
+# run-queue wait, the provider's CPU, the delay line's CPU, the RTT during the copy (ping every 0.1 s) and the load
+# average; then one table of it all.
 # Environment: P2P_LINK_LINKS (default "lan wan"), P2P_LINK_RUNS (default 2), P2P_LINK_LAN_MIB (default 256),
 # P2P_LINK_WAN_MIB (default 64), P2P_LINK_LAN_QUEUE / P2P_LINK_WAN_QUEUE (tbf limit per veth end, default 1mb /
 # 625kb: about 8 ms and 50 ms of the link), P2P_LINK_NICE (nice value of both hosts' processes, product and
-# baseline alike, default 0: on a machine shared at load 30-60, -10 keeps the others' run queue from deciding a
-# figure that needs CPU), P2P_NO_INSTALL=1 (no apt-get), P2P_NO_BUILD=1.
+# baseline alike, default 0: on a machine shared at load 30-60, -10 lessens how much the others' run queue decides
+# a figure that needs CPU), P2P_NO_INSTALL=1 (no apt-get), P2P_NO_BUILD=1.
 # Needs root, /dev/net/tun, network namespaces and tbf; without them it prints why and exits 0 (a skip).
 # The trap stops every process it started and deletes its namespaces and TUN device, also after a failure; a run
 # first sweeps what a dead run (its pid gone) left.
