@@ -69,6 +69,15 @@ daemon_cpu() {
   awk -v t="$tick" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$(cat "$work/$1/node$2/daemon.pid")/stat"
 }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
+# timed_daemon SWARM I BYTES CMD...: `timed CMD...` while node I's daemon does the work; also sets rate (MB/s of
+# BYTES over the timed seconds) and dcpu (the daemon's CPU seconds during it). Output goes where the caller sends it.
+timed_daemon() {
+  local swarm=$1 node=$2 n=$3 d0
+  shift 3
+  d0=$(daemon_cpu "$swarm" "$node")
+  timed "$@"
+  rate=$(mbps "$n" "$secs") dcpu=$(sub "$(daemon_cpu "$swarm" "$node")" "$d0")
+}
 check() { # FILE_OR_- EXPECTED LABEL
   local got
   got=$(sha256sum "$1" | cut -d' ' -f1)
@@ -134,23 +143,20 @@ curl -sf -o /dev/null "$gw/ipfs/${cid[warm3]}"
 bytes=$(bytes_of "$remote")
 
 echo "\$ p2p cat CID >/dev/null   (node 5)"
-d0=$(daemon_cpu a 5)
-timed dotnet "$P2P_DLL" --repo "$(repo a 5)" cat "${cid[cat]}" >/dev/null
-cat_rate=$(mbps "$bytes" "$secs") cat_dcpu=$(sub "$(daemon_cpu a 5)" "$d0") cat_cli=$cli_cpu
+timed_daemon a 5 "$bytes" dotnet "$P2P_DLL" --repo "$(repo a 5)" cat "${cid[cat]}" >/dev/null
+cat_rate=$rate cat_dcpu=$dcpu cat_cli=$cli_cpu
 sw a exec 5 cat "${cid[cat]}" | sha256sum | cut -d' ' -f1 | grep -qx "${sum[cat]}" || { echo "cat: SHA-256 mismatch" >&2; exit 1; }
 echo "   cat: $cat_rate MB/s ($secs s), daemon CPU $cat_dcpu s, CLI CPU $cat_cli s, CLI peak RSS $rss_mb MB"
 
 echo "\$ p2p get CID -o FILE   (node 5)"
-d0=$(daemon_cpu a 5)
-timed dotnet "$P2P_DLL" --repo "$(repo a 5)" get "${cid[get]}" -o "$work/out" >/dev/null
-get_rate=$(mbps "$bytes" "$secs") get_dcpu=$(sub "$(daemon_cpu a 5)" "$d0") get_cli=$cli_cpu
+timed_daemon a 5 "$bytes" dotnet "$P2P_DLL" --repo "$(repo a 5)" get "${cid[get]}" -o "$work/out" >/dev/null
+get_rate=$rate get_dcpu=$dcpu get_cli=$cli_cpu
 check "$work/out" "${sum[get]}" get && rm -f "$work/out"
 echo "   get: $get_rate MB/s ($secs s), daemon CPU $get_dcpu s, CLI CPU $get_cli s"
 
 echo "\$ curl -o FILE $gw/ipfs/CID"
-d0=$(daemon_cpu a 5)
-timed curl -sf -o "$work/out" "$gw/ipfs/${cid[curl]}"
-curl_rate=$(mbps "$bytes" "$secs") curl_dcpu=$(sub "$(daemon_cpu a 5)" "$d0")
+timed_daemon a 5 "$bytes" curl -sf -o "$work/out" "$gw/ipfs/${cid[curl]}"
+curl_rate=$rate curl_dcpu=$dcpu
 check "$work/out" "${sum[curl]}" curl && rm -f "$work/out"
 echo "   curl: $curl_rate MB/s ($secs s), daemon CPU $curl_dcpu s"
 
@@ -195,9 +201,8 @@ big=$(cat "$work/cid")
 echo "   add offline: $(mbps "$big_bytes" "$off_secs") MB/s ($off_secs s, CPU $off_cpu s, peak RSS $off_rss MB)"
 rm -rf "$work/offline"
 echo "\$ p2p add -Q FILE   (node 1's daemon)"
-d0=$(daemon_cpu a 1)
-timed dotnet "$P2P_DLL" --repo "$(repo a 1)" add -Q "$work/big" >"$work/cid"
-dadd_secs=$secs dadd_cli=$cli_cpu dadd_dcpu=$(sub "$(daemon_cpu a 1)" "$d0")
+timed_daemon a 1 "$big_bytes" dotnet "$P2P_DLL" --repo "$(repo a 1)" add -Q "$work/big" >"$work/cid"
+dadd_secs=$secs dadd_cli=$cli_cpu dadd_dcpu=$dcpu
 [ "$(cat "$work/cid")" = "$big" ] || { echo "add through the daemon gave another CID" >&2; exit 1; }
 echo "   add via daemon: $(mbps "$big_bytes" "$dadd_secs") MB/s ($dadd_secs s, daemon CPU $dadd_dcpu s, CLI CPU $dadd_cli s)"
 rm -f "$work/big"
@@ -214,9 +219,8 @@ echo "\$ cat node1/blocks/pack-*.dat >/dev/null   (${#segs[@]} segments, $seg_by
 timed cat "${segs[@]}" >/dev/null
 seg_rate=$(mbps "$seg_bytes" "$secs")
 echo "\$ p2p cat CID >/dev/null   (node 1)"
-d0=$(daemon_cpu a 1)
-timed dotnet "$P2P_DLL" --repo "$(repo a 1)" cat "$big" >/dev/null
-local_rate=$(mbps "$big_bytes" "$secs") local_dcpu=$(sub "$(daemon_cpu a 1)" "$d0") local_cli=$cli_cpu
+timed_daemon a 1 "$big_bytes" dotnet "$P2P_DLL" --repo "$(repo a 1)" cat "$big" >/dev/null
+local_rate=$rate local_dcpu=$dcpu local_cli=$cli_cpu
 echo "   local cat: $local_rate MB/s ($secs s, daemon CPU $local_dcpu s, CLI CPU $local_cli s); segments: $seg_rate MB/s"
 row "2. local cat ${large} MiB" "$local_rate MB/s (daemon CPU $local_dcpu s, CLI CPU $local_cli s)" \
   "cat segments $seg_rate MB/s" "$(ratio "$local_rate" "$seg_rate") of cat"
@@ -224,9 +228,8 @@ row "2. local cat ${large} MiB" "$local_rate MB/s (daemon CPU $local_dcpu s, CLI
 # ---- 3. cold fetch of the large file ----
 echo "== 3. cold fetch ${large} MiB through node 5  (load: $(load))"
 echo "\$ p2p cat CID >/dev/null   (node 5, never seen the file)"
-d0=$(daemon_cpu a 5)
-timed dotnet "$P2P_DLL" --repo "$(repo a 5)" cat "$big" >/dev/null
-cold_rate=$(mbps "$big_bytes" "$secs") cold_dcpu=$(sub "$(daemon_cpu a 5)" "$d0") cold_cli=$cli_cpu
+timed_daemon a 5 "$big_bytes" dotnet "$P2P_DLL" --repo "$(repo a 5)" cat "$big" >/dev/null
+cold_rate=$rate cold_dcpu=$dcpu cold_cli=$cli_cpu
 sw a exec 5 cat "$big" | sha256sum | cut -d' ' -f1 | grep -qx "$big_sum" || { echo "cold: SHA-256 mismatch" >&2; exit 1; }
 echo "   cold: $cold_rate MB/s ($secs s), fetcher daemon CPU $cold_dcpu s, CLI CPU $cold_cli s"
 P2P_WARM=0 harness 1 "$large" 0 flatfs 64
