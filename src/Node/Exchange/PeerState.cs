@@ -30,6 +30,11 @@ internal sealed class PeerState(SecurePeer peer)
 
     public int Score { get; set; }
 
+    /// <summary>Stalls of this peer so far, and when the last one was found: they set when a lone provider is asked again.</summary>
+    public int Stalls { get; set; }
+
+    public long LastStall { get; set; }
+
     /// <summary>Dropped for good: sent a wrong block or fell below the drop score.</summary>
     public bool Dropped { get; set; }
 

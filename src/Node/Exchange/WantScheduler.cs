@@ -60,6 +60,7 @@ internal sealed class WantScheduler(
             var now = time.GetTimestamp();
             ledger.PrunePeriodicallyLocked(now);
             DropStalledLocked(now);
+            ReadmitLocked(now);
             foreach (var session in book.SessionsLocked)
             {
                 foreach (var provider in session.Providers)
@@ -120,7 +121,10 @@ internal sealed class WantScheduler(
         list.Add(want.Cid.Bytes.ToArray());
     }
 
-    /// <summary>A peer with requests outstanding that has answered nothing for the stall timeout loses them and is excluded.</summary>
+    /// <summary>
+    /// A peer with requests outstanding that has answered nothing for the stall timeout loses them and is excluded
+    /// from every session (<see cref="ReadmitLocked"/> may let it back into a session that has nobody else).
+    /// </summary>
     private void DropStalledLocked(long now)
     {
         foreach (var peer in ledger.PeersLocked)
@@ -129,17 +133,40 @@ internal sealed class WantScheduler(
                 continue;
             logger.LogInformation("Peer {PeerId} stalled with {Count} requests outstanding; asking others", peer.PeerId, peer.InFlight.Count);
             BlockExchange.NoteOutstanding(book, peer, departed: false);
-            foreach (var multihash in peer.InFlight.Keys)
-            {
-                if (book.TryGetLocked(multihash, out var want))
-                    want.Refused.Add(peer);
-            }
+            // The session's exclusion alone keeps the planner away from this peer; marking the wants as refused
+            // too would outlast a readmission (refusals are a peer's don't-have, which stays true).
             book.ReassignLocked(peer);
             peer.Score -= 20;
+            peer.Stalls++;
+            peer.LastStall = now;
             foreach (var session in book.SessionsLocked)
                 session.Excluded.Add(peer);
             if (peer.Score < options.DropScore)
                 book.DropLocked(peer, ledger);
+        }
+    }
+
+    /// <summary>
+    /// A session whose every usable provider is excluded after a stall asks a stalled one again once a back-off has
+    /// passed (the stall timeout, doubled for each earlier stall of that peer, at most 4x): a lone provider that was
+    /// slow for a moment (a loaded machine, a GC pause) must not fail the fetch while it is still connected. A peer
+    /// that keeps stalling falls below the drop score after three stalls and is dropped for good.
+    /// </summary>
+    private void ReadmitLocked(long now)
+    {
+        foreach (var session in book.SessionsLocked)
+        {
+            if (session.Excluded.Count == 0 || session.Providers.Any(p => p.Usable && !session.Excluded.Contains(p)))
+                continue;
+            foreach (var peer in session.Excluded)
+            {
+                var backOff = options.StallTimeout * (1 << Math.Clamp(peer.Stalls - 1, 0, 2));
+                if (!peer.Usable || !session.Providers.Contains(peer) || time.GetElapsedTime(peer.LastStall, now) < backOff)
+                    continue;
+                session.Excluded.Remove(peer);
+                logger.LogInformation("Asking {PeerId} again after its stall: no other provider is left for {Root}", peer.PeerId, session.Root);
+                break;
+            }
         }
     }
 }

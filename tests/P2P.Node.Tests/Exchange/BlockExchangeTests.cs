@@ -229,4 +229,53 @@ public sealed class BlockExchangeTests() : ExchangeTestBase(TimeSpan.FromSeconds
         Assert.True(stalled.Score < 0);
         Assert.Equal(0, stalled.InFlight);
     }
+
+    [Fact]
+    public async Task Fetch_LoneProviderStalls_IsAskedAgainAfterABackOff()
+    {
+        using var silentId = NodeIdentity.Generate();
+        // The only provider: connected and authenticated, but nothing reads its messages, so each request stalls.
+        await using var silent = new LiteNetTransport(silentId);
+        silent.Start(new IPEndPoint(IPAddress.Loopback, 0));
+        var seed = Node();
+        var (root, _, _) = await ImportAsync(seed.Store, ChunkSize);
+        var time = new FakeTimeProvider();
+        var fetcher = Node(finder: new StaticProviderFinder([new Multiaddr(silent.LocalEndPoint, silent.LocalPeerId)]), time: time,
+            options: new ExchangeOptions
+            {
+                StallTimeout = TimeSpan.FromSeconds(5),
+                ProviderSearchInterval = TimeSpan.FromSeconds(1),
+                NotFoundTimeout = TimeSpan.FromSeconds(30),
+            });
+        await using var session = fetcher.Exchange.OpenSession(root);
+        var get = session.GetBlockAsync(root, Ct).AsTask();
+
+        int InFlight() => fetcher.Exchange.GetPeerStatistics().FirstOrDefault(p => p.PeerId == silent.LocalPeerId)?.InFlight ?? 0;
+        async Task AdvanceUntil(Func<bool> condition, TimeSpan limit)
+        {
+            var deadline = time.GetUtcNow() + limit;
+            while (!condition())
+            {
+                Ct.ThrowIfCancellationRequested();
+                Assert.True(time.GetUtcNow() < deadline, "the condition did not hold within " + limit);
+                Assert.False(get.IsCompleted, "the fetch ended while its provider was still connected");
+                time.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Yield();
+            }
+        }
+
+        while (InFlight() == 0)
+        {
+            Ct.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+        // The first stall takes its request back, and after one back-off the lone provider is asked again, twice
+        // over, each time before the 30 s not-found timeout could fail the block.
+        for (var stall = 1; stall <= 2; stall++)
+        {
+            await AdvanceUntil(() => InFlight() == 0, TimeSpan.FromSeconds(6));
+            await AdvanceUntil(() => InFlight() > 0, TimeSpan.FromSeconds(5 * stall + 1));
+        }
+        Assert.Equal(-40, fetcher.Exchange.GetPeerStatistics().Single(p => p.PeerId == silent.LocalPeerId).Score);
+    }
 }
