@@ -22,7 +22,12 @@ sw() {
   P2P_NO_BUILD=1 P2P_SWARM_DIR="$work/swarm" P2P_SWARM_UDP_BASE=$base P2P_SWARM_API_BASE=$((base + 100)) \
     P2P_SWARM_GATEWAY_BASE=$((base + 200)) "$tree/scripts/swarm.sh" "$@"
 }
-cleanup() { sw down >/dev/null 2>&1 || true; rm -rf "$work"; }
+cleanup() {
+  sw down >/dev/null 2>&1 || true
+  # Keep the daemons' logs of the last run for a look after a failure.
+  for i in 1 2; do cp "$work/swarm/node$i/daemon.out" "${P2P_SWARM_DIR:-/tmp}/last-node$i.out" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 # gen PATH MIB SEED: pseudo-random bytes, fresh for each seed.
 gen() { (set +o pipefail; openssl enc -aes-128-ctr -pass "pass:$3" -nosalt -pbkdf2 -in /dev/zero 2>/dev/null | head -c "$(($2 * 1048576))" >"$1"); }
