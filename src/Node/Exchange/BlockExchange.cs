@@ -139,7 +139,10 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         {
             await foreach (var raw in _transport.Inbound.ReadAllAsync(ct))
             {
-                if (!WireCodec.TryDecode(raw.Payload, out var message, out var error))
+                var decoded = WireCodec.TryDecode(raw.Payload, out var message, out var error);
+                // The decoder copied out what the message keeps, so the receive buffer can be reused now.
+                raw.Release();
+                if (!decoded)
                 {
                     _logger.LogDebug("Dropped a malformed message from {PeerId}: {Error}", raw.PeerId, error);
                     continue;

@@ -16,7 +16,8 @@ namespace P2P.Node.Transport;
 /// queue instead of dropping. One accept loop, one reader task per stream; the waiter table is concurrent and the
 /// pending-stream count interlocked.
 /// </summary>
-internal sealed class BulkPath(TransportOptions options, PeerId localPeer, SessionTable sessions, InboundDelivery delivery, DropCounter<DropReason> drops, ILogger logger)
+internal sealed class BulkPath(
+    TransportOptions options, PeerId localPeer, SessionTable sessions, InboundDelivery delivery, ReceiveBufferPool pool, DropCounter<DropReason> drops, ILogger logger)
 {
     /// <summary>Oversized records up to this length are read past; longer ones close the stream.</summary>
     private const int MaxSkippableRecord = 64 * 1024 * 1024;
@@ -237,18 +238,21 @@ internal sealed class BulkPath(TransportOptions options, PeerId localPeer, Sessi
                 await SkipAsync(bulk, record.Length);
                 continue;
             }
-            var frame = ArrayPool<byte>.Shared.Rent(record.Length);
+            var frame = pool.Rent(record.Length);
+            var delivered = false;
             try
             {
                 await bulk.Stream.ReadExactlyAsync(frame.AsMemory(0, record.Length), _stop.Token);
                 // TCP can wait: hold the record (and, through the socket buffers, the sender) until there is room.
                 if (!await delivery.WaitForRoomAsync(_stop.Token))
                     return;
-                delivery.OpenAndDeliver(peer, frame.AsSpan(0, record.Length), record.Channel);
+                delivered = delivery.OpenAndDeliver(peer, frame, record.Length, record.Channel, pool);
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(frame);
+                // Delivered, the buffer belongs to the message until its reader releases it.
+                if (!delivered)
+                    pool.Return(frame);
             }
         }
     }

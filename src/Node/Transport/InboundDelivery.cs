@@ -38,34 +38,69 @@ internal sealed class InboundDelivery
     /// <summary>Verifies and delivers one sealed frame; anything that fails is counted by reason, never thrown.</summary>
     public void OpenAndDeliver(SecurePeer secure, ReadOnlySpan<byte> sealedFrame, byte channel)
     {
-        var length = secure.Session.PlaintextLength(sealedFrame.Length);
+        if (CheckLength(secure, sealedFrame.Length) is not { } length)
+            return;
+        var plaintext = GC.AllocateUninitializedArray<byte>(length);
+        if (Opened(secure, secure.Session.TryOpen(sealedFrame, plaintext))
+            && !_inbound.Writer.TryWrite(new InboundMessage(secure, channel, plaintext)))
+            _drops.Count(DropReason.InboundQueueFull, secure.RemoteEndPoint);
+    }
+
+    /// <summary>
+    /// Verifies a sealed frame held in <paramref name="buffer"/> (rented from <paramref name="pool"/>), decrypting it
+    /// in place, and delivers the plaintext as a slice of that buffer. True when the message took the buffer (it is
+    /// returned when the message is released); false when the frame was dropped and the caller still owns it.
+    /// </summary>
+    public bool OpenAndDeliver(SecurePeer secure, byte[] buffer, int frameLength, byte channel, ReceiveBufferPool pool)
+    {
+        if (CheckLength(secure, frameLength) is not { } length)
+            return false;
+        var frame = buffer.AsSpan(0, frameLength);
+        // In place: the plaintext starts where the ciphertext does, which the AEAD allows (it reads each byte before
+        // writing it). A forged frame leaves the buffer scrambled, and the buffer goes back to the pool unread.
+        var plaintext = buffer.AsMemory(SecureSession.CounterLength, length);
+        if (!Opened(secure, secure.Session.TryOpen(frame, plaintext.Span)))
+            return false;
+        if (_inbound.Writer.TryWrite(new InboundMessage(secure, channel, plaintext, pool, buffer)))
+            return true;
+        _drops.Count(DropReason.InboundQueueFull, secure.RemoteEndPoint);
+        return false;
+    }
+
+    /// <summary>The plaintext length of a frame, or null (counted) when it is too short or over the message cap.</summary>
+    private int? CheckLength(SecurePeer secure, int frameLength)
+    {
+        var length = secure.Session.PlaintextLength(frameLength);
         if (length < 0)
         {
             _drops.Count(DropReason.MalformedFrame, secure.RemoteEndPoint, "sealed frame shorter than its tag");
-            return;
+            return null;
         }
         if (length > _maxMessageSize)
         {
             _drops.Count(DropReason.Oversized, secure.RemoteEndPoint, $"{length}-byte message");
-            return;
+            return null;
         }
-        var plaintext = GC.AllocateUninitializedArray<byte>(length);
-        switch (secure.Session.TryOpen(sealedFrame, plaintext))
+        return length;
+    }
+
+    /// <summary>True when the frame opened; otherwise counts why it was dropped.</summary>
+    private bool Opened(SecurePeer secure, SessionOpenStatus status)
+    {
+        switch (status)
         {
             case SessionOpenStatus.Ok:
                 secure.Verified(_time.GetTimestamp());
-                if (!_inbound.Writer.TryWrite(new InboundMessage(secure, channel, plaintext)))
-                    _drops.Count(DropReason.InboundQueueFull, secure.RemoteEndPoint);
-                break;
+                return true;
             case SessionOpenStatus.Replayed:
                 _drops.Count(DropReason.Replayed, secure.RemoteEndPoint);
-                break;
+                return false;
             case SessionOpenStatus.Forged:
                 _drops.Count(DropReason.Forged, secure.RemoteEndPoint);
-                break;
+                return false;
             default:
                 _drops.Count(DropReason.MalformedFrame, secure.RemoteEndPoint);
-                break;
+                return false;
         }
     }
 }

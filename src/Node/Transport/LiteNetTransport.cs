@@ -80,7 +80,7 @@ public sealed class LiteNetTransport : ISecureTransport
         // Leg ids and request ids must not be guessable by anyone off the path: seeded from the system's CSPRNG.
         var random = new Random(System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue));
         _nat = new NatService(_options.Nat, _net, _sessions, _dialer, ends, relay, _drops, _time, _logger, random, () => LocalEndPoint, Disconnect);
-        _bulk = new BulkPath(_options, LocalPeerId, _sessions, _delivery, _drops, _logger);
+        _bulk = new BulkPath(_options, LocalPeerId, _sessions, _delivery, ReceivePool, _drops, _logger);
         var rateLimiter = new ConnectionRateLimiter(_options.ConnectionAttemptsPerSecond, _time);
         var handshakes = new HandshakeCoordinator(identity, _options, _net, _dialer, _sessions, _delivery, _drops, rateLimiter, _time, _logger, OnSessionOpened);
         listener.Route(this, handshakes, _delivery, _liveness, _drops, _nat);
@@ -95,6 +95,9 @@ public sealed class LiteNetTransport : ISecureTransport
     public int MaxMessageSize => _options.MaxMessageSize;
 
     public ChannelReader<InboundMessage> Inbound => _delivery.Reader;
+
+    /// <summary>Where bulk records are read and decrypted; a message from it is valid until released (tests look inside).</summary>
+    internal ReceiveBufferPool ReceivePool { get; } = new();
 
     public NatService Nat => _nat;
 

@@ -2,8 +2,13 @@ using MessagePack;
 
 namespace P2P.Node.Wire;
 
-/// <summary>One block. The receiver hashes the data and checks it against the CID before using it.</summary>
+/// <summary>
+/// One block. The receiver hashes the data and checks it against the CID before using it. Encoded as an array of
+/// two bins (<c>[Key(0)] Cid, [Key(1)] Data</c>) by <see cref="BlockMessageFormatter"/>, which copies the block out
+/// of the decoded record once.
+/// </summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(BlockMessageFormatter))]
 public sealed class BlockMessage : WireMessage
 {
     [IgnoreMember]

@@ -45,6 +45,27 @@ public class SecureSessionTests
         Assert.Equal(SessionOpenStatus.Ok, Open(r, frame));
     }
 
+    [Theory]
+    [InlineData(CipherSuite.Aegis128L)]
+    [InlineData(CipherSuite.Aes256Gcm)]
+    [InlineData(CipherSuite.ChaCha20Poly1305)]
+    public void TryOpen_InPlace_DecryptsAndStillRefusesTampering(CipherSuite suite)
+    {
+        if ((CipherSuites.Supported & suite) == 0)
+            return;
+        var (s, r) = Pair(suite);
+        var plaintext = new byte[300_000];
+        new Random(7).NextBytes(plaintext);
+        var tampered = s.Seal(plaintext);
+        tampered[1000] ^= 0x01;
+        var frame = s.Seal(plaintext);
+
+        // The bulk reader decrypts a record where it lies: the plaintext starts where the ciphertext does.
+        Assert.Equal(SessionOpenStatus.Forged, r.TryOpen(tampered, tampered.AsSpan(SecureSession.CounterLength, plaintext.Length)));
+        Assert.Equal(SessionOpenStatus.Ok, r.TryOpen(frame, frame.AsSpan(SecureSession.CounterLength, plaintext.Length)));
+        Assert.Equal(plaintext, frame.AsSpan(SecureSession.CounterLength, plaintext.Length).ToArray());
+    }
+
     [Fact]
     public void TryOpen_AcceptsReorderedWithinWindowButNotOlder()
     {

@@ -168,7 +168,7 @@ public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSec
         {
             var seen = new HashSet<string>();
             for (var i = 0; i < count; i++)
-                seen.Add(Convert.ToHexString(SHA256.HashData((await t.Inbound.ReadAsync(Ct)).Payload)));
+                seen.Add(Convert.ToHexString(SHA256.HashData((await t.Inbound.ReadAsync(Ct)).Payload.Span)));
             return seen;
         }
         var receiveB = ReceiveAll(b);

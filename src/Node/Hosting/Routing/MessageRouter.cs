@@ -57,7 +57,15 @@ public sealed class MessageRouter
             await foreach (var raw in _transport.Inbound.ReadAllAsync(ct))
             {
                 Interlocked.Increment(ref _received);
-                await DispatchAsync(raw, ct);
+                try
+                {
+                    await DispatchAsync(raw, ct);
+                }
+                finally
+                {
+                    // Handlers keep only what the decoder copied out, so the receive buffer can be reused now.
+                    raw.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -212,7 +212,7 @@ public sealed class RelayAbuseTests(ITestOutputHelper output) : TransportTestBas
         while (true)
         {
             var inbound = await target.Inbound.ReadAsync(Ct);
-            var index = BinaryPrimitives.ReadInt32BigEndian(inbound.Payload);
+            var index = BinaryPrimitives.ReadInt32BigEndian(inbound.Payload.Span);
             Assert.InRange(index, 0, count);
             Assert.Equal(Message(index), inbound.Payload);
             if (index == count)
