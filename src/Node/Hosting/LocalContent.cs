@@ -77,11 +77,11 @@ public sealed class LocalContent : IDisposable
     /// is pinned; blocks already stored stay unpinned, for gc, as after an interrupted raw add.
     /// </summary>
     public async Task<IReadOnlyList<IReadOnlyList<ImportedEntry>>> AddUploadAsync(
-        Func<UploadImport, Task> feed, ImportOptions options, bool wrap, bool pin, Func<string?, IProgress<long>?> progressFor,
-        CancellationToken cancellationToken)
+        Func<UploadImport, Task> feed, ImportOptions options, bool wrap, bool pin, StoredBlocks? stored,
+        Func<string?, IProgress<long>?> progressFor, CancellationToken cancellationToken)
     {
         using var scope = _repo?.GcGate.EnterShared();
-        var upload = new UploadImport(options, Blocks, wrap, progressFor, cancellationToken);
+        var upload = new UploadImport(options, Blocks, stored, wrap, progressFor, cancellationToken);
         await feed(upload);
         var units = upload.Finish();
         Blocks.Flush();
@@ -93,12 +93,12 @@ public sealed class LocalContent : IDisposable
         return units;
     }
 
-    /// <summary>Adds one stream (stdin, an HTTP body) and optionally pins it.</summary>
+    /// <summary>Adds one stream (stdin, an HTTP body) and optionally pins it; <paramref name="stored"/> gets each block stored.</summary>
     public async Task<ImportResult> AddStreamAsync(
-        Stream source, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken)
+        Stream source, ImportOptions options, bool pin, StoredBlocks? stored, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var scope = _repo?.GcGate.EnterShared();
-        var result = await UnixFsImporter.ImportFileAsync(source, options, Blocks, progress, cancellationToken);
+        var result = await UnixFsImporter.ImportFileAsync(source, options, Blocks, stored, progress, cancellationToken);
         Blocks.Flush();
         if (pin && _repo is not null)
             _repo.Pins.Add(result.Root, PinKind.Recursive);

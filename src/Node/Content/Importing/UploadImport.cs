@@ -27,12 +27,14 @@ public sealed class UploadImport
     /// <summary>Bytes imported so far for the whole upload: the progress base when every top shares one count (-w).</summary>
     private long _wrapBytes;
 
+    /// <param name="stored">When set, gets every block stored, for the daemon's announcements.</param>
     /// <param name="progressFor">The reporter of a top-level item's running byte count (null name: unnamed); with
     /// <paramref name="wrap"/> one count runs over every item and this is asked once, for a null name.</param>
-    public UploadImport(ImportOptions options, IBlockStore store, bool wrap, Func<string?, IProgress<long>?> progressFor, CancellationToken ct)
+    public UploadImport(
+        ImportOptions options, IBlockStore store, StoredBlocks? stored, bool wrap, Func<string?, IProgress<long>?> progressFor, CancellationToken ct)
     {
         options.Validate();
-        _nodes = new NodeBuilder(options, store);
+        _nodes = new NodeBuilder(options, store, stored);
         _wrap = wrap;
         _progressFor = progressFor;
         _ct = ct;

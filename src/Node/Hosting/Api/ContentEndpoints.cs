@@ -119,19 +119,22 @@ public static class ContentEndpoints
         if (boundary is null)
         {
             var name = request.Query["name"].FirstOrDefault();
-            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, progress?.Bytes(name ?? ""), ct);
-            await daemon.AnnounceAddedAsync(result.Root, ct);
+            var storedOne = new StoredBlocks();
+            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, storedOne, progress?.Bytes(name ?? ""), ct);
+            await daemon.AnnounceAddedAsync(result.Root, storedOne, ct);
             await WriteAsync(context.Response, progress, Line(name ?? result.Root.ToString(), result.Root, result.FileSize), ct);
             return Results.Empty;
         }
         // kubo's -w: one directory wrapping every input, the one root pinned and announced.
         var wrap = ApiJson.Flag(request, "wrap-with-directory", false) || ApiJson.Flag(request, "w", false);
+        // The blocks to announce as the importer stored them: reading the DAG back would read and hash every leaf again.
+        var stored = new StoredBlocks();
         var units = await daemon.Local.AddUploadAsync(
             upload => MultipartUpload.ImportAsync(MultipartUpload.Reader(boundary, request.Body), upload, ct),
-            options, wrap, pin, name => progress?.Bytes(name ?? ""), ct);
+            options, wrap, pin, stored, name => progress?.Bytes(name ?? ""), ct);
         foreach (var entries in units)
         {
-            await daemon.AnnounceAddedAsync(entries[^1].Cid, ct);
+            await daemon.AnnounceAddedAsync(entries[^1].Cid, stored, ct);
             foreach (var entry in entries)
                 await WriteAsync(context.Response, progress, Line(entry.Path, entry.Cid, entry.Size), ct);
         }
