@@ -61,6 +61,8 @@ for round in $(seq 1 "$rounds"); do
     daemon_pid=$!
     for _ in $(seq 1 600); do [ -f "$work/d/api" ] && break; sleep 0.1; done
     [ -f "$work/d/api" ] || { cat "$work/daemon.out" >&2; exit 1; }
+    # Under heavy load the CLI's 15 s probe can miss a daemon still starting, then fail on the repo lock: wait here.
+    for _ in $(seq 1 120); do curl -sf -m 5 -X POST "http://127.0.0.1:$port/api/v0/id" >/dev/null && break; sleep 1; done
     dotnet "$dll" --repo "$work/d" add -Q "$work/warm" >/dev/null
     # Peak RSS from here on: writing 5 to clear_refs resets VmHWM.
     echo 5 >"/proc/$daemon_pid/clear_refs"

@@ -24,7 +24,7 @@ public sealed class StoredBlocks
     }
 
     /// <summary>A copy of the multihashes stored so far, without <paramref name="except"/> (the root, announced apart).</summary>
-    public IReadOnlyList<Multihash> Without(Multihash except)
+    public IReadOnlyList<Multihash> Without(Multihash? except)
     {
         lock (_sync)
             return [.. _order.Where(m => !m.Equals(except))];
