@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using P2P.Dht;
 using P2P.Node.Content.Exporting;
+using P2P.Node.Content.Importing;
 using P2P.Node.Errors;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
@@ -296,13 +297,13 @@ public sealed class Daemon : IAsyncDisposable
 
     /// <summary>
     /// After an add: announces the root before returning (so it can be found as soon as the command ends) and
-    /// queues every other block of the DAG for the background announcer.
+    /// queues every other block of the DAG for the background announcer, as the import listed them in
+    /// <paramref name="stored"/>: reading the DAG back would read and hash every leaf again.
     /// </summary>
-    public async Task AnnounceAddedAsync(Cid root, CancellationToken ct)
+    public async Task AnnounceAddedAsync(Cid root, StoredBlocks stored, CancellationToken ct)
     {
-        var blocks = await Local.WalkAsync(root, ct);
         await Reprovider.AnnounceNowAsync(root.Multihash, ct);
-        Reprovider.Enqueue(blocks.Skip(1).Select(c => c.Multihash));
+        Reprovider.Enqueue(stored.Without(root.Multihash));
     }
 
     private async Task JoinAsync()

@@ -70,12 +70,35 @@ public sealed class LocalContent : IDisposable
         return entries;
     }
 
-    /// <summary>Adds one stream (stdin, an HTTP body) and optionally pins it.</summary>
-    public async Task<ImportResult> AddStreamAsync(
-        Stream source, ImportOptions options, bool pin, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// kubo's multipart add, imported as <paramref name="feed"/> hands in the parts (<see cref="UploadImport"/>); then the
+    /// root of each unit it returns (every top-level item, or the one wrapper of -w) is pinned if asked. The gc gate is
+    /// held from the first part to the last pin. When <paramref name="feed"/> throws (a bad part, a client gone), nothing
+    /// is pinned; blocks already stored stay unpinned, for gc, as after an interrupted raw add.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<ImportedEntry>>> AddUploadAsync(
+        Func<UploadImport, Task> feed, ImportOptions options, bool wrap, bool pin, StoredBlocks? stored,
+        Func<string?, IProgress<long>?> progressFor, CancellationToken cancellationToken)
     {
         using var scope = _repo?.GcGate.EnterShared();
-        var result = await UnixFsImporter.ImportFileAsync(source, options, Blocks, progress, cancellationToken);
+        var upload = new UploadImport(options, Blocks, stored, wrap, progressFor, cancellationToken);
+        await feed(upload);
+        var units = upload.Finish();
+        Blocks.Flush();
+        if (pin && _repo is not null)
+        {
+            foreach (var unit in units)
+                _repo.Pins.Add(unit[^1].Cid, PinKind.Recursive);
+        }
+        return units;
+    }
+
+    /// <summary>Adds one stream (stdin, an HTTP body) and optionally pins it; <paramref name="stored"/> gets each block stored.</summary>
+    public async Task<ImportResult> AddStreamAsync(
+        Stream source, ImportOptions options, bool pin, StoredBlocks? stored, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        using var scope = _repo?.GcGate.EnterShared();
+        var result = await UnixFsImporter.ImportFileAsync(source, options, Blocks, stored, progress, cancellationToken);
         Blocks.Flush();
         if (pin && _repo is not null)
             _repo.Pins.Add(result.Root, PinKind.Recursive);

@@ -1,60 +1,61 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
+using P2P.Node.Content.Importing;
+using P2P.Node.Content.UnixFs;
 using P2P.Node.Hosting.Api;
-using P2P.Node.Tests.Storage;
+using P2P.Node.Storage;
 
 namespace P2P.Node.Tests.Api;
 
 /// <summary>
-/// The daemon's side of kubo's multipart add: symlink parts become symlinks (so the importer stores links, as an
-/// offline add does), nothing may be written through one, and an unnamed part is an unnamed input (named by its CID).
+/// The daemon's side of kubo's multipart add, read straight into the importer: symlink parts are stored as links
+/// (as an offline add stores them), nothing may be placed through one, an unnamed part is an unnamed input (named by
+/// its CID), and file parts may come before their directory's part.
 /// </summary>
 public class MultipartUploadTests
 {
     [Fact]
-    public async Task SaveAsync_SymlinkPart_IsMadeAsALinkNotFollowed()
+    public async Task ImportAsync_SymlinkPart_IsStoredAsALinkNotFollowed()
     {
-        using var dir = new TempDirectory();
-        var inputs = await SaveAsync(dir.Join("scratch"),
+        var entries = await ImportAsync(
             ("d", "application/x-directory", ""),
             ("d/self", "application/symlink", "."),
             ("d/f", "application/octet-stream", "data"));
 
-        var top = Assert.Single(inputs);
-        Assert.Equal("d", top.Name);
-        Assert.True(top.IsDirectory);
-        Assert.Equal(".", new FileInfo(Path.Join(top.Item!.FullName, "self")).LinkTarget);
+        Assert.Equal(["d/f", "d/self", "d"], entries.Select(e => e.Path));
+        Assert.Equal((UnixFsType.Symlink, 1L), (entries[1].Kind, entries[1].Size));
     }
 
     [Fact]
-    public async Task SaveAsync_PartThroughASymlink_IsRefused()
+    public async Task ImportAsync_PartThroughASymlink_IsRefused()
     {
-        using var dir = new TempDirectory();
-        var outside = dir.Join("outside");
-        Directory.CreateDirectory(outside);
-
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => SaveAsync(dir.Join("scratch"),
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => ImportAsync(
             ("d", "application/x-directory", ""),
-            ("d/out", "application/symlink", outside),
+            ("d/out", "application/symlink", "/tmp"),
             ("d/out/planted", "application/octet-stream", "x")));
 
         Assert.Contains("goes through the symlink", refused.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
     }
 
     [Fact]
-    public async Task SaveAsync_UnnamedPart_IsAnUnnamedInput()
+    public async Task ImportAsync_UnnamedPart_IsNamedByItsCid()
     {
-        using var dir = new TempDirectory();
-        var inputs = await SaveAsync(dir.Join("scratch"), ("", "application/octet-stream", "hi\n"));
+        var entry = Assert.Single(await ImportAsync(("", "application/octet-stream", "hi\n")));
 
-        var top = Assert.Single(inputs);
-        Assert.Null(top.Name);
-        Assert.Equal("hi\n", File.ReadAllText(top.Item!.FullName));
+        Assert.Equal(entry.Cid.ToString(), entry.Path);
+        Assert.Equal(3, entry.Size);
     }
 
-    private static async Task<IReadOnlyList<P2P.Node.Content.Importing.ImportInput>> SaveAsync(string scratch, params (string Name, string Type, string Body)[] parts)
+    [Fact]
+    public async Task ImportAsync_FilesBeforeTheirDirectoryPart_SameRootAsInOrder()
+    {
+        var inOrder = await ImportAsync(("d", "application/x-directory", ""), ("d/e", "application/x-directory", ""), ("d/e/f", "application/octet-stream", "1"));
+        var reversed = await ImportAsync(("d/e/f", "application/octet-stream", "1"), ("d/e", "application/x-directory", ""), ("d", "application/x-directory", ""));
+
+        Assert.Equal(inOrder, reversed);
+    }
+
+    private static async Task<IReadOnlyList<ImportedEntry>> ImportAsync(params (string Name, string Type, string Body)[] parts)
     {
         using var body = new MultipartFormDataContent();
         foreach (var (name, type, text) in parts)
@@ -66,6 +67,8 @@ public class MultipartUploadTests
         }
         var boundary = body.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"');
         await using var stream = await body.ReadAsStreamAsync();
-        return await MultipartUpload.SaveAsync(new MultipartReader(boundary, stream), scratch, CancellationToken.None);
+        var upload = new UploadImport(new ImportOptions(), new MemoryBlockStore(), null, wrap: false, _ => null, CancellationToken.None);
+        await MultipartUpload.ImportAsync(MultipartUpload.Reader(boundary, stream), upload, CancellationToken.None);
+        return Assert.Single(upload.Finish());
     }
 }

@@ -66,7 +66,7 @@ public sealed class DagImportTests : IDisposable
     private static async Task<(MemoryStream Car, Cid Root, int Blocks)> CarOfAsync(byte[] content, bool complete)
     {
         using var source = LocalContent.InMemory();
-        var added = await source.AddStreamAsync(new MemoryStream(content), new ImportOptions(), pin: false, null, CancellationToken.None);
+        var added = await source.AddStreamAsync(new MemoryStream(content), new ImportOptions(), pin: false, null, null, CancellationToken.None);
         var car = new MemoryStream();
         int blocks;
         if (complete)

@@ -22,12 +22,14 @@ internal sealed class NodeBuilder
     private static readonly byte[] DirectoryData = new UnixFsData { Type = UnixFsType.Directory }.Encode();
 
     private readonly IBlockStore? _store;
+    private readonly StoredBlocks? _stored;
     private long _blocks;
 
-    public NodeBuilder(ImportOptions options, IBlockStore store)
+    public NodeBuilder(ImportOptions options, IBlockStore store, StoredBlocks? stored = null)
     {
         Options = options;
         _store = options.OnlyHash ? null : store;
+        _stored = stored;
     }
 
     public ImportOptions Options { get; }
@@ -153,6 +155,7 @@ internal sealed class NodeBuilder
     private void Put(Cid cid, ReadOnlySpan<byte> block)
     {
         _store?.Put(cid, block);
+        _stored?.Add(cid);
         Interlocked.Increment(ref _blocks);
     }
 }

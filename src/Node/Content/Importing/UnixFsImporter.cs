@@ -12,15 +12,25 @@ namespace P2P.Node.Content.Importing;
 public static class UnixFsImporter
 {
     /// <summary>Imports one file from <paramref name="source"/>; <paramref name="progress"/> gets bytes imported so far.</summary>
-    public static async Task<ImportResult> ImportFileAsync(
+    public static Task<ImportResult> ImportFileAsync(
         Stream source,
         ImportOptions options,
         IBlockStore store,
         IProgress<long>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        ImportFileAsync(source, options, store, null, progress, cancellationToken);
+
+    /// <summary>The same, recording each block stored in <paramref name="stored"/>.</summary>
+    public static async Task<ImportResult> ImportFileAsync(
+        Stream source,
+        ImportOptions options,
+        IBlockStore store,
+        StoredBlocks? stored,
+        IProgress<long>? progress,
+        CancellationToken cancellationToken)
     {
         options.Validate();
-        var nodes = new NodeBuilder(options, store);
+        var nodes = new NodeBuilder(options, store, stored);
         var (root, bytes) = await ImportFileCoreAsync(source, nodes, progress, 0, cancellationToken);
         return new ImportResult(root.Cid, bytes, (long)root.DagSize, nodes.BlockCount);
     }

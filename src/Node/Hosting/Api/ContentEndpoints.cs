@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
@@ -102,9 +101,10 @@ public static class ContentEndpoints
 
     /// <summary>
     /// kubo's add: a multipart body whose parts are files (filename = URL-escaped relative path), directories
-    /// (Content-Type application/x-directory) and symlinks (application/symlink), or a raw body holding one file. One
-    /// file streams straight into the importer; a multipart upload is written to a scratch folder in the repo first
-    /// (<see cref="MultipartUpload"/>), then each top-level part is imported as the CLI does offline.
+    /// (Content-Type application/x-directory) and symlinks (application/symlink), or a raw body holding one file. A raw
+    /// body streams straight into the importer, and so does each file part of a multipart body as it arrives
+    /// (<see cref="MultipartUpload"/>): nothing is saved to a scratch file first. The directories are built and the
+    /// roots pinned once the last part is in, so the results come out as an offline add of the same tree prints them.
     /// </summary>
     private static async Task<IResult> AddAsync(HttpContext context, Daemon daemon, CancellationToken ct)
     {
@@ -119,34 +119,24 @@ public static class ContentEndpoints
         if (boundary is null)
         {
             var name = request.Query["name"].FirstOrDefault();
-            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, progress?.Bytes(name ?? ""), ct);
-            await daemon.AnnounceAddedAsync(result.Root, ct);
+            var storedOne = new StoredBlocks();
+            var result = await daemon.Local.AddStreamAsync(request.Body, options, pin, storedOne, progress?.Bytes(name ?? ""), ct);
+            await daemon.AnnounceAddedAsync(result.Root, storedOne, ct);
             await WriteAsync(context.Response, progress, Line(name ?? result.Root.ToString(), result.Root, result.FileSize), ct);
             return Results.Empty;
         }
-        var scratch = daemon.Local.Repo.NewScratchPath("add");
-        try
+        // kubo's -w: one directory wrapping every input, the one root pinned and announced.
+        var wrap = ApiJson.Flag(request, "wrap-with-directory", false) || ApiJson.Flag(request, "w", false);
+        // The blocks to announce as the importer stored them: reading the DAG back would read and hash every leaf again.
+        var stored = new StoredBlocks();
+        var units = await daemon.Local.AddUploadAsync(
+            upload => MultipartUpload.ImportAsync(MultipartUpload.Reader(boundary, request.Body), upload, ct),
+            options, wrap, pin, stored, name => progress?.Bytes(name ?? ""), ct);
+        foreach (var entries in units)
         {
-            var inputs = await MultipartUpload.SaveAsync(new MultipartReader(boundary, request.Body), scratch, ct);
-            // kubo's -w: one directory wrapping every input, the one root pinned and announced.
-            var wrap = ApiJson.Flag(request, "wrap-with-directory", false) || ApiJson.Flag(request, "w", false);
-            List<IReadOnlyList<ImportInput>> units = wrap && inputs.Count > 0 ? [inputs] : [.. inputs.Select(i => (IReadOnlyList<ImportInput>)[i])];
-            foreach (var unit in units)
-            {
-                var entries = wrap
-                    ? await daemon.Local.AddWrappedAsync(unit, options, pin, progress?.Bytes(""), ct)
-                    : await daemon.Local.AddAsync(unit[0], options, pin, progress?.Bytes(unit[0].Name ?? ""), ct);
-                if (entries.Count == 0)
-                    continue;
-                await daemon.AnnounceAddedAsync(entries[^1].Cid, ct);
-                foreach (var entry in entries)
-                    await WriteAsync(context.Response, progress, Line(entry.Path, entry.Cid, entry.Size), ct);
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(scratch))
-                Directory.Delete(scratch, recursive: true);
+            await daemon.AnnounceAddedAsync(entries[^1].Cid, stored, ct);
+            foreach (var entry in entries)
+                await WriteAsync(context.Response, progress, Line(entry.Path, entry.Cid, entry.Size), ct);
         }
         return Results.Empty;
     }
