@@ -68,6 +68,16 @@ tick=$(getconf CLK_TCK)
 daemon_cpu() {
   awk -v t="$tick" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$(cat "$work/$1/node$2/daemon.pid")/stat"
 }
+# note_rss SWARM: the largest peak RSS (VmHWM, MB) any daemon of SWARM reached so far, kept in peak_rss.
+peak_rss=0
+note_rss() {
+  local f kb
+  for f in "$work/$1"/node*/daemon.pid; do
+    kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$(cat "$f")/status" 2>/dev/null || echo 0)
+    [ "${kb:-0}" -gt $((peak_rss * 1024)) ] && peak_rss=$((kb / 1024))
+  done
+  return 0
+}
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 # timed_daemon SWARM I BYTES CMD...: `timed CMD...` while node I's daemon does the work; also sets rate (MB/s of
 # BYTES over the timed seconds) and dcpu (the daemon's CPU seconds during it). Output goes where the caller sends it.
@@ -261,12 +271,14 @@ four() { # SWARM LABEL: adds a fresh file on nodes 1-4, `p2p get` on node 5; set
   check "$work/out" "$s" "get from four" && rm -f "$work/out"
   sw "$1" exec 5 bitswap stat --enc json >"$work/after"
   four_shares="$(ledger_shares "$1" "$work/before" "$work/after"), duplicates $(jq -n --slurpfile b "$work/before" \
-    --slurpfile a "$work/after" '$a[0].DupBlksReceived - $b[0].DupBlksReceived') blocks"
+    --slurpfile a "$work/after" '$a[0].DupBlksReceived - $b[0].DupBlksReceived') blocks, unwanted $(jq -n \
+    --slurpfile b "$work/before" --slurpfile a "$work/after" '$a[0].UnwantedBlocks - $b[0].UnwantedBlocks')"
   echo "   4 -> 1: $four_rate MB/s ($secs s); received: $four_shares"
 }
 echo "== 5. four providers -> fetcher, ${remote} MiB  (load: $(load))"
 four a ""
 row "5. get ${remote} MiB, 4 providers uncapped" "$four_rate MB/s ($four_shares)" "1 -> 1 get $get_rate MB/s" "$(ratio "$four_rate" "$get_rate") of 1 -> 1"
+note_rss a
 sw a down >/dev/null
 sw b up 5 >/dev/null
 connect b
@@ -275,7 +287,9 @@ capped_target=$(awk -v c="$cap" 'BEGIN { printf "%.1f", 4 * c / 1e6 }')
 harness 4 "$remote" "$(awk -v c="$cap" 'BEGIN { print c / 1e6 }')" flatfs 64
 row "5. get ${remote} MiB, 4 providers capped at $((cap / 1000000)) MB/s" "$four_rate MB/s ($four_shares)" \
   "harness $h_rate MB/s; caps sum $capped_target MB/s" "$(ratio "$four_rate" "$capped_target") of the caps"
+note_rss b
 sw b down >/dev/null
+row "peak RSS of any daemon (all sections)" "$peak_rss MB" "limit 200 MB" "$(ratio "$peak_rss" 200) of the limit"
 
 load_end=$(load)
 echo
