@@ -69,7 +69,7 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         if (options.UploadBytesPerSecond > 0)
             _uploadLimiter = new UploadLimiter(options.UploadBytesPerSecond, time);
         _serve = new ServeQueue(transport, store, options, _totals, _tasks, control, _uploadLimiter, _ledger.OnServeEnded, _logger);
-        _sessions = new FetchSessions(transport, store, time, _book, _ledger, control, _scheduler.Wake);
+        _sessions = new FetchSessions(transport, store, time, _book, _ledger, control, _scheduler.Wake, options.VerifyLocalReads);
         var search = new ProviderSearch(transport, _dialer, finder, options, time, _book, _ledger, _tasks, control, _sessions.CountPeers, _scheduler.Wake, _logger);
         _scheduler.Search = search;
         _sessions.Search = search;
@@ -201,6 +201,12 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return _sessions.GetAsync(session, cid, ct);
+    }
+
+    internal ValueTask<BlockBuffer> GetBufferAsync(ExchangeSession session, Cid cid, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _sessions.GetBufferAsync(session, cid, ct);
     }
 
     internal ValueTask CloseSessionAsync(ExchangeSession session) => _sessions.CloseAsync(session);

@@ -16,7 +16,8 @@ internal sealed class FetchSessions(
     WantBook book,
     PeerLedger ledger,
     ControlSender control,
-    Action wake)
+    Action wake,
+    bool hashOnRead = false)
 {
     /// <summary>Set once; a new session's first search goes through it.</summary>
     public ProviderSearch Search { get; set; } = null!;
@@ -40,7 +41,10 @@ internal sealed class FetchSessions(
         return session;
     }
 
-    /// <summary>The block from the store, verified; null when the store lacks it.</summary>
+    /// <summary>
+    /// The block from the store; null when the store lacks it. Hashed only under <c>hashOnRead</c>
+    /// (<see cref="ExchangeOptions.VerifyLocalReads"/>): every block was hashed on its way into the store.
+    /// </summary>
     public byte[]? ReadLocal(Cid cid)
     {
         // Has first: a flatfs miss through Get costs a caught FileNotFoundException, a stat does not.
@@ -49,8 +53,24 @@ internal sealed class FetchSessions(
         var data = store.Get(cid);
         if (data is null)
             return null;
-        return cid.Multihash.Matches(data) ? data : throw new CorruptBlockException(cid);
+        return !hashOnRead || cid.Multihash.Matches(data) ? data : throw new CorruptBlockException(cid);
     }
+
+    /// <summary>As <see cref="ReadLocal"/>, into a buffer the caller disposes (a pooled array for the pack store).</summary>
+    public BlockBuffer? ReadLocalBuffer(Cid cid)
+    {
+        if (!store.Has(cid))
+            return null;
+        var buffer = store.GetBuffer(cid);
+        if (buffer is null || !hashOnRead || cid.Multihash.Matches(buffer.Memory.Span))
+            return buffer;
+        buffer.Dispose();
+        throw new CorruptBlockException(cid);
+    }
+
+    /// <summary>As <see cref="GetAsync"/>, a block held coming in a pooled buffer; a fetched one is the received array.</summary>
+    public async ValueTask<BlockBuffer> GetBufferAsync(ExchangeSession session, Cid cid, CancellationToken ct) =>
+        ReadLocalBuffer(cid) ?? BlockBuffer.Of(await GetAsync(session, cid, ct));
 
     public async ValueTask<byte[]> GetAsync(ExchangeSession session, Cid cid, CancellationToken ct)
     {
