@@ -173,7 +173,7 @@ public sealed class OfflineCommandsTests : IDisposable
     [Theory]
     [InlineData("pack")]
     [InlineData("flatfs")]
-    public async Task CorruptedBlock_CatFailsAndVerifyNamesIt(string blockStore)
+    public async Task CorruptedBlock_CatFailsUnderHashOnReadAndVerifyNamesIt(string blockStore)
     {
         await InitAsync();
         UseBlockStore(blockStore);
@@ -194,6 +194,12 @@ public sealed class OfflineCommandsTests : IDisposable
             found++;
         }
         Assert.Equal(1, found);
+        // As kubo by default (Datastore.HashOnRead false): a local read trusts the store, `repo verify` checks it.
+        var trusting = await CliRunner.RunAsync(_repo, "cat", cid);
+        Assert.Equal(0, trusting.ExitCode);
+        Assert.Equal(tampered, trusting.StdoutBytes);
+        var set = await CliRunner.RunAsync(_repo, "config", "Datastore.HashOnRead", "true", "--bool");
+        Assert.True(set.ExitCode == 0, set.Stderr);
         var cat = await CliRunner.RunAsync(_repo, "cat", cid);
         Assert.Equal(5, cat.ExitCode);
         Assert.Single(cat.StderrLines);

@@ -206,6 +206,12 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         return _sessions.GetAsync(session, cid, ct);
     }
 
+    internal ValueTask<BlockBuffer> GetBufferAsync(ExchangeSession session, Cid cid, CancellationToken ct)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _sessions.GetBufferAsync(session, cid, ct);
+    }
+
     internal ValueTask CloseSessionAsync(ExchangeSession session) => _sessions.CloseAsync(session);
 
     private void OnPeerConnected(object? sender, SecurePeerEventArgs e)

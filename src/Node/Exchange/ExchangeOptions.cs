@@ -69,6 +69,13 @@ public sealed class ExchangeOptions
     /// </summary>
     public bool VerifyServedBlocks { get; set; }
 
+    /// <summary>
+    /// Hash blocks read from our own store for a local fetch (`cat`, `get`, the gateway). Off by default, like kubo's
+    /// HashOnRead: every block was hashed on its way in; `repo verify` finds rotten ones. The daemon sets this and
+    /// <see cref="VerifyServedBlocks"/> from the repo's <c>hashOnRead</c>.
+    /// </summary>
+    public bool VerifyLocalReads { get; set; }
+
     /// <summary>Score below which a peer is dropped; a wrong block costs 100, a stall 20, a good block earns 1.</summary>
     public int DropScore { get; set; } = -50;
 

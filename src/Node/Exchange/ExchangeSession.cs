@@ -51,6 +51,9 @@ public sealed class ExchangeSession : IBlockGetter, IAsyncDisposable
     public ValueTask<byte[]> GetBlockAsync(Cid cid, CancellationToken cancellationToken = default) =>
         _owner.GetAsync(this, cid, cancellationToken);
 
+    public ValueTask<BlockBuffer> GetBufferAsync(Cid cid, CancellationToken cancellationToken = default) =>
+        _owner.GetBufferAsync(this, cid, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _owner.CloseSessionAsync(this);

@@ -43,7 +43,10 @@ internal sealed class FetchSessions(
         return session;
     }
 
-    /// <summary>The block from the store, verified; null when the store lacks it.</summary>
+    /// <summary>
+    /// The block from the store; null when the store lacks it. Hashed only under <see cref="ExchangeOptions.VerifyLocalReads"/>
+    /// (<see cref="ExchangeOptions.VerifyLocalReads"/>): every block was hashed on its way into the store.
+    /// </summary>
     public byte[]? ReadLocal(Cid cid)
     {
         // Has first: a flatfs miss through Get costs a caught FileNotFoundException, a stat does not.
@@ -52,8 +55,24 @@ internal sealed class FetchSessions(
         var data = store.Get(cid);
         if (data is null)
             return null;
-        return cid.Multihash.Matches(data) ? data : throw new CorruptBlockException(cid);
+        return !options.VerifyLocalReads || cid.Multihash.Matches(data) ? data : throw new CorruptBlockException(cid);
     }
+
+    /// <summary>As <see cref="ReadLocal"/>, into a buffer the caller disposes (a pooled array for the pack store).</summary>
+    public BlockBuffer? ReadLocalBuffer(Cid cid)
+    {
+        if (!store.Has(cid))
+            return null;
+        var buffer = store.GetBuffer(cid);
+        if (buffer is null || !options.VerifyLocalReads || cid.Multihash.Matches(buffer.Memory.Span))
+            return buffer;
+        buffer.Dispose();
+        throw new CorruptBlockException(cid);
+    }
+
+    /// <summary>As <see cref="GetAsync"/>, a block held coming in a pooled buffer; a fetched one is the received array.</summary>
+    public async ValueTask<BlockBuffer> GetBufferAsync(ExchangeSession session, Cid cid, CancellationToken ct) =>
+        ReadLocalBuffer(cid) ?? BlockBuffer.Of(await GetAsync(session, cid, ct));
 
     public async ValueTask<byte[]> GetAsync(ExchangeSession session, Cid cid, CancellationToken ct)
     {

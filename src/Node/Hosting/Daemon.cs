@@ -174,8 +174,10 @@ public sealed class Daemon : IAsyncDisposable
             host.HoldsBlock = local.Blocks.Has;
             reprovider = new Reprovider(host, local.Blocks, config.ReprovideInterval, time, loggers.CreateLogger<Reprovider>());
             var finder = new DhtProviderFinder(host, reprovider, loggers.CreateLogger<DhtProviderFinder>());
-            var exchange = new BlockExchange(host.Transport, local.Blocks, finder,
-                ExchangeOptionsFor(config.Limits, uploadRateOverride ?? config.Limits.UploadRateBytesPerSecond),
+            var exchangeOptions = ExchangeOptionsFor(config.Limits, uploadRateOverride ?? config.Limits.UploadRateBytesPerSecond);
+            // kubo's Datastore.HashOnRead: one switch for what this node reads from its own store, served or not.
+            exchangeOptions.VerifyLocalReads = exchangeOptions.VerifyServedBlocks = config.HashOnRead;
+            var exchange = new BlockExchange(host.Transport, local.Blocks, finder, exchangeOptions,
                 time, loggers.CreateLogger<BlockExchange>(), host.Dialer);
             host.Router.ExchangeSink = new ExchangeMessageSink(exchange, host.Router.Drops);
             daemon = new Daemon(local, host, reprovider, exchange, time, loggers.CreateLogger<Daemon>());

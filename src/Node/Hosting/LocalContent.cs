@@ -25,7 +25,7 @@ public sealed class LocalContent : IDisposable
     {
         _repo = repo;
         Blocks = blocks;
-        Getter = new OfflineBlockGetter(blocks);
+        Getter = new OfflineBlockGetter(blocks, repo?.Config.HashOnRead ?? false);
         Exporter = new UnixFsExporter(Getter);
     }
 

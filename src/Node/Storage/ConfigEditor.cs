@@ -22,6 +22,7 @@ public static class ConfigEditor
         ["Reprovider.Interval"] = "reprovideInterval",
         ["Discovery.MDNS.Enabled"] = "discovery.mdns",
         ["Identity.PeerID"] = "identity.peerId",
+        ["Datastore.HashOnRead"] = "hashOnRead",
     };
 
     /// <summary>The whole config as config.json holds it (kubo's `config show`).</summary>

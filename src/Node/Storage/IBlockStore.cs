@@ -14,6 +14,13 @@ public interface IBlockStore
     /// <summary>The block's bytes, or null if the store does not hold it.</summary>
     byte[]? Get(Cid cid);
 
+    /// <summary>
+    /// The block's bytes lent for one read, or null if the store does not hold it; the caller disposes the buffer once
+    /// done with it. A store that reads from files rents the array from a pool (see <see cref="BlockBuffer"/>); the
+    /// default just wraps <see cref="Get"/>.
+    /// </summary>
+    BlockBuffer? GetBuffer(Cid cid) => Get(cid) is { } data ? BlockBuffer.Of(data) : null;
+
     /// <summary>The block's size in bytes, or -1 if the store does not hold it.</summary>
     int GetSize(Cid cid);
 

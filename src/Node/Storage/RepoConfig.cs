@@ -70,6 +70,14 @@ public sealed class RepoConfig
     /// <summary>When block writes are fsynced; see <see cref="Storage.SyncPolicy"/>.</summary>
     public SyncPolicy SyncPolicy { get; set; } = SyncPolicy.Batch;
 
+    /// <summary>
+    /// Re-hash every block read from this repo's store against its CID (kubo's <c>Datastore.HashOnRead</c>, off by
+    /// default as in kubo). Blocks are hashed on their way in (add, a peer's block, dag import) and peers hash what
+    /// they receive, so this only catches disk rot earlier, at one SHA-256 per block read; `repo verify` finds it
+    /// without the cost on every `cat`. Read by the daemon and the offline commands.
+    /// </summary>
+    public bool HashOnRead { get; set; }
+
     public RepoLimits Limits { get; set; } = new();
 
     /// <summary>Peer discovery beyond the bootstrap list: <c>discovery.mdns</c> (LAN discovery, on by default).</summary>

@@ -42,7 +42,7 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, ReadAheadBu
         var wanted = Overlapping(node, start, end);
         if (wanted.Count == 0)
             yield break;
-        var queue = new Queue<(Task<byte[]> Fetch, bool Speculative)>();
+        var queue = new Queue<(Task<BlockBuffer> Fetch, bool Speculative)>();
         var started = 0;
         // Until the first child shows whether this node's children are leaves, and for good if they are
         // internal nodes, fetch only one sibling ahead: otherwise small internal nodes high in the tree would
@@ -56,7 +56,7 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, ReadAheadBu
                 cancellationToken.ThrowIfCancellationRequested();
                 while (started < wanted.Count && (started == k || (started - k - 1 < ahead && TryTakeSlot())))
                 {
-                    queue.Enqueue((getter.GetBlockAsync(node.Links[wanted[started].Index].Hash, cancellationToken).AsTask(), started != k));
+                    queue.Enqueue((getter.GetBufferAsync(node.Links[wanted[started].Index].Hash, cancellationToken).AsTask(), started != k));
                     started++;
                 }
                 var (fetch, speculative) = queue.Dequeue();
@@ -67,7 +67,10 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, ReadAheadBu
                     _window = Math.Min(readAhead, Math.Max(1, _window * 2));
                 var (index, offset) = wanted[k];
                 var cid = node.Links[index].Hash;
-                var child = UnixFsNode.Decode(cid, await fetch);
+                // The block's array may be pooled: it goes back once the walk has left this child, which is after the
+                // consumer asked for the piece following the child's last one (pieces are valid until then).
+                using var block = await fetch;
+                var child = UnixFsNode.Decode(cid, block.Memory);
                 if (k == 0)
                     ahead = child.Links.Count == 0 ? int.MaxValue : 1;
                 var expected = (long)node.UnixFs.BlockSizes[index];
@@ -84,10 +87,19 @@ internal sealed class FileReader(IBlockGetter getter, int readAhead, ReadAheadBu
             {
                 if (speculative)
                     ReturnSlot();
-                _ = fetch.ContinueWith(static t => t.Exception, CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _ = fetch.ContinueWith(static t => Discard(t), CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>A fetch nobody will read: its buffer goes back to its pool, its fault is observed.</summary>
+    private static void Discard(Task<BlockBuffer> fetch)
+    {
+        if (fetch.IsCompletedSuccessfully)
+            fetch.Result.Dispose();
+        else
+            _ = fetch.Exception;
     }
 
     private bool TryTakeSlot()

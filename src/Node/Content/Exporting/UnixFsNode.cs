@@ -40,7 +40,7 @@ internal sealed class UnixFsNode
 
     public bool IsFile => UnixFs.Type is UnixFsType.File or UnixFsType.Raw;
 
-    public static UnixFsNode Decode(Cid cid, byte[] block)
+    public static UnixFsNode Decode(Cid cid, ReadOnlyMemory<byte> block)
     {
         if (cid.Codec == Multicodec.Raw)
             return new UnixFsNode(cid, block.Length, null, new UnixFsData { Type = UnixFsType.Raw }, block, block.Length);

@@ -16,7 +16,11 @@ namespace P2P.Node.Hosting.Http;
 /// </summary>
 internal sealed class ResponseBodyStream(PipeWriter body, CancellationToken aborted) : Stream
 {
-    public const int SliceSize = 16 * 1024;
+    /// <summary>
+    /// Kestrel's default <c>MaxResponseBufferSize</c>: a stalled connection holds at most twice this. Each slice is one
+    /// flush (a send and, chunked, one chunk): 16 KiB slices meant 65k sends per GiB and a client reading 8 KiB at a time.
+    /// </summary>
+    public const int SliceSize = 64 * 1024;
 
     /// <summary>Bytes handed to the body so far.</summary>
     public long Written { get; private set; }

@@ -86,6 +86,12 @@ public sealed class PackBlockStore : IBlockStore, IDisposable
 
     public byte[]? Get(Cid cid) => Get(cid.Multihash);
 
+    /// <summary>The block in an array rented from <see cref="ReadPool"/>; see <see cref="IBlockStore.GetBuffer"/>.</summary>
+    public BlockBuffer? GetBuffer(Cid cid) => PackReader.Rent(_state, cid.Multihash, ReadPool);
+
+    /// <summary>Where <see cref="GetBuffer"/> rents its arrays; tests swap in a pool that poisons what is returned.</summary>
+    internal ArrayPool<byte> ReadPool { get; set; } = ArrayPool<byte>.Shared;
+
     /// <summary>The bytes of the block stored under <paramref name="multihash"/>, or null.</summary>
     public byte[]? Get(Multihash multihash) => PackReader.Get(_state, multihash);
 
