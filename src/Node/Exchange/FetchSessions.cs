@@ -44,8 +44,8 @@ internal sealed class FetchSessions(
     }
 
     /// <summary>
-    /// The block from the store; null when the store lacks it. Hashed only under <see cref="ExchangeOptions.VerifyLocalReads"/>
-    /// (<see cref="ExchangeOptions.VerifyLocalReads"/>): every block was hashed on its way into the store.
+    /// The block from the store; null when the store lacks it. Hashed only under
+    /// <see cref="ExchangeOptions.VerifyLocalReads"/> (kubo's HashOnRead): every block was hashed on its way into the store.
     /// </summary>
     public byte[]? ReadLocal(Cid cid)
     {
