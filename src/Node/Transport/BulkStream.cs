@@ -24,8 +24,9 @@ internal sealed class BulkStream : IAsyncDisposable
     public BulkStream(Socket socket)
     {
         socket.NoDelay = true;
-        socket.SendBufferSize = 4 * 1024 * 1024;
-        socket.ReceiveBufferSize = 4 * 1024 * 1024;
+        // No fixed SO_SNDBUF/SO_RCVBUF: setting them turns off Linux's buffer autotuning and is clamped to
+        // net.core.rmem_max (208 KiB on a stock kernel), which would cap a 40 ms path near 10 MB/s; autotuning grows
+        // the window to tcp_rmem's maximum as the path's bandwidth-delay product needs (docs/perf/links.md).
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
     }

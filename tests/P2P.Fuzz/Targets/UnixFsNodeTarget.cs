@@ -13,7 +13,7 @@ namespace P2P.Fuzz.Targets;
 /// </summary>
 public sealed class UnixFsNodeTarget : IFuzzTarget
 {
-    private static readonly Func<Cid, byte[], object> Decode = Bind();
+    private static readonly Func<Cid, ReadOnlyMemory<byte>, object> Decode = Bind();
 
     public string Name => "unixfs-node";
 
@@ -50,11 +50,11 @@ public sealed class UnixFsNodeTarget : IFuzzTarget
         yield return [1, 5, 6, 7];
     }
 
-    private static Func<Cid, byte[], object> Bind()
+    private static Func<Cid, ReadOnlyMemory<byte>, object> Bind()
     {
         var type = typeof(Cid).Assembly.GetType("P2P.Node.Content.Exporting.UnixFsNode", throwOnError: true)!;
-        var method = type.GetMethod("Decode", BindingFlags.Public | BindingFlags.Static, [typeof(Cid), typeof(byte[])])
+        var method = type.GetMethod("Decode", BindingFlags.Public | BindingFlags.Static, [typeof(Cid), typeof(ReadOnlyMemory<byte>)])
                      ?? throw new MissingMethodException(type.FullName, "Decode");
-        return method.CreateDelegate<Func<Cid, byte[], object>>();
+        return method.CreateDelegate<Func<Cid, ReadOnlyMemory<byte>, object>>();
     }
 }
