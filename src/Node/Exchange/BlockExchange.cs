@@ -110,7 +110,8 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         switch (message)
         {
             case BlockMessage block:
-                return _receiver.EnqueueAsync(peer, block, ct);
+                // The block's bytes stay in the receive buffer: the lease keeps it past the reader's Release.
+                return _receiver.EnqueueAsync(peer, block, raw.Retain(), ct);
             case WantBlockMessage wantBlock:
                 return _serve.OnWantBlockAsync(peer, wantBlock);
             case WantHaveMessage wantHave:
@@ -139,16 +140,18 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         {
             await foreach (var raw in _transport.Inbound.ReadAllAsync(ct))
             {
-                var decoded = WireCodec.TryDecode(raw.Payload, out var message, out var error);
-                // The decoder copied out what the message keeps, so the receive buffer can be reused now.
-                raw.Release();
-                if (!decoded)
+                try
                 {
-                    _logger.LogDebug("Dropped a malformed message from {PeerId}: {Error}", raw.PeerId, error);
-                    continue;
+                    if (!WireCodec.TryDecode(raw.Payload, out var message, out var error))
+                        _logger.LogDebug("Dropped a malformed message from {PeerId}: {Error}", raw.PeerId, error);
+                    else if (IsExchangeMessage(message!.Type))
+                        await HandleAsync(raw, message, ct);
                 }
-                if (IsExchangeMessage(message!.Type))
-                    await HandleAsync(raw, message, ct);
+                finally
+                {
+                    // A block took a lease of its own; nothing else keeps the payload.
+                    raw.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -264,6 +267,7 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         _receiver.Complete();
         _provide.Complete();
         await _tasks.StopAsync();
+        _receiver.DropQueued();
         List<PendingWant> wants;
         lock (_book.Gate)
             wants = _book.ClearLocked();

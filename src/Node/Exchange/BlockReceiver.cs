@@ -27,36 +27,56 @@ internal sealed class BlockReceiver(
     Action wake,
     ILogger logger)
 {
-    /// <summary>Received blocks waiting to be verified and stored; a full queue makes the transport wait.</summary>
-    private readonly Channel<(PeerState Peer, BlockMessage Block)> _received = Channel.CreateBounded<(PeerState, BlockMessage)>(
-        new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = false, SingleReader = false });
+    /// <summary>
+    /// Received blocks waiting to be verified and stored, each with the lease that keeps its receive buffer; a full
+    /// queue makes the transport wait. Whoever takes an item out disposes its lease.
+    /// </summary>
+    private readonly Channel<(PeerState Peer, BlockMessage Block, PayloadLease Lease)> _received =
+        Channel.CreateBounded<(PeerState, BlockMessage, PayloadLease)>(
+            new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = false, SingleReader = false });
 
-    /// <summary>Queues a block for verification; waits only when the queue is full (back-pressure towards the transport).</summary>
-    public ValueTask EnqueueAsync(PeerState peer, BlockMessage block, CancellationToken ct) =>
-        _received.Writer.TryWrite((peer, block)) ? ValueTask.CompletedTask : QueueBlockAsync(peer, block, ct);
+    /// <summary>
+    /// Queues a block for verification; waits only when the queue is full (back-pressure towards the transport). The
+    /// queue owns <paramref name="lease"/> from here: a block that is dropped instead releases it.
+    /// </summary>
+    public ValueTask EnqueueAsync(PeerState peer, BlockMessage block, PayloadLease lease, CancellationToken ct) =>
+        _received.Writer.TryWrite((peer, block, lease)) ? ValueTask.CompletedTask : QueueBlockAsync(peer, block, lease, ct);
 
     /// <summary>Waits for room in the verification queue; a block arriving during shutdown is dropped.</summary>
-    private async ValueTask QueueBlockAsync(PeerState peer, BlockMessage block, CancellationToken ct)
+    private async ValueTask QueueBlockAsync(PeerState peer, BlockMessage block, PayloadLease lease, CancellationToken ct)
     {
         try
         {
-            await _received.Writer.WriteAsync((peer, block), ct);
+            await _received.Writer.WriteAsync((peer, block, lease), ct);
         }
         catch (ChannelClosedException)
         {
+            lease.Dispose();
+        }
+        catch (OperationCanceledException)
+        {
+            lease.Dispose();
+            throw;
         }
     }
 
     /// <summary>No more blocks are accepted; the verifiers end once the queue is drained or stopping.</summary>
     public void Complete() => _received.Writer.TryComplete();
 
+    /// <summary>After the verifiers stopped: releases the buffers of blocks left in the queue (blocks nobody will verify now).</summary>
+    public void DropQueued()
+    {
+        while (_received.Reader.TryRead(out var item))
+            item.Lease.Dispose();
+    }
+
     public async Task VerifyLoopAsync(CancellationToken ct)
     {
-        await foreach (var (peer, block) in _received.Reader.ReadAllAsync(ct))
+        await foreach (var (peer, block, lease) in _received.Reader.ReadAllAsync(ct))
         {
             try
             {
-                OnBlock(peer, block);
+                OnBlock(peer, block, lease);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -67,10 +87,20 @@ internal sealed class BlockReceiver(
                 // A bug must not stop verification for every later block; the want stays open and is retried.
                 logger.LogError(ex, "Handling a block from {PeerId} failed", peer.PeerId);
             }
+            finally
+            {
+                // The verifier's own claim; each waiter of a delivered block holds a lease of its own.
+                lease.Dispose();
+            }
         }
     }
 
-    private void OnBlock(PeerState peer, BlockMessage block)
+    /// <summary>
+    /// Verifies and stores one block, then hands it to every waiter of its want: a lease of the block's buffer for
+    /// each is taken under the gate, at the moment the want is marked done, so the count matches the waiters exactly
+    /// (a waiter that gives up after that takes its lease and disposes it: <see cref="FetchSessions"/>).
+    /// </summary>
+    private void OnBlock(PeerState peer, BlockMessage block, PayloadLease lease)
     {
         var cid = Cid.FromBytes(block.Cid);
         PendingWant? want;
@@ -86,12 +116,12 @@ internal sealed class BlockReceiver(
             Interlocked.Increment(ref peer.DuplicateBlocks);
             return;
         }
-        if (!want.Cid.Multihash.Matches(block.Data))
+        if (!want.Cid.Multihash.Matches(block.Data.Span))
         {
             OnCorrupt(peer, want);
             return;
         }
-        store.Put(want.Cid, block.Data);
+        store.Put(want.Cid, block.Data.Span);
         var now = time.GetTimestamp();
         List<PeerState> losers;
         lock (book.Gate)
@@ -109,6 +139,8 @@ internal sealed class BlockReceiver(
             want.Session.Providers.Add(peer);
             losers = WantPlanner.Losers(want.Asked, peer);
             book.RemoveLocked(want);
+            for (var i = 0; i < want.Waiters; i++)
+                want.Leases.Push(lease.Share());
         }
         Interlocked.Increment(ref totals.BlocksFetched);
         Interlocked.Add(ref totals.BytesFetched, block.Data.Length);

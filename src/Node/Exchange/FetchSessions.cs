@@ -70,9 +70,12 @@ internal sealed class FetchSessions(
         throw new CorruptBlockException(cid);
     }
 
-    /// <summary>As <see cref="GetAsync"/>, a block held coming in a pooled buffer; a fetched one is the received array.</summary>
+    /// <summary>
+    /// As <see cref="GetAsync"/>, into a buffer the caller disposes: a block held comes in a pooled array, a fetched one
+    /// as a view of the receive buffer it arrived in (no copy; the buffer is reused once every reader disposed).
+    /// </summary>
     public async ValueTask<BlockBuffer> GetBufferAsync(ExchangeSession session, Cid cid, CancellationToken ct) =>
-        ReadLocalBuffer(cid) ?? BlockBuffer.Of(await GetAsync(session, cid, ct));
+        ReadLocalBuffer(cid) ?? await FetchAsync(session, cid, ct);
 
     public async ValueTask<byte[]> GetAsync(ExchangeSession session, Cid cid, CancellationToken ct)
     {
@@ -80,6 +83,13 @@ internal sealed class FetchSessions(
         var local = ReadLocal(cid);
         if (local is not null)
             return local;
+        using var fetched = await FetchAsync(session, cid, ct);
+        return fetched.ToArray();
+    }
+
+    /// <summary>Waits for the block from the swarm, through a want shared with every other waiter of it.</summary>
+    private async ValueTask<BlockBuffer> FetchAsync(ExchangeSession session, Cid cid, CancellationToken ct)
+    {
         PendingWant want;
         lock (book.Gate)
         {
@@ -87,29 +97,47 @@ internal sealed class FetchSessions(
             want = book.AddWaiterLocked(cid, session, time.GetTimestamp());
         }
         wake();
+        ReadOnlyMemory<byte> data;
         try
         {
-            return await want.Completion.Task.WaitAsync(ct);
+            data = await want.Completion.Task.WaitAsync(ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             Release(want);
             throw;
         }
+        return BlockBuffer.Lend(data, TakeLease(want));
     }
 
-    /// <summary>A waiter gave up; when none is left the want is withdrawn and its peers are sent a cancel.</summary>
+    /// <summary>This waiter's lease on a delivered block (one was taken for each waiter at delivery).</summary>
+    private PayloadLease TakeLease(PendingWant want)
+    {
+        lock (book.Gate)
+            return want.Leases.TryPop(out var lease) ? lease : throw new InvalidOperationException($"no lease left for a waiter of {want.Cid}");
+    }
+
+    /// <summary>
+    /// A waiter gave up. Before delivery: when none is left the want is withdrawn and its peers are sent a cancel.
+    /// After delivery: the lease taken for this waiter is given back.
+    /// </summary>
     private void Release(PendingWant want)
     {
-        List<PeerState> asked;
+        PayloadLease? unused = null;
+        List<PeerState>? withdrawn = null;
         lock (book.Gate)
         {
-            if (--want.Waiters > 0 || want.Done)
-                return;
-            asked = book.RemoveLocked(want);
+            --want.Waiters;
+            if (want.Done)
+                want.Leases.TryPop(out unused);
+            else if (want.Waiters == 0)
+                withdrawn = book.RemoveLocked(want);
         }
+        unused?.Dispose();
+        if (withdrawn is null)
+            return;
         want.Completion.TrySetCanceled();
-        control.SendCancels(want.Cid.Bytes.ToArray(), asked);
+        control.SendCancels(want.Cid.Bytes.ToArray(), withdrawn);
     }
 
     public async ValueTask CloseAsync(ExchangeSession session)

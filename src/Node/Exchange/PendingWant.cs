@@ -1,4 +1,5 @@
 using P2P.Node.Multiformats;
+using P2P.Node.Transport;
 
 namespace P2P.Node.Exchange;
 
@@ -10,7 +11,17 @@ internal sealed class PendingWant(Cid cid, ExchangeSession session, long created
     /// <summary>The session whose peers are asked (the first that wanted the block).</summary>
     public ExchangeSession Session { get; } = session;
 
-    public TaskCompletionSource<byte[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// The verified block: a view of its receive buffer, valid for a waiter only through the lease it takes from
+    /// <see cref="Leases"/>.
+    /// </summary>
+    public TaskCompletionSource<ReadOnlyMemory<byte>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// One lease on the delivered block's buffer for each waiter there was at delivery; each waiter takes exactly one,
+    /// when it gets the block or when it gives up after delivery. Empty until delivered. Guarded by the exchange gate.
+    /// </summary>
+    public Stack<PayloadLease> Leases { get; } = [];
 
     /// <summary>Peers asked and not yet answered; more than one only in the endgame.</summary>
     public List<PeerState> Asked { get; } = [];

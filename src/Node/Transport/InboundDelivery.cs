@@ -58,10 +58,13 @@ internal sealed class InboundDelivery
         var frame = buffer.AsSpan(0, frameLength);
         // In place: the plaintext starts where the ciphertext does, which the AEAD allows (it reads each byte before
         // writing it). A forged frame leaves the buffer scrambled, and the buffer goes back to the pool unread.
-        var plaintext = buffer.AsMemory(SecureSession.CounterLength, length);
-        if (!Opened(secure, secure.Session.TryOpen(frame, plaintext.Span)))
+        if (!Opened(secure, secure.Session.TryOpen(frame, buffer.AsSpan(SecureSession.CounterLength, length))))
             return false;
-        if (_inbound.Writer.TryWrite(new InboundMessage(secure, channel, plaintext, pool, buffer)))
+        // A record larger than the pool's buffers got an array of its own: a plain payload, left to the collector.
+        var message = buffer.Length == pool.BufferSize
+            ? new InboundMessage(secure, channel, new ReceiveBuffer(pool, buffer), SecureSession.CounterLength, length)
+            : new InboundMessage(secure, channel, buffer.AsMemory(SecureSession.CounterLength, length));
+        if (_inbound.Writer.TryWrite(message))
             return true;
         _drops.Count(DropReason.InboundQueueFull, secure.RemoteEndPoint);
         return false;

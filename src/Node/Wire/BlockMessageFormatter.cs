@@ -7,10 +7,10 @@ namespace P2P.Node.Wire;
 /// <summary>
 /// Reads and writes <see cref="BlockMessage"/> exactly as MessagePack's generated formatter for its
 /// <c>[Key(0)] Cid, [Key(1)] Data</c> layout did (an array of two bins; extra elements skipped, missing ones left
-/// at their defaults, nil for a null field), so the wire format is unchanged. What it changes is the copy: the
-/// generated code copied each block out of the decoded record with <c>ReadOnlySequence.ToArray</c> (a zeroed,
-/// fresh large-object array, then a memmove); this one copies it once into an uninitialised array, and the record
-/// (a pooled receive buffer) can go back to its pool as soon as the message is decoded.
+/// at their defaults, nil data refused by validation), so the wire format is unchanged. What it changes is the copy:
+/// the generated code copied each block out of the decoded record into a fresh, zeroed large-object array; this one
+/// copies only the CID and leaves the data where it lies, a view of the record (a pooled receive buffer that the
+/// exchange keeps through a lease until the block is verified, stored and streamed: docs/perf/fetch-path.md).
 /// </summary>
 public sealed class BlockMessageFormatter : IMessagePackFormatter<BlockMessage?>
 {
@@ -23,7 +23,7 @@ public sealed class BlockMessageFormatter : IMessagePackFormatter<BlockMessage?>
         }
         writer.WriteArrayHeader(2);
         writer.Write(value.Cid);
-        writer.Write(value.Data);
+        writer.Write(value.Data.Span);
     }
 
     public BlockMessage? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -44,7 +44,7 @@ public sealed class BlockMessageFormatter : IMessagePackFormatter<BlockMessage?>
                         message.Cid = ReadBin(ref reader)!;
                         break;
                     case 1:
-                        message.Data = ReadBin(ref reader)!;
+                        ReadView(ref reader, message);
                         break;
                     default:
                         reader.Skip();
@@ -57,6 +57,18 @@ public sealed class BlockMessageFormatter : IMessagePackFormatter<BlockMessage?>
         {
             reader.Depth--;
         }
+    }
+
+    /// <summary>
+    /// The data bin as a view of the input when it lies in one piece (always, for a record decoded from one buffer), a
+    /// copy otherwise; nil marks the data missing.
+    /// </summary>
+    private static void ReadView(ref MessagePackReader reader, BlockMessage message)
+    {
+        if (reader.ReadBytes() is not { } bytes)
+            message.DataMissing = true;
+        else
+            message.Data = bytes.IsSingleSegment ? bytes.First : bytes.ToArray();
     }
 
     /// <summary>A bin (or nil, as null) copied into an array of its own, not zeroed first since every byte is written.</summary>

@@ -7,7 +7,8 @@ namespace P2P.Node.Tests.Transport;
 
 /// <summary>
 /// Bulk records are decrypted in place in pooled buffers (docs/perf/fetch-path.md): a buffer must not be handed to a
-/// second record while a message still points into it, and what the wire decoder returns must not point into it.
+/// second record while a message or a lease still holds it, and a decoded block (a view of its record) must fail
+/// loudly when read after its buffer went back.
 /// </summary>
 public sealed class PooledReceiveTests() : TransportTestBase(TimeSpan.FromSeconds(20))
 {
@@ -73,7 +74,7 @@ public sealed class PooledReceiveTests() : TransportTestBase(TimeSpan.FromSecond
     }
 
     [Fact]
-    public async Task DecodedBlock_OutlivesItsReceiveBuffer()
+    public async Task DecodedBlock_ReadAfterItsBufferWentBack_Throws()
     {
         var (a, b, atob) = await BoundPair();
         var data = Random(256 * 1024, 5);
@@ -82,15 +83,43 @@ public sealed class PooledReceiveTests() : TransportTestBase(TimeSpan.FromSecond
         var raw = await b.Inbound.ReadAsync(Ct);
         var block = WireCodec.TryDecode<BlockMessage>(raw.Payload);
         Assert.NotNull(block);
-        var buffer = ArrayUnder(raw.Payload);
+        // A view of the record, not a copy.
+        Assert.Same(ArrayUnder(raw.Payload), ArrayUnder(block.Data));
 
         raw.Release();
-        // The next record lands in the same buffer and overwrites it; the decoded block must not change.
-        Assert.True(await a.SendAsync(atob, Random(256 * 1024, 6), 3, Ct));
-        var next = await b.Inbound.ReadAsync(Ct);
 
-        Assert.Same(buffer, ArrayUnder(next.Payload));
-        Assert.Equal(data, block.Data);
-        Assert.True(cid.Multihash.Matches(block.Data));
+        Assert.Throws<ObjectDisposedException>(() => block.Data.Span.Length);
+        Assert.Throws<ObjectDisposedException>(() => raw.Retain());
+    }
+
+    [Fact]
+    public async Task Retain_KeepsTheBlockPastRelease_UntilTheLastLeaseGoes()
+    {
+        var (a, b, atob) = await BoundPair();
+        var data = Random(256 * 1024, 7);
+        var cid = Cid.V1(Multicodec.Raw, Multihash.Sha256(data));
+        Assert.True(await a.SendAsync(atob, WireCodec.Encode(new BlockMessage { Cid = cid.Bytes.ToArray(), Data = data }), 3, Ct));
+        var raw = await b.Inbound.ReadAsync(Ct);
+        var block = WireCodec.TryDecode<BlockMessage>(raw.Payload)!;
+        var buffer = ArrayUnder(raw.Payload);
+        var verifier = raw.Retain();
+        var waiter = verifier.Share();
+
+        raw.Release();
+        verifier.Dispose();
+        // The next record must not land in the buffer the waiter still reads.
+        Assert.True(await a.SendAsync(atob, Random(256 * 1024, 8), 3, Ct));
+        var next = await b.Inbound.ReadAsync(Ct);
+        Assert.NotSame(buffer, ArrayUnder(next.Payload));
+        Assert.Equal(data, block.Data.ToArray());
+        Assert.True(cid.Multihash.Matches(block.Data.Span));
+        var retained = b.ReceivePool.Retained;
+
+        waiter.Dispose();
+        waiter.Dispose();
+
+        Assert.Equal(retained + 1, b.ReceivePool.Retained);
+        Assert.Throws<ObjectDisposedException>(() => block.Data.Span.Length);
+        next.Release();
     }
 }
