@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>Announces that a peer provides a key (libp2p ADD_PROVIDER). The receiver must check that the provider is the sender.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(AddProviderMessageFormatter))]
 public sealed class AddProviderMessage : WireMessage
 {
     [IgnoreMember]

@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>Withdraws earlier wants (for example after the block arrived from another peer).</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(CancelMessageFormatter))]
 public sealed class CancelMessage : WireMessage
 {
     [IgnoreMember]

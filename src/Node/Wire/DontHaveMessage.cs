@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>The sender does not hold these blocks.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(DontHaveMessageFormatter))]
 public sealed class DontHaveMessage : WireMessage
 {
     [IgnoreMember]

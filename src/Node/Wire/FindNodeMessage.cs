@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>Asks for the contacts closest to a 32-byte key (Kademlia FIND_NODE); answered by <see cref="NodesMessage"/>.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(FindNodeMessageFormatter))]
 public sealed class FindNodeMessage : WireMessage
 {
     [IgnoreMember]

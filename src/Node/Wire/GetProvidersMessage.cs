@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>Asks who provides the content with a multihash (libp2p GET_PROVIDERS); answered by <see cref="ProvidersMessage"/>.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(GetProvidersMessageFormatter))]
 public sealed class GetProvidersMessage : WireMessage
 {
     [IgnoreMember]

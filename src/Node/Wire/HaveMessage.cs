@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>The sender holds these blocks.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(HaveMessageFormatter))]
 public sealed class HaveMessage : WireMessage
 {
     [IgnoreMember]

@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>The contacts a node knows closest to a FindNode target.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(NodesMessageFormatter))]
 public sealed class NodesMessage : WireMessage
 {
     [IgnoreMember]

@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>A liveness probe; answered by a <see cref="PongMessage"/> with the same request id.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(PingMessageFormatter))]
 public sealed class PingMessage : WireMessage
 {
     [IgnoreMember]

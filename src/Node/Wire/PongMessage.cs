@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>The answer to a <see cref="PingMessage"/>.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(PongMessageFormatter))]
 public sealed class PongMessage : WireMessage
 {
     [IgnoreMember]

@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>Provider records for a key plus the contacts closest to it, so the lookup can continue.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(ProvidersMessageFormatter))]
 public sealed class ProvidersMessage : WireMessage
 {
     [IgnoreMember]

@@ -4,6 +4,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>Asks whether the peer has blocks (Bitswap 1.2 want-have); answered by Have / DontHave.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(WantHaveMessageFormatter))]
 public sealed class WantHaveMessage : WireMessage
 {
     [IgnoreMember]

@@ -8,7 +8,10 @@ namespace P2P.Node.Wire;
 /// size cap of the type is checked before MessagePack sees a byte, MessagePack runs with
 /// <see cref="MessagePackSecurity.UntrustedData"/> (depth limit, collision-resistant hashing; its readers refuse
 /// an array or binary header longer than the bytes that remain, so no count allocates past the capped input),
-/// and every message is validated after deserialising.
+/// and every message is validated after deserialising. Each type is read and written by its hand-written formatter
+/// (<see cref="WireArrayFormatter{T}"/>) through a generic call, so nothing is compiled or emitted at run time: the
+/// non-generic <c>Serialize(Type, ...)</c> compiled a delegate per type and the dynamic resolver emitted a formatter
+/// per type, JIT work that still showed in a fetching daemon's profile (docs/perf/jit.md).
 /// </summary>
 public static class WireCodec
 {
@@ -17,8 +20,9 @@ public static class WireCodec
 
     public const int HeaderLength = 2;
 
-    private static readonly MessagePackSerializerOptions Options =
-        MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);
+    /// <summary>The wire's formatters only: a type without one fails loudly instead of reaching a dynamic resolver.</summary>
+    internal static readonly MessagePackSerializerOptions Options =
+        new MessagePackSerializerOptions(WireResolver.Instance).WithSecurity(MessagePackSecurity.UntrustedData);
 
     /// <summary>The message's bytes, header included.</summary>
     public static byte[] Encode(WireMessage message)
@@ -38,8 +42,32 @@ public static class WireCodec
         header[0] = Version;
         header[1] = (byte)message.Type;
         destination.Advance(HeaderLength);
-        MessagePackSerializer.Serialize(message.GetType(), destination, message, Options);
+        var writer = new MessagePackWriter(destination);
+        switch (message)
+        {
+            case PingMessage m: Write(ref writer, m); break;
+            case PongMessage m: Write(ref writer, m); break;
+            case FindNodeMessage m: Write(ref writer, m); break;
+            case NodesMessage m: Write(ref writer, m); break;
+            case GetProvidersMessage m: Write(ref writer, m); break;
+            case ProvidersMessage m: Write(ref writer, m); break;
+            case AddProviderMessage m: Write(ref writer, m); break;
+            case WantHaveMessage m: Write(ref writer, m); break;
+            case WantBlockMessage m: Write(ref writer, m); break;
+            case HaveMessage m: Write(ref writer, m); break;
+            case DontHaveMessage m: Write(ref writer, m); break;
+            case BlockMessage m: Write(ref writer, m); break;
+            case CancelMessage m: Write(ref writer, m); break;
+            default: throw new ArgumentException($"no wire formatter for {message.GetType().Name}", nameof(message));
+        }
+        writer.Flush();
     }
+
+    private static void Write<T>(ref MessagePackWriter writer, T message) where T : WireMessage =>
+        WireResolver.Instance.GetFormatter<T>()!.Serialize(ref writer, message, Options);
+
+    private static WireMessage? Read<T>(ref MessagePackReader reader) where T : WireMessage =>
+        WireResolver.Instance.GetFormatter<T>()!.Deserialize(ref reader, Options);
 
     /// <summary>Decodes one message; false with a one-line reason for anything malformed, oversized or unknown.</summary>
     public static bool TryDecode(ReadOnlyMemory<byte> bytes, out WireMessage? message, out string? error)
@@ -57,13 +85,12 @@ public static class WireCodec
             return false;
         }
         var type = (WireMessageType)span[1];
-        var clrType = ClrType(type);
-        if (clrType is null)
+        var cap = WireLimits.MaxMessageSize(type);
+        if (cap == 0)
         {
             error = $"unknown message type {span[1]}";
             return false;
         }
-        var cap = WireLimits.MaxMessageSize(type);
         if (bytes.Length > cap)
         {
             error = $"{type} message of {bytes.Length} bytes exceeds its cap of {cap}";
@@ -73,7 +100,23 @@ public static class WireCodec
         {
             var body = bytes[HeaderLength..];
             var reader = new MessagePackReader(body);
-            var decoded = MessagePackSerializer.Deserialize(clrType, ref reader, Options) as WireMessage;
+            var decoded = type switch
+            {
+                WireMessageType.Ping => Read<PingMessage>(ref reader),
+                WireMessageType.Pong => Read<PongMessage>(ref reader),
+                WireMessageType.FindNode => Read<FindNodeMessage>(ref reader),
+                WireMessageType.Nodes => Read<NodesMessage>(ref reader),
+                WireMessageType.GetProviders => Read<GetProvidersMessage>(ref reader),
+                WireMessageType.Providers => Read<ProvidersMessage>(ref reader),
+                WireMessageType.AddProvider => Read<AddProviderMessage>(ref reader),
+                WireMessageType.WantHave => Read<WantHaveMessage>(ref reader),
+                WireMessageType.WantBlock => Read<WantBlockMessage>(ref reader),
+                WireMessageType.Have => Read<HaveMessage>(ref reader),
+                WireMessageType.DontHave => Read<DontHaveMessage>(ref reader),
+                WireMessageType.Block => Read<BlockMessage>(ref reader),
+                WireMessageType.Cancel => Read<CancelMessage>(ref reader),
+                _ => null,
+            };
             var read = reader.Consumed;
             if (decoded is null)
             {
@@ -105,22 +148,4 @@ public static class WireCodec
     /// <summary>Decodes and checks the type; null when malformed or of another type.</summary>
     public static T? TryDecode<T>(ReadOnlyMemory<byte> bytes) where T : WireMessage =>
         TryDecode(bytes, out var message, out _) ? message as T : null;
-
-    private static Type? ClrType(WireMessageType type) => type switch
-    {
-        WireMessageType.Ping => typeof(PingMessage),
-        WireMessageType.Pong => typeof(PongMessage),
-        WireMessageType.FindNode => typeof(FindNodeMessage),
-        WireMessageType.Nodes => typeof(NodesMessage),
-        WireMessageType.GetProviders => typeof(GetProvidersMessage),
-        WireMessageType.Providers => typeof(ProvidersMessage),
-        WireMessageType.AddProvider => typeof(AddProviderMessage),
-        WireMessageType.WantHave => typeof(WantHaveMessage),
-        WireMessageType.WantBlock => typeof(WantBlockMessage),
-        WireMessageType.Have => typeof(HaveMessage),
-        WireMessageType.DontHave => typeof(DontHaveMessage),
-        WireMessageType.Block => typeof(BlockMessage),
-        WireMessageType.Cancel => typeof(CancelMessage),
-        _ => null,
-    };
 }

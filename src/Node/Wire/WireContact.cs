@@ -6,6 +6,7 @@ namespace P2P.Node.Wire;
 
 /// <summary>A peer and where to reach it: binary PeerId, IPv4 (4 bytes) or IPv6 (16 bytes) address, UDP port.</summary>
 [MessagePackObject]
+[MessagePackFormatter(typeof(WireContactFormatter))]
 public sealed class WireContact
 {
     [Key(0)]

@@ -1,0 +1,34 @@
+using MessagePack;
+
+namespace P2P.Node.Wire;
+
+/// <summary>The <c>[Key(n)]</c> layout of <see cref="FindNodeMessage"/>, an array of 3; see <see cref="WireArrayFormatter{T}"/>.</summary>
+internal sealed class FindNodeMessageFormatter : WireArrayFormatter<FindNodeMessage>
+{
+    protected override int Count => 3;
+
+    protected override void WriteElements(ref MessagePackWriter writer, FindNodeMessage value, MessagePackSerializerOptions options)
+    {
+        writer.Write(value.RequestId);
+        writer.Write(value.Target);
+        writer.Write(value.Client);
+    }
+
+    protected override bool ReadElement(ref MessagePackReader reader, FindNodeMessage value, int key, MessagePackSerializerOptions options)
+    {
+        switch (key)
+        {
+            case 0:
+                value.RequestId = reader.ReadUInt64();
+                return true;
+            case 1:
+                value.Target = WireElements.ReadBin(ref reader)!;
+                return true;
+            case 2:
+                value.Client = reader.ReadBoolean();
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using MessagePack;
+using MessagePack.Formatters;
+
+namespace P2P.Node.Wire;
+
+/// <summary>
+/// Hands out the wire's hand-written formatters and nothing else: no fallback to a resolver that builds formatters
+/// at run time, so a type without a formatter here fails on first use (in the tests) rather than emitting code.
+/// </summary>
+internal sealed class WireResolver : IFormatterResolver
+{
+    public static readonly WireResolver Instance = new();
+
+    private WireResolver()
+    {
+    }
+
+    public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
+
+    /// <summary>One lookup per type, kept in a static field the JIT can read directly.</summary>
+    private static class Cache<T>
+    {
+        public static readonly IMessagePackFormatter<T>? Formatter = (IMessagePackFormatter<T>?)Create(typeof(T));
+    }
+
+    private static object? Create(Type type) =>
+        type == typeof(PingMessage) ? new PingMessageFormatter()
+        : type == typeof(PongMessage) ? new PongMessageFormatter()
+        : type == typeof(FindNodeMessage) ? new FindNodeMessageFormatter()
+        : type == typeof(NodesMessage) ? new NodesMessageFormatter()
+        : type == typeof(GetProvidersMessage) ? new GetProvidersMessageFormatter()
+        : type == typeof(ProvidersMessage) ? new ProvidersMessageFormatter()
+        : type == typeof(AddProviderMessage) ? new AddProviderMessageFormatter()
+        : type == typeof(WantHaveMessage) ? new WantHaveMessageFormatter()
+        : type == typeof(WantBlockMessage) ? new WantBlockMessageFormatter()
+        : type == typeof(HaveMessage) ? new HaveMessageFormatter()
+        : type == typeof(DontHaveMessage) ? new DontHaveMessageFormatter()
+        : type == typeof(BlockMessage) ? new BlockMessageFormatter()
+        : type == typeof(CancelMessage) ? new CancelMessageFormatter()
+        : type == typeof(WireContact) ? new WireContactFormatter()
+        : null;
+}
