@@ -63,7 +63,8 @@ public sealed class MessageRouter
                 }
                 finally
                 {
-                    // Handlers keep only what the decoder copied out, so the receive buffer can be reused now.
+                    // The message's own hold ends here: a handler that keeps bytes beyond dispatch (a fetched block) took a
+                    // lease of its own, and the buffer goes back to its pool when the last lease is disposed.
                     raw.Release();
                 }
             }
