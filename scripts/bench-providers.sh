@@ -32,7 +32,14 @@ if [ "${P2P_NO_BUILD:-0}" != 1 ]; then
 fi
 export P2P_NO_BUILD=1
 
-# one_get: a fresh file on node 1 only, `p2p get` on node 5 of swarm a; sets one_rate, one_dcpu.
+# providers_cpu SWARM: CPU seconds nodes 1-4 have used so far (idle providers cost too: count all four either way).
+providers_cpu() {
+  local i sum=0
+  for i in 1 2 3 4; do sum=$(awk -v a="$sum" -v b="$(daemon_cpu "$1" "$i")" 'BEGIN { print a + b }'); done
+  echo "$sum"
+}
+# one_get SEED: a fresh file on node 1 only, `p2p get` on node 5 of swarm a; sets one_rate, one_dcpu, one_pcpu (the
+# CPU of nodes 1-4, as four_pcpu).
 one_get() {
   gen_file "$work/data" "$remote" "providers-one-$1"
   local s c
@@ -40,10 +47,12 @@ one_get() {
   c=$(add_file a 1 "$work/data")
   rm -f "$work/data"
   echo "\$ p2p get CID -o FILE   (node 5; node 1 holds the file)"
+  local p0
+  p0=$(providers_cpu a)
   timed_daemon a 5 "$bytes" dotnet "$P2P_DLL" --repo "$(repo a 5)" get "$c" -o "$work/out" >/dev/null
-  one_rate=$rate one_dcpu=$dcpu
+  one_rate=$rate one_dcpu=$dcpu one_pcpu=$(sub "$(providers_cpu a)" "$p0")
   check "$work/out" "$s" "get from one" && rm -f "$work/out"
-  echo "   1 -> 1: $one_rate MB/s ($secs s), CPU fetcher $one_dcpu s  (load: $(load))"
+  echo "   1 -> 1: $one_rate MB/s ($secs s), CPU fetcher $one_dcpu s, providers $one_pcpu s  (load: $(load))"
 }
 
 sw a up 5 >/dev/null
@@ -55,10 +64,10 @@ rm -f "$work/data" "$work/out"
 for run in $(seq 1 "$runs"); do
   echo "== uncapped, run $run  (load: $(load))"
   one_get "$run"
-  four a "" && echo "   (load: $(load))"
+  four a "" "-$run" && echo "   (load: $(load))"
   row "get ${remote} MiB, 4 providers uncapped (run $run)" \
     "$four_rate MB/s ($four_shares; requested $four_req; CPU fetcher $four_dcpu s, providers $four_pcpu s)" \
-    "1 -> 1 get $one_rate MB/s (CPU fetcher $one_dcpu s)" "$(ratio "$four_rate" "$one_rate") of 1 -> 1"
+    "1 -> 1 get $one_rate MB/s (CPU fetcher $one_dcpu s, providers $one_pcpu s)" "$(ratio "$four_rate" "$one_rate") of 1 -> 1"
 done
 note_rss a
 sw a down >/dev/null
@@ -71,7 +80,7 @@ rm -f "$work/data" "$work/out"
 capped_target=$(awk -v c="$cap" 'BEGIN { printf "%.1f", 4 * c / 1e6 }')
 for run in $(seq 1 "$runs"); do
   echo "== capped, run $run  (load: $(load))"
-  four b ", each capped at $cap B/s" && echo "   (load: $(load))"
+  four b ", each capped at $cap B/s" "-$run" && echo "   (load: $(load))"
   harness 4 "$remote" "$(awk -v c="$cap" 'BEGIN { print c / 1e6 }')" flatfs 64
   row "get ${remote} MiB, 4 providers capped at $((cap / 1000000)) MB/s (run $run)" \
     "$four_rate MB/s ($four_shares; requested $four_req; CPU fetcher $four_dcpu s, providers $four_pcpu s)" \

@@ -108,10 +108,10 @@ ledger_shares() {
 }
 # stat_delta FIELD: FIELD of node 5's `bitswap stat` after the fetch minus before.
 stat_delta() { jq -n --slurpfile b "$work/before" --slurpfile a "$work/after" "\$a[0].$1 - \$b[0].$1"; }
-# four SWARM LABEL: adds a fresh file on nodes 1-4, `p2p get` on node 5; sets four_rate, four_shares, four_secs,
+# four SWARM LABEL [SEED]: adds a fresh file (SEED tells runs apart) on nodes 1-4, `p2p get` on node 5; sets four_rate, four_shares, four_secs,
 # four_dcpu (the fetching daemon's CPU s), four_pcpu (the four providers' CPU s together), four_req (want-blocks sent).
 four() {
-  gen_file "$work/data" "$remote" "product-four-$1"
+  gen_file "$work/data" "$remote" "product-four-$1${3:-}"
   local s c i p0=0 p1=0
   s=$(sha "$work/data")
   c=$(add_file "$1" "1 2 3 4" "$work/data")
