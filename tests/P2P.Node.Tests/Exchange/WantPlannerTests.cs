@@ -215,6 +215,20 @@ public sealed class WantPlannerTests
     }
 
     [Fact]
+    public void Endgame_LeavesARequestAloneThroughASchedulingHiccup()
+    {
+        // 150 ms for a block a fast peer delivers in 4 ms: on a loaded machine that is a process waiting for a core,
+        // not a stall; a duplicate would be a block sent twice (the default EndgameDelay covers it).
+        var sentAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(150));
+        var peers = new[] { Peer(Fast, inFlight: [new PlannedRequest(0, sentAt, 0)]), Peer(Fast) };
+
+        var plan = Plan([Want(asked: [0])], peers, Session(0, 1));
+
+        Assert.Empty(plan.Assignments);
+    }
+
+    [Fact]
     public void Endgame_WaitsUntilEveryWantHasAPeer()
     {
         var sentAt = _time.GetTimestamp();
