@@ -39,8 +39,14 @@ public sealed class ExchangeOptions
     /// <summary>Least time between two provider searches of one session.</summary>
     public TimeSpan ProviderSearchInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Endgame: a request older than twice its expected time plus this delay is also sent to a second peer.</summary>
-    public TimeSpan EndgameDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// Endgame: a request older than twice its expected time plus this delay is also sent to a second peer. The same
+    /// allowance as <see cref="WindowSlack"/>, for the same reason: on a loaded machine a process waits 100 ms and
+    /// more for a core, and with 50 ms four uncapped providers at load 70 still sent 58-64 blocks of 1031 twice
+    /// (docs/perf/multi-provider.md, second pass); a peer that is truly slow is caught by the other rule (the block
+    /// would arrive elsewhere in half the time), one that stopped by <see cref="StallTimeout"/>.
+    /// </summary>
+    public TimeSpan EndgameDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Peers asked for one block at the same time in the endgame.</summary>
     public int EndgameMaxPeersPerBlock { get; set; } = 2;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
@@ -26,6 +27,24 @@ internal sealed class ServeQueue(
     Action<PeerState> serveEnded,
     ILogger logger)
 {
+    /// <summary>Encode buffers kept between serve loops; more than this many idle ones are left to the GC.</summary>
+    private const int SpareBuffers = 4;
+
+    /// <summary>
+    /// Idle encode buffers (each <see cref="WireLimits.MaxAnyMessageSize"/>, 2 MB, on the large-object heap). A serve
+    /// loop ends whenever its peer's queue runs empty, which with several providers sharing a fetch happens every
+    /// few blocks; a fresh buffer per loop then cost the providers a 2 MB allocation, zeroed, per handful of blocks
+    /// served, and the gen-2 collections that reclaim them (docs/perf/multi-provider.md). A loop takes one here and
+    /// gives it back when it ends: a loop already reuses its buffer block after block, so a message is the transport's
+    /// business only until SendAsync returns, and a buffer in the bag belongs to no loop.
+    /// </summary>
+    private readonly ConcurrentBag<ArrayBufferWriter<byte>> _buffers = [];
+
+    private int _buffersMade;
+
+    /// <summary>Encode buffers allocated so far (tests: serve loops one after another share one).</summary>
+    internal int BuffersMade => Volatile.Read(ref _buffersMade);
+
     public async ValueTask OnWantHaveAsync(PeerState peer, WantHaveMessage message)
     {
         List<byte[]> have = [];
@@ -94,7 +113,11 @@ internal sealed class ServeQueue(
     /// <summary>Sends this peer's queued blocks one after another; exits when the queue is empty.</summary>
     private async Task ServeLoopAsync(PeerState peer)
     {
-        var buffer = new ArrayBufferWriter<byte>(WireLimits.MaxAnyMessageSize);
+        if (!_buffers.TryTake(out ArrayBufferWriter<byte>? buffer))
+        {
+            buffer = new ArrayBufferWriter<byte>(WireLimits.MaxAnyMessageSize);
+            Interlocked.Increment(ref _buffersMade);
+        }
         try
         {
             while (!tasks.IsStopping)
@@ -104,6 +127,8 @@ internal sealed class ServeQueue(
                 {
                     if (peer.ServeQueue.First is not { } first || !peer.Peer.IsConnected)
                     {
+                        // Back before Serving clears: the loop a want starts from then on finds it in the bag.
+                        Give(ref buffer);
                         peer.ServeQueue.Clear();
                         peer.ServeIndex.Clear();
                         peer.Serving = false;
@@ -121,7 +146,7 @@ internal sealed class ServeQueue(
                     serveEnded(peer);
                     return;
                 }
-                await ServeOneAsync(peer, cid, buffer);
+                await ServeOneAsync(peer, cid, buffer!);
             }
         }
         catch (OperationCanceledException) when (tasks.IsStopping)
@@ -131,10 +156,22 @@ internal sealed class ServeQueue(
         {
             logger.LogWarning("Serving {PeerId} failed: {Error}", peer.PeerId, ex.Message);
         }
+        Give(ref buffer);
         lock (peer.ServeLock)
             peer.Serving = false;
         if (!tasks.IsStopping)
             serveEnded(peer);
+    }
+
+    /// <summary>
+    /// Keeps an ended loop's buffer for the next one, unless enough are kept already, and clears the loop's reference,
+    /// so a second call (a failure after the first) gives nothing and the loop cannot write into a buffer it gave.
+    /// </summary>
+    private void Give(ref ArrayBufferWriter<byte>? buffer)
+    {
+        if (buffer is not null && _buffers.Count < SpareBuffers)
+            _buffers.Add(buffer);
+        buffer = null;
     }
 
     private async Task ServeOneAsync(PeerState peer, Cid cid, ArrayBufferWriter<byte> buffer)

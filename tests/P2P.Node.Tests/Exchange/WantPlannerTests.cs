@@ -134,7 +134,8 @@ public sealed class WantPlannerTests
     [Fact]
     public void Endgame_DuplicatesARequestQueuedBehindASlowPeer()
     {
-        // Want 3 is fourth in a slow peer's queue (about 1 s to go); a fast peer would deliver it in 4 ms.
+        // Four wants in a slow peer's queue (0.26-1 s to go); an idle fast peer would deliver each in a few ms. It
+        // takes the oldest ones, as many as keep it from running dry (the minimum window), no more.
         var now = _time.GetTimestamp();
         var queue = Enumerable.Range(0, 4).Select(w => new PlannedRequest(w, now, w)).ToArray();
         var wants = Enumerable.Range(0, 4).Select(_ => Want(asked: [0])).ToList();
@@ -142,7 +143,64 @@ public sealed class WantPlannerTests
         var plan = Plan(wants, [Peer(Slow, inFlight: queue), Peer(Fast)], Session(0, 1));
 
         Assert.All(plan.Assignments, a => Assert.Equal((1, true), (a.Peer, a.Endgame)));
-        Assert.Contains(plan.Assignments, a => a.Want == 3);
+        Assert.Equal(Enumerable.Range(0, _options.MinInFlightPerPeer), plan.Assignments.Select(a => a.Want));
+    }
+
+    [Fact]
+    public void Endgame_LeavesAPeerWithItsOwnRequestsAlone()
+    {
+        // Want 0 is overdue at peer 0; peer 1 has room in its window but two requests of its own outstanding, so it
+        // is not running dry: a duplicate there would cost a block sent twice while both peers are busy anyway.
+        var sentAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var now = _time.GetTimestamp();
+        var busy = Peer(Fast, window: 8, inFlight: [new PlannedRequest(1, now, 0), new PlannedRequest(2, now, 1)]);
+        var peers = new[] { Peer(Fast, inFlight: [new PlannedRequest(0, sentAt, 0)]), busy };
+
+        var plan = Plan([Want(asked: [0]), Want(asked: [1]), Want(asked: [1])], peers, Session(0, 1));
+
+        Assert.Empty(plan.Assignments);
+    }
+
+    [Fact]
+    public void Endgame_DuplicatesOnlyTheWantsAtTheHeadOfTheSession()
+    {
+        // The session's two oldest wants are at peer 1, sent just now (about to arrive); the ones after them are
+        // overdue at peer 0 and peer 2 is idle. The reader needs the oldest first, so with at most two duplicates
+        // the late wants behind them are not asked twice.
+        _options.EndgameMaxDuplicates = 2;
+        var sentAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var now = _time.GetTimestamp();
+        var head = _options.EndgameMaxDuplicates;
+        var wants = Enumerable.Range(0, head + 4).Select(w => Want(asked: w < head ? [1] : [0])).ToList();
+        var peers = new[]
+        {
+            Peer(Fast, window: 32, inFlight: [.. Enumerable.Range(head, 4).Select(w => new PlannedRequest(w, sentAt, w))]),
+            Peer(Fast, window: 32, inFlight: [.. Enumerable.Range(0, head).Select(w => new PlannedRequest(w, now, w))]),
+            Peer(Fast),
+        };
+
+        var plan = Plan(wants, peers, Session(0, 1, 2));
+
+        Assert.Empty(plan.Assignments);
+    }
+
+    [Fact]
+    public void Endgame_DuplicatesOntoAPeerOnceItRunsDry()
+    {
+        // As above, but peer 1 is down to one request: it takes the overdue want as its second.
+        var sentAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var peers = new[]
+        {
+            Peer(Fast, inFlight: [new PlannedRequest(0, sentAt, 0)]),
+            Peer(Fast, window: 8, inFlight: [new PlannedRequest(1, _time.GetTimestamp(), 0)]),
+        };
+
+        var plan = Plan([Want(asked: [0]), Want(asked: [1])], peers, Session(0, 1));
+
+        Assert.Equal(new Assignment(0, 1, Endgame: true), Assert.Single(plan.Assignments));
     }
 
     [Fact]
@@ -150,6 +208,20 @@ public sealed class WantPlannerTests
     {
         var now = _time.GetTimestamp();
         var peers = new[] { Peer(Fast, inFlight: [new PlannedRequest(0, now, 0)]), Peer(Fast) };
+
+        var plan = Plan([Want(asked: [0])], peers, Session(0, 1));
+
+        Assert.Empty(plan.Assignments);
+    }
+
+    [Fact]
+    public void Endgame_LeavesARequestAloneThroughASchedulingHiccup()
+    {
+        // 150 ms for a block a fast peer delivers in 4 ms: on a loaded machine that is a process waiting for a core,
+        // not a stall; a duplicate would be a block sent twice (the default EndgameDelay covers it).
+        var sentAt = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromMilliseconds(150));
+        var peers = new[] { Peer(Fast, inFlight: [new PlannedRequest(0, sentAt, 0)]), Peer(Fast) };
 
         var plan = Plan([Want(asked: [0])], peers, Session(0, 1));
 
@@ -189,15 +261,16 @@ public sealed class WantPlannerTests
     [Fact]
     public void Endgame_DuplicatesAtMostTheConfiguredNumberOfWantsOldestFirst()
     {
-        // A reader's whole read-ahead (20 wants) sits overdue at one peer while three idle peers have room for all
-        // of it: only the oldest wants, which hold the reader up, are asked twice; each duplicate costs a block.
+        // A reader's whole read-ahead (20 wants) sits overdue at one peer while five idle peers could take two each:
+        // only the oldest wants, which hold the reader up, are asked twice; each duplicate costs a block.
         var sentAt = _time.GetTimestamp();
         _time.Advance(TimeSpan.FromSeconds(1));
         var queue = Enumerable.Range(0, 20).Select(w => new PlannedRequest(w, sentAt, w)).ToArray();
         var wants = Enumerable.Range(0, 20).Select(_ => Want(asked: [0])).ToList();
-        var peers = new[] { Peer(Fast, window: 32, inFlight: queue), Peer(Fast), Peer(Fast), Peer(Fast) };
+        var peers = new[] { Peer(Fast, window: 32, inFlight: queue), Peer(Fast), Peer(Fast), Peer(Fast), Peer(Fast), Peer(Fast) };
+        Assert.True(5 * _options.MinInFlightPerPeer > _options.EndgameMaxDuplicates);
 
-        var plan = Plan(wants, peers, Session(0, 1, 2, 3));
+        var plan = Plan(wants, peers, Session(0, 1, 2, 3, 4, 5));
 
         Assert.Equal(_options.EndgameMaxDuplicates, plan.Assignments.Count);
         Assert.All(plan.Assignments, a => Assert.True(a.Endgame));

@@ -10,14 +10,18 @@ namespace P2P.Node.Exchange.Planning;
 /// <item>A want nobody has outstanding goes to the session peer with room in its window that would deliver it
 /// soonest (the queue ahead of the request over its measured rate), so faster peers get proportionally more.
 /// Peers that said don't-have, stalled or lied for that want are never asked; nor excluded or unusable ones.</item>
-/// <item>Endgame (BitTorrent), only once every want has a peer: a request is also sent to a second peer with a
-/// free window when it would arrive there in under half the time it still needs where it waits, or when it is
-/// overdue (twice the expected time plus <see cref="ExchangeOptions.EndgameDelay"/>, a stall in the making). The
-/// first copy to arrive wins and the others are cancelled (<see cref="Losers{T}"/>). At most
-/// <see cref="ExchangeOptions.EndgameMaxDuplicates"/> wants are outstanding twice at once, the oldest first (they
-/// hold up the reader): with a reader's read-ahead smaller than the peers' windows every want has a peer nearly all
-/// the time, so the endgame is not just the end of a file, and a cancel reaches an uncapped peer after it sent the
-/// block, so every duplicate is a block sent twice.</item>
+/// <item>Endgame (BitTorrent), only once every want has a peer: a request is also sent to a second peer that is
+/// running dry (fewer than <see cref="ExchangeOptions.MinInFlightPerPeer"/> requests outstanding) when it would
+/// arrive there in under half the time it still needs where it waits, or when it is overdue (twice the expected
+/// time plus <see cref="ExchangeOptions.EndgameDelay"/>, a stall in the making). The first copy to arrive wins and
+/// the others are cancelled (<see cref="Losers{T}"/>). At most <see cref="ExchangeOptions.EndgameMaxDuplicates"/>
+/// wants are outstanding twice at once, and only among each session's oldest as many (they hold up the reader). With a reader's read-ahead
+/// smaller than the peers' windows every want has a peer nearly all the time, so the endgame is not just the end of
+/// a file; and a cancel reaches an uncapped peer after it sent the block, so every duplicate is a block sent twice.
+/// Hence only a peer that would otherwise go idle takes duplicates: the reader waiting on a late block (its
+/// read-ahead used up, the other peers draining) or the last blocks of a fetch. Any peer with room took them before,
+/// and four uncapped providers on loopback sent 97 of 1031 blocks twice, on a machine where every block costs the
+/// CPU the fetch runs short of (docs/perf/multi-provider.md, "Duplicates only on a peer running dry").</item>
 /// <item>A want nobody could be asked for during <see cref="ExchangeOptions.NotFoundTimeout"/> fails.</item>
 /// <item>A session with a want nobody can be asked for searches for providers again, at most once per
 /// <see cref="ExchangeOptions.ProviderSearchInterval"/> and never while a search runs.</item>
@@ -66,10 +70,11 @@ internal sealed class WantPlanner(ExchangeOptions options, TimeProvider time)
     }
 
     /// <summary>
-    /// The usable session peer with room in its window that would deliver soonest; -1 when there is none. On a
-    /// tie the peer listed first in the session wins.
+    /// The usable session peer with room in its window (and, with <paramref name="dryBelow"/>, fewer requests than
+    /// that outstanding) that would deliver soonest; -1 when there is none. On a tie the peer listed first in the
+    /// session wins.
     /// </summary>
-    private static int Choose(Round round, int w)
+    private static int Choose(Round round, int w, int dryBelow = int.MaxValue)
     {
         var want = round.Input.Wants[w];
         var session = round.Input.Sessions[want.Session];
@@ -81,7 +86,7 @@ internal sealed class WantPlanner(ExchangeOptions options, TimeProvider time)
             if (!peer.Usable || session.Excluded.Contains(p) || want.Refused.Contains(p) || round.Asked[w].Contains(p))
                 continue;
             var queued = round.InFlight[p].Count;
-            if (queued >= peer.Window)
+            if (queued >= peer.Window || queued >= dryBelow)
                 continue;
             var expected = peer.Rate.ExpectedSeconds(queued + 1);
             if (expected < bestTime)
@@ -95,10 +100,18 @@ internal sealed class WantPlanner(ExchangeOptions options, TimeProvider time)
 
     private void Endgame(Round round)
     {
+        // Most rounds of a steady fetch have no peer running dry: nothing to look at then.
+        if (round.InFlight.All(q => q.Count >= options.MinInFlightPerPeer))
+            return;
         var now = round.Input.Now;
         var duplicated = round.Asked.Count(a => a.Count > 1);
+        var rank = new int[round.Input.Sessions.Count];
         for (var w = 0; w < round.Input.Wants.Count && duplicated < options.EndgameMaxDuplicates; w++)
         {
+            // Only a session's oldest wants (in the order its reader asked for them) hold the reader up; a later
+            // one that is late still has the time the reader needs to get to it.
+            if (rank[round.Input.Wants[w].Session]++ >= options.EndgameMaxDuplicates)
+                continue;
             var asked = round.Asked[w];
             if (asked.Count == 0 || asked.Count >= options.EndgameMaxPeersPerBlock)
                 continue;
@@ -113,7 +126,7 @@ internal sealed class WantPlanner(ExchangeOptions options, TimeProvider time)
             var ahead = queue.Count(r => r.Sequence < request.Sequence);
             var remaining = rate.ExpectedSeconds(ahead + 1) - waited;
             var overdue = waited >= 2 * rate.ExpectedSeconds(queue.Count) + options.EndgameDelay.TotalSeconds;
-            var alternative = Choose(round, w);
+            var alternative = Choose(round, w, options.MinInFlightPerPeer);
             if (alternative < 0)
                 continue;
             var there = round.Input.Peers[alternative].Rate.ExpectedSeconds(round.InFlight[alternative].Count + 1);

@@ -1,0 +1,31 @@
+using System.Reflection;
+using P2P.Node.Exchange;
+using P2P.Node.Storage;
+
+namespace P2P.Node.Tests.Exchange;
+
+/// <summary>The serve side through a real pair of exchanges on 127.0.0.1.</summary>
+public sealed class ServeQueueTests() : ExchangeTestBase(TimeSpan.FromSeconds(25))
+{
+    private static ServeQueue ServeQueueOf(BlockExchange exchange) =>
+        (ServeQueue)typeof(BlockExchange).GetField("_serve", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(exchange)!;
+
+    [Fact]
+    public async Task ServeLoops_OneAfterAnother_ShareOneEncodeBuffer()
+    {
+        // A reader with no read-ahead asks for one block at a time, so the provider's serve queue runs empty and its
+        // serve loop ends between blocks, as it does every few blocks when several providers share a fetch. Each
+        // loop used to allocate a 2 MB encode buffer of its own (docs/perf/multi-provider.md).
+        var seed = Track(new ExchangeNode(new MemoryBlockStore()));
+        var (root, data, blocks) = await ImportAsync(seed.Store, 24 * ChunkSize);
+        var fetcher = Track(new ExchangeNode(new MemoryBlockStore(), new StaticProviderFinder([seed.Address])));
+
+        byte[] fetched;
+        await using (var session = fetcher.Exchange.OpenSession(root))
+            fetched = await ExportAsync(session, root, readAhead: 1);
+
+        Assert.Equal(data, fetched);
+        Assert.Equal(blocks, seed.Exchange.Counters.BlocksServed);
+        Assert.Equal(1, ServeQueueOf(seed.Exchange).BuffersMade);
+    }
+}
