@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -36,6 +37,9 @@ public sealed class LoopbackWebHost : IAsyncDisposable
     /// <summary>The bound address, with the real port when 0 was asked.</summary>
     public IPEndPoint EndPoint { get; }
 
+    /// <summary>The application's services, for tests of how the host was set up.</summary>
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Builds the application, lets <paramref name="kestrel"/> adjust server limits and <paramref name="map"/> add
     /// middleware and routes, then starts listening on <paramref name="bind"/>. A bind failure (address taken)
@@ -49,6 +53,8 @@ public sealed class LoopbackWebHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Services.AddSingleton(loggers);
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = StopGrace);
+        // Registered after Kestrel's own factory, so the socket transport receives into 64 KiB blocks, not 4 KiB.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockPoolFactory>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(bind);
