@@ -2,13 +2,16 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2P.Node.Hosting.Http;
 
 namespace P2P.Node.Tests.Hosting;
 
-/// <summary>How the daemon's Kestrel hosts are set up: large receive blocks.</summary>
+/// <summary>How the daemon's Kestrel hosts are set up: large receive blocks, and nothing read or watched in the working directory.</summary>
 public sealed class LoopbackWebHostTests
 {
     /// <summary>Under Kestrel's request buffer limit (1 MiB), so the whole body can sit in the pipe at once.</summary>
@@ -49,5 +52,17 @@ public sealed class LoopbackWebHostTests
         Assert.True(largest > 4096, $"largest piece {largest} bytes");
         Assert.True(segments <= BodySize / (LargeBlockMemoryPool.BlockSize / 2) + 2, $"{segments} pieces");
         Assert.IsType<LargeBlockPoolFactory>(host.Services.GetRequiredService<IMemoryPoolFactory<byte>>());
+    }
+
+    [Fact]
+    public async Task StartAsync_ContentRootIsTheProgramsFolderAndNothingIsReloaded()
+    {
+        await using var host = await LoopbackWebHost.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), NullLoggerFactory.Instance, null,
+            _ => { }, CancellationToken.None);
+        Assert.Equal(AppContext.BaseDirectory, host.Services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+        var root = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+        var json = root.Providers.OfType<JsonConfigurationProvider>().ToList();
+        Assert.NotEmpty(json);
+        Assert.All(json, p => Assert.False(p.Source.ReloadOnChange, p.Source.Path));
     }
 }
