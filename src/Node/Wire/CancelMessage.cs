@@ -4,8 +4,8 @@ namespace P2P.Node.Wire;
 
 /// <summary>Withdraws earlier wants (for example after the block arrived from another peer).</summary>
 [MessagePackObject]
-[MessagePackFormatter(typeof(CancelMessageFormatter))]
-public sealed class CancelMessage : WireMessage
+[MessagePackFormatter(typeof(CidListMessageFormatter<CancelMessage>))]
+public sealed class CancelMessage : WireMessage, ICidListMessage
 {
     [IgnoreMember]
     public override WireMessageType Type => WireMessageType.Cancel;

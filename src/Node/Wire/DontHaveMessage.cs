@@ -4,8 +4,8 @@ namespace P2P.Node.Wire;
 
 /// <summary>The sender does not hold these blocks.</summary>
 [MessagePackObject]
-[MessagePackFormatter(typeof(DontHaveMessageFormatter))]
-public sealed class DontHaveMessage : WireMessage
+[MessagePackFormatter(typeof(CidListMessageFormatter<DontHaveMessage>))]
+public sealed class DontHaveMessage : WireMessage, ICidListMessage
 {
     [IgnoreMember]
     public override WireMessageType Type => WireMessageType.DontHave;

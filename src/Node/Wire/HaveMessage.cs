@@ -4,8 +4,8 @@ namespace P2P.Node.Wire;
 
 /// <summary>The sender holds these blocks.</summary>
 [MessagePackObject]
-[MessagePackFormatter(typeof(HaveMessageFormatter))]
-public sealed class HaveMessage : WireMessage
+[MessagePackFormatter(typeof(CidListMessageFormatter<HaveMessage>))]
+public sealed class HaveMessage : WireMessage, ICidListMessage
 {
     [IgnoreMember]
     public override WireMessageType Type => WireMessageType.Have;

@@ -33,10 +33,10 @@ internal sealed class WireResolver : IFormatterResolver
         : type == typeof(AddProviderMessage) ? new AddProviderMessageFormatter()
         : type == typeof(WantHaveMessage) ? new WantHaveMessageFormatter()
         : type == typeof(WantBlockMessage) ? new WantBlockMessageFormatter()
-        : type == typeof(HaveMessage) ? new HaveMessageFormatter()
-        : type == typeof(DontHaveMessage) ? new DontHaveMessageFormatter()
+        : type == typeof(HaveMessage) ? new CidListMessageFormatter<HaveMessage>()
+        : type == typeof(DontHaveMessage) ? new CidListMessageFormatter<DontHaveMessage>()
         : type == typeof(BlockMessage) ? new BlockMessageFormatter()
-        : type == typeof(CancelMessage) ? new CancelMessageFormatter()
+        : type == typeof(CancelMessage) ? new CidListMessageFormatter<CancelMessage>()
         : type == typeof(WireContact) ? new WireContactFormatter()
         : null;
 }
