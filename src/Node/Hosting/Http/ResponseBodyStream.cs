@@ -53,6 +53,14 @@ internal sealed class ResponseBodyStream(PipeWriter body, CancellationToken abor
             Written += slice.Length;
             buffer = buffer[slice.Length..];
         }
+        // A chunked answer's write returns an empty result, not "completed", once Kestrel has seen the connection close
+        // (its chunk writer discards from then on), and RequestAborted is cancelled from the thread pool later: under a
+        // busy pool a loop over local blocks read a whole 32 MiB file for a client that had reset
+        // (ApiStreamingTests). Kestrel's flush does say "completed" at once, so one flush per call (a block, not a
+        // slice) stops the copy within a block of the reset.
+        var check = await body.FlushAsync(token);
+        if (check.IsCompleted || check.IsCanceled)
+            throw new OperationCanceledException("the client closed the connection", aborted);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
