@@ -86,6 +86,9 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
     public static bool IsExchangeMessage(WireMessageType type) => type is WireMessageType.WantHave or WireMessageType.WantBlock
         or WireMessageType.Have or WireMessageType.DontHave or WireMessageType.Block or WireMessageType.Cancel;
 
+    /// <summary>Pulsed after each scheduling round (tests that step a fake clock).</summary>
+    internal P2P.Dht.ChangeSignal SchedulerRoundEnded => _scheduler.RoundEnded;
+
     /// <summary>Node-wide totals.</summary>
     public ExchangeCounters Counters => _totals.Snapshot();
 

@@ -30,6 +30,12 @@ internal sealed class WantScheduler(
 
     public void Wake() => _signal.Writer.TryWrite(true);
 
+    /// <summary>
+    /// Pulsed after every round, so a test that drives a fake clock can let each step's round run before the next
+    /// step instead of racing the clock ahead of a loop that reacts late on a loaded machine.
+    /// </summary>
+    public P2P.Dht.ChangeSignal RoundEnded { get; } = new();
+
     public void Complete() => _signal.Writer.TryComplete();
 
     public async Task RunAsync(CancellationToken ct)
@@ -47,6 +53,7 @@ internal sealed class WantScheduler(
                 // Keep scheduling: a failure here would otherwise leave every fetch waiting forever.
                 logger.LogError(ex, "Exchange scheduling round failed");
             }
+            RoundEnded.Pulse();
         }
     }
 

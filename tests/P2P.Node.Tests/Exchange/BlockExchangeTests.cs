@@ -245,10 +245,7 @@ public sealed class BlockExchangeTests() : ExchangeTestBase(TimeSpan.FromSeconds
             {
                 StallTimeout = TimeSpan.FromSeconds(5),
                 ProviderSearchInterval = TimeSpan.FromSeconds(1),
-                // Far beyond the test's steps: under load the exchange's loops react to each step of the fake clock
-                // late, and the clock must not run past a not-found timeout while they catch up (that failed this
-                // test at load 34). Without the re-ask the provider is never asked again, whatever the limits.
-                NotFoundTimeout = TimeSpan.FromMinutes(10),
+                NotFoundTimeout = TimeSpan.FromSeconds(30),
             });
         await using var session = fetcher.Exchange.OpenSession(root);
         var get = session.GetBlockAsync(root, Ct).AsTask();
@@ -262,8 +259,10 @@ public sealed class BlockExchangeTests() : ExchangeTestBase(TimeSpan.FromSeconds
                 Ct.ThrowIfCancellationRequested();
                 Assert.True(time.GetUtcNow() < deadline, "the condition did not hold within " + limit);
                 Assert.False(get.IsCompleted, "the fetch ended while its provider was still connected");
+                // One step of the clock, then the scheduling round it wakes: the clock never runs ahead of the loop.
+                var round = fetcher.Exchange.SchedulerRoundEnded.Next();
                 time.Advance(TimeSpan.FromMilliseconds(100));
-                await Task.Yield();
+                await round.WaitAsync(Ct);
             }
         }
 
@@ -272,14 +271,13 @@ public sealed class BlockExchangeTests() : ExchangeTestBase(TimeSpan.FromSeconds
             Ct.ThrowIfCancellationRequested();
             await Task.Yield();
         }
-        // The first stall takes its request back, and after a back-off the lone provider is asked again, twice over,
-        // while the fetch waits. The limits leave room for loops that lag behind the clock on a loaded machine.
+        // The first stall takes its request back, and after one back-off the lone provider is asked again, twice
+        // over, each time before the 30 s not-found timeout could fail the block.
         for (var stall = 1; stall <= 2; stall++)
         {
-            await AdvanceUntil(() => InFlight() == 0, TimeSpan.FromSeconds(60));
-            await AdvanceUntil(() => InFlight() > 0, TimeSpan.FromSeconds(60));
+            await AdvanceUntil(() => InFlight() == 0, TimeSpan.FromSeconds(6));
+            await AdvanceUntil(() => InFlight() > 0, TimeSpan.FromSeconds(5 * stall + 1));
         }
-        // Each stall costs the provider 20 points; a lagging loop may have seen one more stall before the check.
-        Assert.InRange(fetcher.Exchange.GetPeerStatistics().Single(p => p.PeerId == silent.LocalPeerId).Score, -60, -40);
+        Assert.Equal(-40, fetcher.Exchange.GetPeerStatistics().Single(p => p.PeerId == silent.LocalPeerId).Score);
     }
 }
