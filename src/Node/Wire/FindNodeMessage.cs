@@ -4,8 +4,8 @@ namespace P2P.Node.Wire;
 
 /// <summary>Asks for the contacts closest to a 32-byte key (Kademlia FIND_NODE); answered by <see cref="NodesMessage"/>.</summary>
 [MessagePackObject]
-[MessagePackFormatter(typeof(FindNodeMessageFormatter))]
-public sealed class FindNodeMessage : WireMessage
+[MessagePackFormatter(typeof(KeyQueryMessageFormatter<FindNodeMessage>))]
+public sealed class FindNodeMessage : WireMessage, IKeyQueryMessage
 {
     [IgnoreMember]
     public override WireMessageType Type => WireMessageType.FindNode;
@@ -21,6 +21,12 @@ public sealed class FindNodeMessage : WireMessage
     /// <summary>Sent by a DHT client (a node others cannot dial): answer it, never put it in a routing table.</summary>
     [Key(2)]
     public bool Client { get; set; }
+
+    byte[] IKeyQueryMessage.QueryKey
+    {
+        get => Target;
+        set => Target = value;
+    }
 
     internal override string? Validate() => Target is { Length: 32 } ? null : "FindNode target must be 32 bytes";
 }

@@ -4,8 +4,8 @@ namespace P2P.Node.Wire;
 
 /// <summary>Asks who provides the content with a multihash (libp2p GET_PROVIDERS); answered by <see cref="ProvidersMessage"/>.</summary>
 [MessagePackObject]
-[MessagePackFormatter(typeof(GetProvidersMessageFormatter))]
-public sealed class GetProvidersMessage : WireMessage
+[MessagePackFormatter(typeof(KeyQueryMessageFormatter<GetProvidersMessage>))]
+public sealed class GetProvidersMessage : WireMessage, IKeyQueryMessage
 {
     [IgnoreMember]
     public override WireMessageType Type => WireMessageType.GetProviders;
@@ -21,6 +21,12 @@ public sealed class GetProvidersMessage : WireMessage
     /// <summary>Sent by a DHT client (a node others cannot dial): answer it, never put it in a routing table.</summary>
     [Key(2)]
     public bool Client { get; set; }
+
+    byte[] IKeyQueryMessage.QueryKey
+    {
+        get => Key;
+        set => Key = value;
+    }
 
     internal override string? Validate() => ValidateMultihash(Key);
 }

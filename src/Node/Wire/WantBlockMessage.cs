@@ -4,8 +4,8 @@ namespace P2P.Node.Wire;
 
 /// <summary>Asks the peer to send blocks (Bitswap 1.2 want-block); answered by Block or DontHave.</summary>
 [MessagePackObject]
-[MessagePackFormatter(typeof(WantBlockMessageFormatter))]
-public sealed class WantBlockMessage : WireMessage
+[MessagePackFormatter(typeof(WantMessageFormatter<WantBlockMessage>))]
+public sealed class WantBlockMessage : WireMessage, IWantMessage
 {
     [IgnoreMember]
     public override WireMessageType Type => WireMessageType.WantBlock;

@@ -4,8 +4,8 @@ namespace P2P.Node.Wire;
 
 /// <summary>Asks whether the peer has blocks (Bitswap 1.2 want-have); answered by Have / DontHave.</summary>
 [MessagePackObject]
-[MessagePackFormatter(typeof(WantHaveMessageFormatter))]
-public sealed class WantHaveMessage : WireMessage
+[MessagePackFormatter(typeof(WantMessageFormatter<WantHaveMessage>))]
+public sealed class WantHaveMessage : WireMessage, IWantMessage
 {
     [IgnoreMember]
     public override WireMessageType Type => WireMessageType.WantHave;

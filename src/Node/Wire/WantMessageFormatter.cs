@@ -2,19 +2,19 @@ using MessagePack;
 
 namespace P2P.Node.Wire;
 
-/// <summary>The <c>[Key(n)]</c> layout of <see cref="WantBlockMessage"/>, an array of 3; see <see cref="WireArrayFormatter{T}"/>.</summary>
-internal sealed class WantBlockMessageFormatter : WireArrayFormatter<WantBlockMessage>
+/// <summary>The <c>[Key(n)]</c> layout of a want (WantHave, WantBlock), an array of 3; see <see cref="WireArrayFormatter{T}"/>.</summary>
+internal sealed class WantMessageFormatter<T> : WireArrayFormatter<T> where T : class, IWantMessage, new()
 {
     protected override int Count => 3;
 
-    protected override void WriteElements(ref MessagePackWriter writer, WantBlockMessage value, MessagePackSerializerOptions options)
+    protected override void WriteElements(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options)
     {
         WireElements.WriteCids(ref writer, value.Cids);
         writer.Write(value.Priority);
         writer.Write(value.SendDontHave);
     }
 
-    protected override bool ReadElement(ref MessagePackReader reader, WantBlockMessage value, int key, MessagePackSerializerOptions options)
+    protected override bool ReadElement(ref MessagePackReader reader, T value, int key, MessagePackSerializerOptions options)
     {
         switch (key)
         {
