@@ -4,6 +4,7 @@ using System.Text.Json;
 using P2P.Node.Content.Importing;
 using P2P.Node.Hosting;
 using P2P.Node.Storage;
+using P2P.Node.Tests.Content;
 using P2P.Node.Tests.Gateway;
 
 namespace P2P.Node.Tests.Api;
@@ -25,7 +26,7 @@ public sealed class ApiMultipartAddTests(GatewayFixture fixture) : IClassFixture
         var a = TestDaemon.RandomBytes(3 * 1024 * 1024 + 17, seed: chunked ? 151 : 150);
         var b = TestDaemon.RandomBytes(300 * 1024 + 5, seed: chunked ? 153 : 152);
         var body = Body(("a.bin", a), ("b.bin", b));
-        using HttpContent content = chunked ? new StreamContent(new OddWrites(body)) : new ByteArrayContent(body);
+        using HttpContent content = chunked ? new StreamContent(new ForwardOnlyStream(body, maxRead: 7777)) : new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={Boundary}");
 
         using var response = await fixture.Seed.Api.PostAsync("api/v0/add?pin=false", content);
@@ -57,39 +58,5 @@ public sealed class ApiMultipartAddTests(GatewayFixture fixture) : IClassFixture
         var options = ImportOptionsBuilder.Build(new KuboAddFlags { Hash = "sha2-256" });
         var result = await UnixFsImporter.ImportFileAsync(new MemoryStream(data), options, new MemoryBlockStore());
         return result.Root.ToString();
-    }
-
-    /// <summary>An unseekable body (so HttpClient sends it chunked) that hands out at most 7,777 bytes per read.</summary>
-    private sealed class OddWrites(byte[] data) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = Math.Min(Math.Min(count, 7777), data.Length - _position);
-            Array.Copy(data, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

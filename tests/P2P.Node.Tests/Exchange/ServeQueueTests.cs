@@ -17,15 +17,16 @@ public sealed class ServeQueueTests() : ExchangeTestBase(TimeSpan.FromSeconds(25
         // serve loop ends between blocks, as it does every few blocks when several providers share a fetch. Each
         // loop used to allocate a 2 MB encode buffer of its own (docs/perf/multi-provider.md).
         var seed = Track(new ExchangeNode(new MemoryBlockStore()));
-        var (root, data, blocks) = await ImportAsync(seed.Store, 24 * ChunkSize);
+        var (root, data, _) = await ImportAsync(seed.Store, 24 * ChunkSize);
         var fetcher = Track(new ExchangeNode(new MemoryBlockStore(), new StaticProviderFinder([seed.Address])));
 
         byte[] fetched;
         await using (var session = fetcher.Exchange.OpenSession(root))
             fetched = await ExportAsync(session, root, readAhead: 1);
 
+        // The seed is the only provider, so the whole file came from its serve loops. (Its BlocksServed counter is no
+        // witness: it counts a block once the send returns, which can be after the fetcher already has it.)
         Assert.Equal(data, fetched);
-        Assert.Equal(blocks, seed.Exchange.Counters.BlocksServed);
         Assert.Equal(1, ServeQueueOf(seed.Exchange).BuffersMade);
     }
 }
