@@ -7,6 +7,7 @@ using P2P.Node.Exchange;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
+using P2P.Node.Storage.Pack;
 using P2P.Node.Transport;
 
 namespace P2P.Bench;
@@ -16,7 +17,10 @@ namespace P2P.Bench;
 /// [uploadMBps] [store] [readAhead]</c> spawns that many provider processes (<c>exchange serve</c>), each importing
 /// the same seeded pseudo-random file (256 KiB chunks, CIDv1), then fetches it with a session and the UnixFS exporter,
 /// every block verified, and prints MB/s, the bytes each provider served and the fetcher's peak RSS.
-/// store is <c>mem</c> or <c>flatfs</c> (a temp directory, no fsync; the default, so RSS reflects a real fetch).
+/// store is <c>mem</c>, <c>flatfs</c> (a temp directory, no fsync; the default, so RSS reflects a real fetch) or
+/// <c>pack</c> (the daemon's default store and sync policy: what <c>p2p cat</c> writes into, so bench-product.sh
+/// compares the product with the engine over the same store; flatfs creates a file per block, and on an ext4 that
+/// has created and deleted millions of files the inode allocator's scan made it the slower store, docs/BENCHMARKS.md).
 /// P2P_WARM=1 measures a second fetch after a throwaway first one (a warm process, as a running daemon is).
 /// </summary>
 public static class ExchangeBench
@@ -88,15 +92,16 @@ public static class ExchangeBench
             root = cid;
         }
         var directory = Path.Combine(Path.GetTempPath(), "p2p-xbench-" + Environment.ProcessId);
-        IBlockStore store = storeKind == "mem" ? new MemoryBlockStore() : new FlatFsBlockStore(directory, SyncPolicy.None);
+        var store = OpenStore(storeKind, directory);
         try
         {
             if (Environment.GetEnvironmentVariable("P2P_WARM") == "1")
             {
                 // A daemon is warm: fetch once into a throwaway store so the JIT and pools are ready, then measure.
                 var warmDirectory = directory + "-warm";
-                IBlockStore warm = storeKind == "mem" ? new MemoryBlockStore() : new FlatFsBlockStore(warmDirectory, SyncPolicy.None);
+                var warm = OpenStore(storeKind, warmDirectory);
                 await FetchOnceAsync(warm, providers, root!, readAhead, null);
+                (warm as IDisposable)?.Dispose();
                 if (Directory.Exists(warmDirectory))
                     Directory.Delete(warmDirectory, recursive: true);
             }
@@ -111,10 +116,18 @@ public static class ExchangeBench
                 await child.WaitForExitAsync();
                 child.Dispose();
             }
+            (store as IDisposable)?.Dispose();
             if (Directory.Exists(directory))
                 Directory.Delete(directory, recursive: true);
         }
     }
+
+    private static IBlockStore OpenStore(string kind, string directory) => kind switch
+    {
+        "mem" => new MemoryBlockStore(),
+        "pack" => new PackBlockStore(directory, SyncPolicy.Batch),
+        _ => new FlatFsBlockStore(directory, SyncPolicy.None),
+    };
 
     /// <summary>One timed fetch of the whole file into <paramref name="store"/>; prints the figures when <paramref name="label"/> is set.</summary>
     private static async Task FetchOnceAsync(IBlockStore store, List<Multiaddr> providers, Cid root, int readAhead, string? label)
