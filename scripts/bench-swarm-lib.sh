@@ -79,6 +79,10 @@ harness() {
   h_cpu=$(sed -n '1s/.*fetcher CPU \([0-9.]*\) s.*/\1/p' "$work/harness")
 }
 
+# free_pages SWARM: gc on the fetcher (node 5), so the next fetch writes into page cache freed a moment before, as
+# the warm harness's does (bench-product.sh's header).
+free_pages() { sw "$1" exec 5 repo gc >/dev/null; }
+
 # connect SWARM: node 5 (the fetcher) dials nodes 1-4, so each is asked for every block.
 connect() {
   local i id off=0
@@ -118,6 +122,7 @@ four() {
   rm -f "$work/data"
   sw "$1" exec 5 bitswap stat --enc json >"$work/before"
   for i in 1 2 3 4; do p0=$(awk -v a="$p0" -v b="$(daemon_cpu "$1" "$i")" 'BEGIN { print a + b }'); done
+  free_pages "$1"
   echo "\$ p2p get CID -o FILE   (node 5; nodes 1-4 hold the file$2)"
   timed_daemon "$1" 5 "$bytes" dotnet "$P2P_DLL" --repo "$(repo "$1" 5)" get "$c" -o "$work/out" >/dev/null
   four_rate=$rate four_secs=$secs four_dcpu=$dcpu
