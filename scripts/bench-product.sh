@@ -15,8 +15,9 @@
 # Page cache: on this VM a page the kernel has not used recently costs ~2.5 s of kernel CPU per GiB on first write
 # (MEASURED.md; freed memory goes back to the host). The warm harness deletes its throwaway store just before it
 # measures, so it writes into pages freed a moment before. To compare like with like, every measured fetch through a
-# daemon follows a `p2p repo gc` on the fetcher (what it fetched before is unpinned: gc drops those segments), and
-# row "1. cat, fresh pages" gives the same fetch without it, so the VM's cost stays on the record.
+# daemon follows a `p2p repo gc` on the fetcher (what it fetched before is unpinned: gc drops those segments), a file
+# that `get` or `curl` writes replaces one of the same size deleted just before, and row "1. cat, fresh pages" gives
+# a fetch without any of this, so the VM's cost stays on the record.
 # Environment: P2P_BENCH_SMALL=1 (every size 64 MiB, a quick pass), P2P_BENCH_MIB (remote size, default 256),
 # P2P_BENCH_LARGE_MIB (local, cold and add size, default 1024), P2P_BENCH_CAP (bytes/s per provider, default
 # 10000000), P2P_BENCH_PORT_BASE (default 21000: UDP base+1.., API base+101.., gateway base+201..; the capped swarm
@@ -55,7 +56,7 @@ declare -A cid sum
 # 1.4-1.8x the fetcher CPU of the ones after it: tiering not done), then 8 MiB down get and gateway.
 for name in warm1 warm1b warm2 warm3; do
   warm_mib=8
-  [ "$name" = warm1 ] || [ "$name" = warm1b ] && warm_mib=$remote
+  [ "$name" = warm1 ] || [ "$name" = warm1b ] || [ "$name" = warm2 ] && warm_mib=$remote
   gen_file "$work/data" "$warm_mib" "product-$name"
   cid[$name]=$(add_file a 1 "$work/data")
 done
@@ -70,7 +71,9 @@ gw="http://127.0.0.1:$((base + 205))"
 sw a exec 5 cat "${cid[warm1]}" >/dev/null
 free_pages a
 sw a exec 5 cat "${cid[warm1b]}" >/dev/null
-sw a exec 5 get "${cid[warm2]}" -o "$work/out" >/dev/null && rm -f "$work/out"
+# get's warm-up is whole-size and its file stays until just before the measured get: that get writes its file into
+# pages freed a moment before, as the harness and the gc'd repo do (the header's page-cache note).
+sw a exec 5 get "${cid[warm2]}" -o "$work/warm-out" >/dev/null
 curl -sf -o /dev/null "$gw/ipfs/${cid[warm3]}"
 bytes=$(bytes_of "$remote")
 
@@ -82,13 +85,15 @@ sw a exec 5 cat "${cid[cat]}" | sha256sum | cut -d' ' -f1 | grep -qx "${sum[cat]
 echo "   cat: $cat_rate MB/s ($secs s), daemon CPU $cat_dcpu s, CLI CPU $cat_cli s, CLI peak RSS $rss_mb MB"
 
 free_pages a
+rm -f "$work/warm-out"
 echo "\$ p2p get CID -o FILE   (node 5)"
 timed_daemon a 5 "$bytes" dotnet "$P2P_DLL" --repo "$(repo a 5)" get "${cid[get]}" -o "$work/out" >/dev/null
 get_rate=$rate get_dcpu=$dcpu get_cli=$cli_cpu
-check "$work/out" "${sum[get]}" get && rm -f "$work/out"
+check "$work/out" "${sum[get]}" get
 echo "   get: $get_rate MB/s ($secs s), daemon CPU $get_dcpu s, CLI CPU $get_cli s"
 
 free_pages a
+rm -f "$work/out"
 echo "\$ curl -o FILE $gw/ipfs/CID"
 timed_daemon a 5 "$bytes" curl -sf -o "$work/out" "$gw/ipfs/${cid[curl]}"
 curl_rate=$rate curl_dcpu=$dcpu
