@@ -48,8 +48,13 @@ public sealed class TransportOptions
     /// <summary>LiteNetLib's connection-request key: filters other protocols, not a secret.</summary>
     public string ConnectionKey { get; set; } = "p2p/1";
 
-    /// <summary>LiteNetLib logic tick in milliseconds: reliable data and acks leave on this tick.</summary>
-    public int UpdateTimeMilliseconds { get; set; } = 1;
+    /// <summary>
+    /// LiteNetLib's logic tick in milliseconds: resends, pings and timeouts run on it. Nothing waits for it on the
+    /// way out or in: every send and every inbound packet wakes the logic thread (TriggerUpdate), so data leaves and
+    /// acks go back at once. It was 1 ms, which cost an idle daemon 1,000 wake-ups a second (docs/perf/fetch-path.md,
+    /// "Idle CPU"); 10 ms keeps a lost packet's resend within 10 ms of LiteNetLib's resend delay (25 ms + 2.1 RTT).
+    /// </summary>
+    public int UpdateTimeMilliseconds { get; set; } = 10;
 
     public int MtuOverride { get; set; } = 1432;
 

@@ -36,6 +36,11 @@ internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, Relay
                 return;
         }
         guard.ProcessInboundPacket(ref endPoint, ref data, ref length);
+        // A packet LiteNetLib will process may owe an ack, or (an ack itself) free room in a send window: wake the
+        // logic thread rather than let either wait for the tick, which is long now that an idle node must not wake
+        // 1,000 times a second (TransportOptions.UpdateTimeMilliseconds). Dropped packets wake nothing.
+        if (length > 0)
+            _net?.TriggerUpdate();
     }
 
     /// <summary>Handles one of our datagrams; true when it became an inner packet the guard must still see.</summary>
