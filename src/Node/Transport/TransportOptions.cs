@@ -49,12 +49,13 @@ public sealed class TransportOptions
     public string ConnectionKey { get; set; } = "p2p/1";
 
     /// <summary>
-    /// LiteNetLib's logic tick in milliseconds: resends, pings and timeouts run on it. Nothing waits for it on the
-    /// way out or in: every send and every inbound packet wakes the logic thread (TriggerUpdate), so data leaves and
-    /// acks go back at once. It was 1 ms, which cost an idle daemon 1,000 wake-ups a second (docs/perf/fetch-path.md,
-    /// "Idle CPU"); 10 ms keeps a lost packet's resend within 10 ms of LiteNetLib's resend delay (25 ms + 2.1 RTT).
+    /// LiteNetLib's logic tick in milliseconds: resends, pings, timeouts, connect retries and keepalive datagrams run
+    /// on it. Data and acks never wait for it: every send, and every inbound packet that owes an ack or frees the send
+    /// window, wakes the logic thread (TriggerUpdate). It was 1 ms, 1,000 wake-ups a second in an idle daemon and
+    /// most of its idle CPU (docs/perf/fetch-path.md, "Idle CPU"); 25 ms is LiteNetLib's own resend delay (25 ms
+    /// + 2.1 RTT), so a lost packet is resent at most one delay late.
     /// </summary>
-    public int UpdateTimeMilliseconds { get; set; } = 10;
+    public int UpdateTimeMilliseconds { get; set; } = 25;
 
     public int MtuOverride { get; set; } = 1432;
 

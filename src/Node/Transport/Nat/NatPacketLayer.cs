@@ -36,12 +36,20 @@ internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, Relay
                 return;
         }
         guard.ProcessInboundPacket(ref endPoint, ref data, ref length);
-        // A packet LiteNetLib will process may owe an ack, or (an ack itself) free room in a send window: wake the
-        // logic thread rather than let either wait for the tick, which is long now that an idle node must not wake
-        // 1,000 times a second (TransportOptions.UpdateTimeMilliseconds). Dropped packets wake nothing.
-        if (length > 0)
+        // Reliable data owes an ack and an ack may free room in a send window: wake the logic thread for either rather
+        // than let it wait for the tick, which is long now that an idle node must not wake 1,000 times a second
+        // (TransportOptions.UpdateTimeMilliseconds). Keepalives, pings and pongs need no logic round (LiteNetLib
+        // answers a ping from this thread), so an idle session wakes nothing here; dropped packets neither.
+        if (length > 0 && OwesLogicRound(data[0]))
             _net?.TriggerUpdate();
     }
+
+    /// <summary>
+    /// LiteNetLib 2.1.5 packet properties (the low five bits of the first byte) that leave work for the logic thread:
+    /// reliable data (1) and reliable merged (2) owe acks, an ack (3) may free the send window, a merged packet (13)
+    /// may carry any of them.
+    /// </summary>
+    internal static bool OwesLogicRound(byte first) => (first & 0x1F) is 1 or 2 or 3 or 13;
 
     /// <summary>Handles one of our datagrams; true when it became an inner packet the guard must still see.</summary>
     private bool Inbound(ref IPEndPoint endPoint, byte[] data, ref int length)
