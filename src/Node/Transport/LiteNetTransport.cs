@@ -35,6 +35,7 @@ public sealed class LiteNetTransport : ISecureTransport
     private readonly OutboundHandshakes _dialer;
     private readonly BulkPath _bulk;
     private readonly NatService _nat;
+    private readonly LogicPace _pace;
     private int _disposed;
 
     /// <summary>LiteNetLib's largest datagram (its receive buffer) less the relay header.</summary>
@@ -75,7 +76,8 @@ public sealed class LiteNetTransport : ISecureTransport
             MaxConnectAttempts = 40,
             DisconnectTimeout = _options.DisconnectTimeoutMilliseconds,
         };
-        layer.Attach(_net);
+        _pace = new LogicPace(_options.UpdateTimeMilliseconds, _options.IdleUpdateTimeMilliseconds, tick => _net.UpdateTime = tick, _net.TriggerUpdate, _time);
+        layer.Attach(_net, _pace);
         _dialer = new OutboundHandshakes(identity, _options, _net, _sessions, _drops, _time, _logger);
         // Leg ids and request ids must not be guessable by anyone off the path: seeded from the system's CSPRNG.
         var random = new Random(System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue));
@@ -249,6 +251,7 @@ public sealed class LiteNetTransport : ISecureTransport
         }
         // Stop joins LiteNetLib's threads; run it off the caller's context.
         await Task.Run(() => _net.Stop(sendDisconnectMessages: true));
+        _pace.Dispose();
         _delivery.Complete();
         // Session keys are not disposed here or on disconnect: a send on another thread may still be sealing;
         // NSec's safe handles free them once the peer is unreachable.

@@ -60,10 +60,6 @@ internal sealed class TransportListener : INetEventListener
         {
             reader.Recycle();
         }
-        // The packet layer woke the logic thread before LiteNetLib processed this message, which may have raced it and
-        // run before the ack was due; now the ack is certainly due, so it leaves at once rather than on the tick.
-        if (deliveryMethod is DeliveryMethod.ReliableOrdered or DeliveryMethod.ReliableUnordered)
-            peer.NetManager.TriggerUpdate();
     }
 
     private void OnFrame(NetPeer peer, ReadOnlySpan<byte> frame, byte channel)

@@ -21,12 +21,17 @@ internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, Relay
     : PacketLayerBase(RelayDatagram.HeaderLength)
 {
     private NetManager? _net;
+    private LogicPace? _pace;
 
     /// <summary>Where discarded outbound packets go: loopback's discard port, so nothing leaves the host.</summary>
     private static readonly IPEndPoint Nowhere = new(IPAddress.Loopback, 9);
 
-    /// <summary>Relaying also needs the manager, which is created with this layer.</summary>
-    public void Attach(NetManager net) => _net = net;
+    /// <summary>Relaying also needs the manager, which is created with this layer, and the pace of its logic thread.</summary>
+    public void Attach(NetManager net, LogicPace pace)
+    {
+        _net = net;
+        _pace = pace;
+    }
 
     public override void ProcessInboundPacket(ref IPEndPoint endPoint, ref byte[] data, ref int length)
     {
@@ -36,12 +41,11 @@ internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, Relay
                 return;
         }
         guard.ProcessInboundPacket(ref endPoint, ref data, ref length);
-        // Reliable data owes an ack and an ack may free room in a send window: wake the logic thread for either rather
-        // than let it wait for the tick, which is long now that an idle node must not wake 1,000 times a second
-        // (TransportOptions.UpdateTimeMilliseconds). Keepalives, pings and pongs need no logic round (LiteNetLib
-        // answers a ping from this thread), so an idle session wakes nothing here; dropped packets neither.
+        // Reliable data owes an ack and an ack may free room in a send window: either needs the logic thread's fast
+        // tick. Keepalives, pings and pongs do not (LiteNetLib answers a ping from this thread), so an idle session
+        // lets the tick slow down; dropped packets count for nothing.
         if (length > 0 && OwesLogicRound(data[0]))
-            _net?.TriggerUpdate();
+            _pace?.OnActive();
     }
 
     /// <summary>
