@@ -15,9 +15,10 @@ namespace P2P.Node.Transport;
 /// <summary>
 /// <see cref="ISecureTransport"/> over LiteNetLib 2.1.5: one UDP socket, reliable ordered channels, the handshake
 /// as the first messages of each connection, AEAD-sealed frames after it, and a TCP bulk path beside it for the
-/// large channels. Tuning and pitfalls in docs/TRANSPORT.md and MEASURED.md: 1 ms tick, MTU 1432, many channels,
-/// unsynced events handed off through a bounded channel, readers recycled by hand, sends throttled on the reliable
-/// queue length. This type wires the parts together and owns a session's end; the parts (docs/ARCHITECTURE.md):
+/// large channels. Tuning and pitfalls in docs/TRANSPORT.md and MEASURED.md: 1 ms tick while busy (25 ms when
+/// quiet, <see cref="LogicPace"/>), MTU 1432, many channels, unsynced events handed off through a bounded channel,
+/// readers recycled by hand, sends throttled on the reliable queue length. This type wires the parts together and
+/// owns a session's end; the parts (docs/ARCHITECTURE.md):
 /// <see cref="TransportListener"/> routes LiteNetLib's callbacks, <see cref="HandshakeCoordinator"/> and
 /// <see cref="OutboundHandshakes"/> make sessions, <see cref="SessionTable"/> holds them, <see cref="InboundDelivery"/> opens
 /// and queues their frames, <see cref="SessionLiveness"/> keeps them honest, <see cref="BulkPath"/> carries bulk data.
