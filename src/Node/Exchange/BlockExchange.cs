@@ -40,7 +40,6 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
     private readonly FetchSessions _sessions;
     private readonly ProvideQueue _provide;
     private readonly UploadLimiter? _uploadLimiter;
-    private readonly ITimer _tick;
     private int _disposed;
 
     public BlockExchange(
@@ -79,7 +78,6 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         _tasks.Run(() => _provide.RunAsync(_tasks.Stopping));
         for (var i = 0; i < options.VerifyParallelism; i++)
             _tasks.Run(() => _receiver.VerifyLoopAsync(_tasks.Stopping));
-        _tick = time.CreateTimer(_ => _scheduler.Wake(), null, options.TickInterval, options.TickInterval);
     }
 
     /// <summary>True for the message types <see cref="HandleAsync"/> accepts; route the others elsewhere.</summary>
@@ -88,6 +86,12 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
 
     /// <summary>Pulsed after each scheduling round (tests that step a fake clock).</summary>
     internal P2P.Dht.ChangeSignal SchedulerRoundEnded => _scheduler.RoundEnded;
+
+    /// <summary>True while the scheduler's periodic tick is armed: only while a session or a want exists (tests).</summary>
+    internal bool SchedulerTicking => _scheduler.Ticking;
+
+    /// <summary>The scheduler's tick callbacks so far (tests).</summary>
+    internal long SchedulerTicks => _scheduler.TicksFired;
 
     /// <summary>Node-wide totals.</summary>
     public ExchangeCounters Counters => _totals.Snapshot();
@@ -265,7 +269,6 @@ public sealed class BlockExchange : IBlockGetter, IAsyncDisposable
         _transport.PeerDisconnected -= OnPeerDisconnected;
         if (_ownsDialer)
             _dialer.Dispose();
-        await _tick.DisposeAsync();
         _scheduler.Complete();
         _receiver.Complete();
         _provide.Complete();

@@ -57,7 +57,7 @@ public sealed class ExchangeOptions
     /// </summary>
     public int EndgameMaxDuplicates { get; set; } = 8;
 
-    /// <summary>Period of the scheduler's housekeeping (stall and endgame checks).</summary>
+    /// <summary>Period of the scheduler's housekeeping (stall and endgame checks), only while a session or a want exists.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Received blocks hashed and stored in parallel.</summary>

@@ -40,6 +40,8 @@ internal sealed class FetchSessions(
                 connected.Add(ledger.Get(peer));
         }
         Search.Start(session, root, connected);
+        // The first round arms the scheduler's tick, which runs only while a session is open.
+        wake();
         return session;
     }
 
@@ -159,6 +161,8 @@ internal sealed class FetchSessions(
             want.Completion.TrySetException(new ObjectDisposedException(nameof(ExchangeSession)));
             control.SendCancels(want.Cid.Bytes.ToArray(), asked);
         }
+        // A round now disarms the tick if this was the last session.
+        wake();
     }
 
     /// <summary>Which peers a fetch used, when each joined it and how the planner saw them at the end (docs/perf/multi-provider.md).</summary>

@@ -6,7 +6,8 @@ using P2P.Node.Wire;
 namespace P2P.Node.Exchange;
 
 /// <summary>
-/// The scheduling loop: woken by every event (<see cref="Wake"/>) and by a periodic tick, it prunes the ledger,
+/// The scheduling loop: woken by every event (<see cref="Wake"/>) and, while a fetch is open, by a periodic tick
+/// (<see cref="ExchangeOptions.TickInterval"/>) for the checks that depend on time alone; it prunes the ledger,
 /// takes stalled peers' requests back, copies the books into a snapshot, lets the <see cref="WantPlanner"/> decide,
 /// applies the decisions to the books, and only then, with the gate released, sends the want-blocks, fails the
 /// wants nobody could serve and starts provider searches.
@@ -28,6 +29,18 @@ internal sealed class WantScheduler(
     /// <summary>Set once; provider searches are started through it (it needs the scheduler's wake-up).</summary>
     public ProviderSearch Search { get; set; } = null!;
 
+    /// <summary>Whether the housekeeping tick is armed (see <see cref="RunAsync"/>). Written by the loop only.</summary>
+    private bool _ticking;
+
+    /// <summary>Tick callbacks so far.</summary>
+    private long _ticks;
+
+    /// <summary>Tick callbacks so far (tests: none fires while there is nothing to fetch).</summary>
+    public long TicksFired => Interlocked.Read(ref _ticks);
+
+    /// <summary>True while the periodic tick is armed (tests).</summary>
+    public bool Ticking => Volatile.Read(ref _ticking);
+
     public void Wake() => _signal.Writer.TryWrite(true);
 
     /// <summary>
@@ -38,27 +51,50 @@ internal sealed class WantScheduler(
 
     public void Complete() => _signal.Writer.TryComplete();
 
+    /// <summary>
+    /// Runs rounds until <see cref="Complete"/>. The housekeeping tick is armed only while a session or a want exists:
+    /// stalls, the endgame, not-found timeouts and repeated provider searches all belong to a fetch, and every other
+    /// change (a peer connecting or leaving, a session opening or closing, a block or a have arriving) wakes the loop
+    /// itself. Ticking always, an idle daemon ran 50 rounds a second on the thread pool for nothing
+    /// (docs/perf/fetch-path.md, "Idle CPU").
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
         var reader = _signal.Reader;
+        await using var tick = time.CreateTimer(static s => ((WantScheduler)s!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         while (await reader.WaitToReadAsync(ct))
         {
             reader.TryRead(out _);
+            var busy = _ticking;
             try
             {
-                await RoundAsync();
+                busy = await RoundAsync();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Keep scheduling: a failure here would otherwise leave every fetch waiting forever.
                 logger.LogError(ex, "Exchange scheduling round failed");
             }
+            if (busy != _ticking)
+            {
+                var period = busy ? options.TickInterval : Timeout.InfiniteTimeSpan;
+                tick.Change(period, period);
+                Volatile.Write(ref _ticking, busy);
+            }
             RoundEnded.Pulse();
         }
     }
 
-    private async Task RoundAsync()
+    private void OnTick()
     {
+        Interlocked.Increment(ref _ticks);
+        Wake();
+    }
+
+    /// <summary>One round; returns whether a session or a want is left (the tick keeps running).</summary>
+    private async Task<bool> RoundAsync()
+    {
+        bool busy;
         List<(PendingWant Want, List<PeerState> Asked, Exception Why)> failed = [];
         List<ExchangeSession> searches = [];
         Dictionary<PeerState, List<byte[]>> wantBlocks = [];
@@ -93,6 +129,7 @@ internal sealed class WantScheduler(
                 session.LastSearch = now;
                 searches.Add(session);
             }
+            busy = book.SessionsLocked.Count > 0 || book.OrderLocked.Count > 0;
         }
         foreach (var (want, asked, why) in failed)
         {
@@ -110,6 +147,7 @@ internal sealed class WantScheduler(
                 await control.SendAsync(peer, new WantBlockMessage { Cids = batch, SendDontHave = true });
             }
         }
+        return busy;
     }
 
     /// <summary>Records a want-block the planner decided on; the sequence number matches the one it planned with.</summary>

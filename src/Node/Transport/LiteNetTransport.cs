@@ -15,9 +15,10 @@ namespace P2P.Node.Transport;
 /// <summary>
 /// <see cref="ISecureTransport"/> over LiteNetLib 2.1.5: one UDP socket, reliable ordered channels, the handshake
 /// as the first messages of each connection, AEAD-sealed frames after it, and a TCP bulk path beside it for the
-/// large channels. Tuning and pitfalls in docs/TRANSPORT.md and MEASURED.md: 1 ms tick, MTU 1432, many channels,
-/// unsynced events handed off through a bounded channel, readers recycled by hand, sends throttled on the reliable
-/// queue length. This type wires the parts together and owns a session's end; the parts (docs/ARCHITECTURE.md):
+/// large channels. Tuning and pitfalls in docs/TRANSPORT.md and MEASURED.md: 1 ms tick while busy (25 ms when
+/// quiet, <see cref="LogicPace"/>), MTU 1432, many channels, unsynced events handed off through a bounded channel,
+/// readers recycled by hand, sends throttled on the reliable queue length. This type wires the parts together and
+/// owns a session's end; the parts (docs/ARCHITECTURE.md):
 /// <see cref="TransportListener"/> routes LiteNetLib's callbacks, <see cref="HandshakeCoordinator"/> and
 /// <see cref="OutboundHandshakes"/> make sessions, <see cref="SessionTable"/> holds them, <see cref="InboundDelivery"/> opens
 /// and queues their frames, <see cref="SessionLiveness"/> keeps them honest, <see cref="BulkPath"/> carries bulk data.
@@ -35,6 +36,7 @@ public sealed class LiteNetTransport : ISecureTransport
     private readonly OutboundHandshakes _dialer;
     private readonly BulkPath _bulk;
     private readonly NatService _nat;
+    private readonly LogicPace _pace;
     private int _disposed;
 
     /// <summary>LiteNetLib's largest datagram (its receive buffer) less the relay header.</summary>
@@ -75,7 +77,8 @@ public sealed class LiteNetTransport : ISecureTransport
             MaxConnectAttempts = 40,
             DisconnectTimeout = _options.DisconnectTimeoutMilliseconds,
         };
-        layer.Attach(_net);
+        _pace = new LogicPace(_options.UpdateTimeMilliseconds, _options.IdleUpdateTimeMilliseconds, tick => _net.UpdateTime = tick, _net.TriggerUpdate, _time);
+        layer.Attach(_net, _pace);
         _dialer = new OutboundHandshakes(identity, _options, _net, _sessions, _drops, _time, _logger);
         // Leg ids and request ids must not be guessable by anyone off the path: seeded from the system's CSPRNG.
         var random = new Random(System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue));
@@ -249,6 +252,7 @@ public sealed class LiteNetTransport : ISecureTransport
         }
         // Stop joins LiteNetLib's threads; run it off the caller's context.
         await Task.Run(() => _net.Stop(sendDisconnectMessages: true));
+        _pace.Dispose();
         _delivery.Complete();
         // Session keys are not disposed here or on disconnect: a send on another thread may still be sealing;
         // NSec's safe handles free them once the peer is unreachable.

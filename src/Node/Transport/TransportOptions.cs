@@ -48,8 +48,17 @@ public sealed class TransportOptions
     /// <summary>LiteNetLib's connection-request key: filters other protocols, not a secret.</summary>
     public string ConnectionKey { get; set; } = "p2p/1";
 
-    /// <summary>LiteNetLib logic tick in milliseconds: reliable data and acks leave on this tick.</summary>
+    /// <summary>LiteNetLib's logic tick in milliseconds while reliable traffic flows: queued data and acks leave on it.</summary>
     public int UpdateTimeMilliseconds { get; set; } = 1;
+
+    /// <summary>
+    /// The logic tick once no reliable packet has come in for <see cref="LogicPace.Quiet"/> (pings, keepalives and
+    /// resend checks then run on it; the first reliable packet brings back <see cref="UpdateTimeMilliseconds"/> at
+    /// once). The 1 ms tick cost an idle daemon 1,000 wake-ups a second, most of its idle CPU (docs/perf/fetch-path.md,
+    /// "Idle CPU"); 25 ms is LiteNetLib's own resend delay (25 ms + 2.1 RTT), so a lost packet is resent at most one
+    /// delay late.
+    /// </summary>
+    public int IdleUpdateTimeMilliseconds { get; set; } = 25;
 
     public int MtuOverride { get; set; } = 1432;
 
@@ -82,6 +91,8 @@ public sealed class TransportOptions
             throw new ArgumentOutOfRangeException(nameof(MaxMessageSize), MaxMessageSize, "must be positive");
         if (MaxPeers < 1 || MaxPendingHandshakes < 1 || InboundQueueCapacity < 1 || SendQueuePackets < 1 || ConnectionAttemptsPerSecond < 1)
             throw new ArgumentOutOfRangeException(nameof(MaxPeers), "limits must be positive");
+        if (UpdateTimeMilliseconds < 1 || IdleUpdateTimeMilliseconds < UpdateTimeMilliseconds)
+            throw new ArgumentOutOfRangeException(nameof(IdleUpdateTimeMilliseconds), IdleUpdateTimeMilliseconds, "ticks must be positive, the idle one no shorter");
         if (HandshakeTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "must be positive");
     }

@@ -42,6 +42,26 @@ public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSec
         Assert.Equal("hello"u8.ToArray(), message.Payload);
     }
 
+    /// <summary>
+    /// An idle node's logic tick is slow, and the first reliable packet brings back the fast one at once. With an idle
+    /// tick of 2 s, a 2 MiB message over UDP (no bulk stream: about 1,500 packets, 23 times the 64-packet send
+    /// window, each refilled by acks) and a reply still arrive at once; if acks or the window waited for the idle
+    /// tick, the message alone would take 23 ticks and miss the deadline.
+    /// </summary>
+    [Fact]
+    public async Task Transport_IdleTickOfTwoSeconds_DataAndAcksNeverWaitForIt()
+    {
+        var slow = new TransportOptions { IdleUpdateTimeMilliseconds = 2_000, BulkTransport = false };
+        var (a, b, atob, btoa) = await ConnectedPair(slow, slow);
+        var big = new byte[2 << 20];
+        new Random(15).NextBytes(big);
+
+        Assert.True(await a.SendAsync(atob, big, 2, Ct));
+        await AssertNextMessage(b, big);
+        Assert.True(await b.SendAsync(btoa, "reply"u8.ToArray(), 0, Ct));
+        await AssertNextMessage(a, "reply"u8.ToArray());
+    }
+
     [Fact]
     public async Task ConnectAsync_WrongExpectedPeerFailsAndResponderLearnsNothing()
     {

@@ -21,12 +21,17 @@ internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, Relay
     : PacketLayerBase(RelayDatagram.HeaderLength)
 {
     private NetManager? _net;
+    private LogicPace? _pace;
 
     /// <summary>Where discarded outbound packets go: loopback's discard port, so nothing leaves the host.</summary>
     private static readonly IPEndPoint Nowhere = new(IPAddress.Loopback, 9);
 
-    /// <summary>Relaying also needs the manager, which is created with this layer.</summary>
-    public void Attach(NetManager net) => _net = net;
+    /// <summary>Relaying also needs the manager, which is created with this layer, and the pace of its logic thread.</summary>
+    public void Attach(NetManager net, LogicPace pace)
+    {
+        _net = net;
+        _pace = pace;
+    }
 
     public override void ProcessInboundPacket(ref IPEndPoint endPoint, ref byte[] data, ref int length)
     {
@@ -36,7 +41,19 @@ internal sealed class NatPacketLayer(SessionGuard guard, CircuitEnds ends, Relay
                 return;
         }
         guard.ProcessInboundPacket(ref endPoint, ref data, ref length);
+        // Reliable data owes an ack and an ack may free room in a send window: either needs the logic thread's fast
+        // tick. Keepalives, pings and pongs do not (LiteNetLib answers a ping from this thread), so an idle session
+        // lets the tick slow down; dropped packets count for nothing.
+        if (length > 0 && OwesLogicRound(data[0]))
+            _pace?.OnActive();
     }
+
+    /// <summary>
+    /// LiteNetLib 2.1.5 packet properties (the low five bits of the first byte) that leave work for the logic thread:
+    /// reliable data (1) and reliable merged (2) owe acks, an ack (3) may free the send window, a merged packet (13)
+    /// may carry any of them.
+    /// </summary>
+    internal static bool OwesLogicRound(byte first) => (first & 0x1F) is 1 or 2 or 3 or 13;
 
     /// <summary>Handles one of our datagrams; true when it became an inner packet the guard must still see.</summary>
     private bool Inbound(ref IPEndPoint endPoint, byte[] data, ref int length)
