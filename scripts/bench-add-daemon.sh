@@ -13,17 +13,10 @@ mib=${P2P_BENCH_ADD_MIB:-1024}
 rounds=${P2P_BENCH_ADD_ROUNDS:-2}
 port=${P2P_BENCH_ADD_PORT:-33000}
 work=${P2P_BENCH_ADD_DIR:-/tmp/p2p-bench-add-daemon}
-tick=$(getconf CLK_TCK)
-load() { cut -d' ' -f1-3 /proc/loadavg; }
+# load, timed (sets secs, cli_cpu, rss_mb), tick and sub come from the swarm benches' shared functions.
+# shellcheck source=bench-swarm-lib.sh
+source "$(dirname "$0")/bench-swarm-lib.sh"
 cpu_of() { awk -v t="$tick" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
-# timed CMD...: sets secs, cpu (user + sys) and rss (MB) of CMD.
-timed() {
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@"
-  local user sys kb
-  read -r secs user sys kb <"$work/time"
-  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-  rss=$((kb / 1024))
-}
 daemon_pid=""
 stop_daemon() {
   if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
@@ -44,12 +37,12 @@ for round in $(seq 1 "$rounds"); do
     dll="$build/p2p.dll"
     echo "-- round $round, $build  (load $(load))"
     timed sh -c "cp '$work/big' '$work/copy' && sync"
-    echo "   cp + sync:   ${secs} s, CPU ${cpu} s"
+    echo "   cp + sync:   ${secs} s, CPU ${cli_cpu} s"
     rm -f "$work/copy"
 
     P2P_PATH="$work/off" dotnet "$dll" init >/dev/null
     timed dotnet "$dll" --repo "$work/off" add -Q "$work/big" >"$work/cid.off"
-    echo "   offline:     ${secs} s, CPU ${cpu} s, peak RSS ${rss} MB  $(cat "$work/cid.off")"
+    echo "   offline:     ${secs} s, CPU ${cli_cpu} s, peak RSS ${rss_mb} MB  $(cat "$work/cid.off")"
     rm -rf "$work/off"
 
     P2P_PATH="$work/d" dotnet "$dll" init >/dev/null
@@ -70,7 +63,7 @@ for round in $(seq 1 "$rounds"); do
     timed dotnet "$dll" --repo "$work/d" add -Q "$work/big" >"$work/cid.d"
     d1=$(cpu_of "$daemon_pid")
     hwm=$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$daemon_pid/status")
-    echo "   via daemon:  ${secs} s, daemon CPU $(awk -v a="$d1" -v b="$d0" 'BEGIN { printf "%.2f", a - b }') s, CLI CPU ${cpu} s, daemon peak RSS ${hwm} MB  $(cat "$work/cid.d")"
+    echo "   via daemon:  ${secs} s, daemon CPU $(sub "$d1" "$d0") s, CLI CPU ${cli_cpu} s, daemon peak RSS ${hwm} MB  $(cat "$work/cid.d")"
     [ "$(cat "$work/cid.d")" = "$(cat "$work/cid.off")" ] || { echo "the daemon gave another CID" >&2; exit 1; }
     stop_daemon
     rm -rf "$work/d"
