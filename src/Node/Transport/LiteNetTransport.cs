@@ -163,6 +163,13 @@ public sealed class LiteNetTransport : ISecureTransport
 
     public long GetDropCount(DropReason reason) => _drops.Get(reason);
 
+    /// <summary>Raised after each counted drop, on the thread that counted it (what a test waits on instead of polling).</summary>
+    internal event Action<DropReason>? Dropped
+    {
+        add => _drops.Counted += value;
+        remove => _drops.Counted -= value;
+    }
+
     /// <summary>A handshake made a session (network thread): tell the application, then start or bind its bulk stream.</summary>
     private void OnSessionOpened(SecurePeer secure)
     {

@@ -39,22 +39,38 @@ public abstract class TransportTestBase(TimeSpan deadline) : IAsyncLifetime
 
     /// <summary>
     /// Waits for <paramref name="condition"/>, checking it again whenever a watched transport connects or loses a
-    /// peer or its NAT state changes (no polling); the test's deadline bounds the wait.
+    /// peer, its NAT state or its relay's reservations and circuits change, or it counts a dropped packet (no
+    /// polling); the test's deadline bounds the wait.
     /// </summary>
-    protected async Task WaitForAsync(Func<bool> condition, params LiteNetTransport[] watched)
+    protected Task WaitForAsync(Func<bool> condition, params LiteNetTransport[] watched) =>
+        WaitForAsync("the condition holds", condition, watched);
+
+    /// <inheritdoc cref="WaitForAsync(Func{bool}, LiteNetTransport[])"/>
+    /// <param name="what">What is awaited, for the failure message if the deadline passes first.</param>
+    protected async Task WaitForAsync(string what, Func<bool> condition, params LiteNetTransport[] watched)
     {
-        using var changed = new SemaphoreSlim(0);
+        // Not disposed: a transport thread may still be inside Wake while the handlers are being removed, and a
+        // SemaphoreSlim that never exposed its wait handle holds nothing that needs disposing.
+        var changed = new SemaphoreSlim(0);
         void Wake(object? sender, EventArgs e) => changed.Release();
+        void WakeOnDrop(DropReason reason) => changed.Release();
+        void WakeOnRelay() => changed.Release();
         foreach (var t in watched)
         {
             t.PeerConnected += Wake;
             t.PeerDisconnected += Wake;
             t.Nat.Changed += Wake;
+            t.Nat.Relay.Changed += WakeOnRelay;
+            t.Dropped += WakeOnDrop;
         }
         try
         {
             while (!condition())
                 await changed.WaitAsync(Ct);
+        }
+        catch (OperationCanceledException) when (Ct.IsCancellationRequested)
+        {
+            Assert.Fail($"the test's deadline passed before {what}");
         }
         finally
         {
@@ -63,6 +79,8 @@ public abstract class TransportTestBase(TimeSpan deadline) : IAsyncLifetime
                 t.PeerConnected -= Wake;
                 t.PeerDisconnected -= Wake;
                 t.Nat.Changed -= Wake;
+                t.Nat.Relay.Changed -= WakeOnRelay;
+                t.Dropped -= WakeOnDrop;
             }
         }
     }

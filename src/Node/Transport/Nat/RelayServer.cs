@@ -17,6 +17,7 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
     private readonly Dictionary<ulong, Leg> _legs = [];
     private readonly Dictionary<PeerId, int> _circuitsByPeer = [];
     private int _circuits;
+    private bool _changed;
 
     /// <summary>
     /// Test hook: a relay that alters what it forwards (given each forwarded packet after the circuit header). Null in
@@ -25,6 +26,13 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
     internal TamperHook? Tamper { get; set; }
 
     internal delegate void TamperHook(Span<byte> packet);
+
+    /// <summary>
+    /// Raised, outside the lock, on the thread that made the change, after a reservation or a circuit was added,
+    /// renewed or removed: whoever waits on <see cref="ReservationCount"/> or <see cref="CircuitCount"/> waits on
+    /// this rather than polling.
+    /// </summary>
+    public event Action? Changed;
 
     public int ReservationCount
     {
@@ -40,14 +48,20 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
     public string? Reserve(PeerId peer, IPEndPoint endPoint)
     {
         var now = time.GetTimestamp();
+        string? refusal = null;
         lock (_gate)
         {
             SweepLocked(now);
             if (!_reservations.ContainsKey(peer) && _reservations.Count >= options.MaxReservations)
-                return "the relay holds its maximum of reservations";
-            _reservations[peer] = new Reservation(endPoint, now + Ticks(options.ReservationTtl));
-            return null;
+                refusal = "the relay holds its maximum of reservations";
+            else
+            {
+                _reservations[peer] = new Reservation(endPoint, now + Ticks(options.ReservationTtl));
+                _changed = true;
+            }
         }
+        RaiseIfChanged();
+        return refusal;
     }
 
     /// <summary>The endpoint of the session a peer reserved from, if it holds a live reservation.</summary>
@@ -63,6 +77,18 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
     /// Returns the two leg ids (the dialler's, the target's) or a refusal.
     /// </summary>
     public (ulong FromLeg, ulong ToLeg, IPEndPoint ToEndPoint)? Open(PeerId from, IPEndPoint fromEndPoint, PeerId to, Random random, out string? refusal)
+    {
+        try
+        {
+            return OpenCore(from, fromEndPoint, to, random, out refusal);
+        }
+        finally
+        {
+            RaiseIfChanged();
+        }
+    }
+
+    private (ulong FromLeg, ulong ToLeg, IPEndPoint ToEndPoint)? OpenCore(PeerId from, IPEndPoint fromEndPoint, PeerId to, Random random, out string? refusal)
     {
         var now = time.GetTimestamp();
         lock (_gate)
@@ -91,6 +117,7 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
             _circuits++;
             _circuitsByPeer[from] = CountLocked(from) + 1;
             _circuitsByPeer[to] = CountLocked(to) + 1;
+            _changed = true;
             return (fromLeg, toLeg, reservation.EndPoint);
         }
     }
@@ -108,13 +135,12 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
                 return null;
             var circuit = leg.Circuit;
             circuit.Bytes += length;
-            if (circuit.ExpiresAt <= now || circuit.Bytes > options.MaxCircuitBytes)
-            {
-                CloseLocked(id, leg);
-                return null;
-            }
-            return (leg.To, leg.OtherId);
+            if (circuit.ExpiresAt > now && circuit.Bytes <= options.MaxCircuitBytes)
+                return (leg.To, leg.OtherId);
+            CloseLocked(id, leg);
         }
+        RaiseIfChanged();
+        return null;
     }
 
     /// <summary>
@@ -136,18 +162,32 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
     {
         lock (_gate)
         {
-            _reservations.Remove(peer);
+            _changed |= _reservations.Remove(peer);
             foreach (var (id, leg) in _legs.ToArray())
             {
                 if (leg.Circuit.From == peer || leg.Circuit.To == peer)
                     CloseLocked(id, leg);
             }
         }
+        RaiseIfChanged();
     }
 
     public void Sweep()
     {
         lock (_gate) SweepLocked(time.GetTimestamp());
+        RaiseIfChanged();
+    }
+
+    private void RaiseIfChanged()
+    {
+        bool changed;
+        lock (_gate)
+        {
+            changed = _changed;
+            _changed = false;
+        }
+        if (changed)
+            Changed?.Invoke();
     }
 
     private void SweepLocked(long now)
@@ -155,7 +195,7 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
         foreach (var (peer, reservation) in _reservations.ToArray())
         {
             if (reservation.ExpiresAt <= now)
-                _reservations.Remove(peer);
+                _changed |= _reservations.Remove(peer);
         }
         foreach (var (id, leg) in _legs.ToArray())
         {
@@ -188,6 +228,7 @@ internal sealed class RelayServer(NatOptions options, TimeProvider time)
         _closed.Add((leg.To, leg.OtherId));
         _legs.Remove(leg.OtherId);
         _circuits--;
+        _changed = true;
         Decrement(leg.Circuit.From);
         Decrement(leg.Circuit.To);
     }
