@@ -15,7 +15,9 @@ public sealed class ResponseBodyStreamTests
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0));
         var writer = new RecordingWriter(pipe.Writer);
-        var stream = sliceSize == 0 ? new ResponseBodyStream(writer, CancellationToken.None) : new ResponseBodyStream(writer, CancellationToken.None, sliceSize);
+        var stream = sliceSize == 0
+            ? new ResponseBodyStream(writer, CancellationToken.None)
+            : new ResponseBodyStream(writer, CancellationToken.None, sliceSize);
         var data = new byte[length];
         new Random(length).NextBytes(data);
 

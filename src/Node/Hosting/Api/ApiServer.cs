@@ -18,8 +18,8 @@ public sealed class ApiServer : IAsyncDisposable
     /// What one API connection may queue for its client, and the slice its streamed answers (cat, get, dag export)
     /// write at a time: a default block. With Kestrel's 64 KiB every slice waited for the socket sender and the
     /// sender for the next slice, two thread hand-offs per 64 KiB: `strace -f -c` of the daemon for a 1 GiB local
-    /// cat counted 16,390 sendmsg and 29,624 sched_yield, against 4,112 and 7,773 with 256 KiB (docs/perf/read-path.md).
-    /// A client that stops reading pins at most twice this.
+    /// cat counted 16,384 sendmsg and 54,203 syscalls in all, against 4,102 and 32,564 with 256 KiB; sizes up to
+    /// 2 MiB cost no less CPU than 256 KiB (docs/perf/read-path.md). A client that stops reading pins at most twice this.
     /// </summary>
     public const int ResponseBufferSize = 256 * 1024;
 
