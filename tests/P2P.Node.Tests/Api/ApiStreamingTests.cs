@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using P2P.Node.Hosting.Api;
 using P2P.Node.Tests.Gateway;
 
 namespace P2P.Node.Tests.Api;
@@ -15,6 +19,16 @@ public sealed class ApiStreamingTests(GatewayFixture fixture) : IClassFixture<Ga
     private const int Leaves = FileLength / (256 * 1024);
 
     private TestDaemon Daemon => fixture.Seed;
+
+    [Fact]
+    public void Api_QueuesABlockPerConnection()
+    {
+        var options = Daemon.Node.Api!.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+
+        // A default block per write and per queue: with Kestrel's 64 KiB, every 64 KiB of a local cat was two thread hand-offs.
+        Assert.Equal(256 * 1024, ApiServer.ResponseBufferSize);
+        Assert.Equal(ApiServer.ResponseBufferSize, options.MaxWriteBufferSize);
+    }
 
     [Theory]
     [InlineData("cat", 60)]

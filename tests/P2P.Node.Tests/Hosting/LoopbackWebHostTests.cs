@@ -2,11 +2,14 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using P2P.Node.Hosting.Http;
 
 namespace P2P.Node.Tests.Hosting;
@@ -52,6 +55,21 @@ public sealed class LoopbackWebHostTests
         Assert.True(largest > 4096, $"largest piece {largest} bytes");
         Assert.True(segments <= BodySize / (LargeBlockMemoryPool.BlockSize / 2) + 2, $"{segments} pieces");
         Assert.IsType<LargeBlockPoolFactory>(host.Services.GetRequiredService<IMemoryPoolFactory<byte>>());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(256 * 1024)]
+    public async Task StartAsync_ResponseBuffer_IsTheSocketTransportsWriteLimit(int asked)
+    {
+        var expected = asked == 0 ? LoopbackWebHost.ResponseBufferSize : asked;
+        await using var host = asked == 0
+            ? await LoopbackWebHost.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), NullLoggerFactory.Instance, null, _ => { }, CancellationToken.None)
+            : await LoopbackWebHost.StartAsync(new IPEndPoint(IPAddress.Loopback, 0), NullLoggerFactory.Instance, null, _ => { },
+                CancellationToken.None, asked);
+        // The transport's limit is the one an HTTP/1.1 response waits on; Kestrel's own says the same for the others.
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.MaxWriteBufferSize);
+        Assert.Equal(expected, host.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxResponseBufferSize);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public static class ContentEndpoints
                 context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, files.Sum(f => f.Size) - offset))
                     .ToString(CultureInfo.InvariantCulture);
                 // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
-                var body = new ResponseBodyStream(context.Response.BodyWriter, ct);
+                var body = new ResponseBodyStream(context.Response.BodyWriter, ct, ApiServer.ResponseBufferSize);
                 foreach (var (index, skip, take) in ConcatenatedRange.Parts([.. files.Select(f => f.Size)], offset, length))
                     await files[index].Exporter.WriteFileAsync(files[index].Cid, body, skip, take, null, ct);
             }

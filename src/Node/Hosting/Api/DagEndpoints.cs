@@ -25,7 +25,8 @@ public static class DagEndpoints
             await fetch.Blocks.GetBlockAsync(root, ct);
             context.Response.ContentType = "application/vnd.ipld.car";
             // Paced by the client and stopped when it leaves (ResponseBodyStream); the buffer only joins small prefixes.
-            await using var buffered = new BufferedStream(new ResponseBodyStream(context.Response.BodyWriter, ct), Gateway.GatewayHandler.CarPrefixBuffer);
+            await using var buffered = new BufferedStream(
+                new ResponseBodyStream(context.Response.BodyWriter, ct, ApiServer.ResponseBufferSize), Gateway.GatewayHandler.CarPrefixBuffer);
             try
             {
                 await new CarExporter(fetch.Blocks).ExportAsync(root, buffered, ct);

@@ -48,6 +48,30 @@ internal sealed class FileReadStream(UnixFsExporter exporter, Cid cid, long leng
         return n;
     }
 
+    /// <summary>
+    /// TarWriter copies an entry's data with this. The exporter's pieces (a block each) go to
+    /// <paramref name="destination"/> as they are, not through the base class's 80 KiB buffer: one copy fewer, and
+    /// the response gets a block per write, so a flush per block (ResponseBodyStream) rather than per 80 KiB.
+    /// </summary>
+    public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        _parts ??= exporter.ReadFileAsync(cid, 0, null, ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            // A piece stays valid until the next is asked for, and the write is done with it by then.
+            if (!_current.IsEmpty)
+            {
+                await destination.WriteAsync(_current, cancellationToken);
+                _position += _current.Length;
+                _current = default;
+            }
+            if (!await _parts.MoveNextAsync())
+                return;
+            _current = _parts.Current;
+        }
+    }
+
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 

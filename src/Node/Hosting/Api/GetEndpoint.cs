@@ -34,7 +34,8 @@ public static class GetEndpoint
             context.Response.ContentType = "application/x-tar";
             StreamError.Declare(context.Response);
             // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
-            await using var tar = new TarWriter(new ResponseBodyStream(context.Response.BodyWriter, ct), TarEntryFormat.Pax, leaveOpen: true);
+            var body = new ResponseBodyStream(context.Response.BodyWriter, ct, ApiServer.ResponseBufferSize);
+            await using var tar = new TarWriter(body, TarEntryFormat.Pax, leaveOpen: true);
             await WriteAsync(tar, fetch.Exporter, cid, info, segments[^1], ct);
             return Results.Empty;
         }));

@@ -11,16 +11,19 @@ namespace P2P.Node.Hosting.Http;
 /// <see cref="PipeWriter"/>, whose result says at once that the connection's output is complete, and then throws
 /// <see cref="OperationCanceledException"/>, as it does when the request is aborted. And Kestrel copies a whole write into its
 /// pipe before it applies back-pressure, so a 1 MiB block costs 1 MiB of buffer per stalled connection: here
-/// writes go down in slices of <see cref="SliceSize"/>, so the pipe holds at most its limit
-/// (<c>MaxResponseBufferSize</c>) plus one slice. The body itself is not disposed. Async writes only.
+/// writes go down in slices (<see cref="SliceSize"/> unless the host buffers more), so the pipe holds at most its
+/// limit (<see cref="LoopbackWebHost"/>'s response buffer) plus one slice. The body itself is not disposed. Async
+/// writes only.
 /// </summary>
-internal sealed class ResponseBodyStream(PipeWriter body, CancellationToken aborted) : Stream
+internal sealed class ResponseBodyStream(PipeWriter body, CancellationToken aborted, int sliceSize = ResponseBodyStream.SliceSize) : Stream
 {
     /// <summary>
-    /// Kestrel's default <c>MaxResponseBufferSize</c>: a stalled connection holds at most twice this. Each slice is one
+    /// Kestrel's default response buffer: a stalled connection holds at most twice this. Each slice is one
     /// flush (a send and, chunked, one chunk): 16 KiB slices meant 65k sends per GiB and a client reading 8 KiB at a time.
     /// </summary>
     public const int SliceSize = 64 * 1024;
+
+    private readonly int _sliceSize = sliceSize > 0 ? sliceSize : throw new ArgumentOutOfRangeException(nameof(sliceSize));
 
     /// <summary>Bytes handed to the body so far.</summary>
     public long Written { get; private set; }
@@ -46,7 +49,7 @@ internal sealed class ResponseBodyStream(PipeWriter body, CancellationToken abor
         {
             aborted.ThrowIfCancellationRequested();
             token.ThrowIfCancellationRequested();
-            var slice = buffer[..Math.Min(buffer.Length, SliceSize)];
+            var slice = buffer[..Math.Min(buffer.Length, _sliceSize)];
             var result = await body.WriteAsync(slice, token);
             if (result.IsCompleted || result.IsCanceled)
                 throw new OperationCanceledException("the client closed the connection", aborted);
