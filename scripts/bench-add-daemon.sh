@@ -17,6 +17,11 @@ work=${P2P_BENCH_ADD_DIR:-/tmp/p2p-bench-add-daemon}
 # shellcheck source=bench-swarm-lib.sh
 source "$(dirname "$0")/bench-swarm-lib.sh"
 cpu_of() { awk -v t="$tick" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
+# User time alone: the kernel's share swings by 2 s per GiB with whether the pages the pack writes land in were
+# touched before (MEASURED.md), so two builds are compared on user time first (docs/perf/add-path.md, fifth round).
+user_of() { awk -v t="$tick" '{ printf "%.2f", $14 / t }' "/proc/$1/stat"; }
+# The user seconds of the last `timed` command.
+timed_user() { awk '{ printf "%.2f", $2 }' "$work/time"; }
 daemon_pid=""
 stop_daemon() {
   if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
@@ -42,7 +47,7 @@ for round in $(seq 1 "$rounds"); do
 
     P2P_PATH="$work/off" dotnet "$dll" init >/dev/null
     timed dotnet "$dll" --repo "$work/off" add -Q "$work/big" >"$work/cid.off"
-    echo "   offline:     ${secs} s, CPU ${cli_cpu} s, peak RSS ${rss_mb} MB  $(cat "$work/cid.off")"
+    echo "   offline:     ${secs} s, CPU ${cli_cpu} s (user $(timed_user) s), peak RSS ${rss_mb} MB  $(cat "$work/cid.off")"
     rm -rf "$work/off"
 
     P2P_PATH="$work/d" dotnet "$dll" init >/dev/null
@@ -60,10 +65,12 @@ for round in $(seq 1 "$rounds"); do
     # Peak RSS from here on: writing 5 to clear_refs resets VmHWM.
     echo 5 >"/proc/$daemon_pid/clear_refs"
     d0=$(cpu_of "$daemon_pid")
+    u0=$(user_of "$daemon_pid")
     timed dotnet "$dll" --repo "$work/d" add -Q "$work/big" >"$work/cid.d"
     d1=$(cpu_of "$daemon_pid")
+    u1=$(user_of "$daemon_pid")
     hwm=$(awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$daemon_pid/status")
-    echo "   via daemon:  ${secs} s, daemon CPU $(sub "$d1" "$d0") s, CLI CPU ${cli_cpu} s, daemon peak RSS ${hwm} MB  $(cat "$work/cid.d")"
+    echo "   via daemon:  ${secs} s, daemon CPU $(sub "$d1" "$d0") s (user $(sub "$u1" "$u0") s), CLI CPU ${cli_cpu} s (user $(timed_user) s), daemon peak RSS ${hwm} MB  $(cat "$work/cid.d")"
     [ "$(cat "$work/cid.d")" = "$(cat "$work/cid.off")" ] || { echo "the daemon gave another CID" >&2; exit 1; }
     stop_daemon
     rm -rf "$work/d"

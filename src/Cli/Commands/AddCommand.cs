@@ -138,7 +138,7 @@ internal sealed class AddCommand
             if (bar.Enabled)
                 query.Add(new("progress", "true"));
             var printer = new Printer(parse.GetValue(_quiet), parse.GetValue(_quieter), Output.For(parse), bar);
-            await foreach (var line in daemon.PostLinesAsync("add", query, ct, body))
+            await foreach (var line in daemon.PostLinesAsync("add", query, ct, body, blockingUpload: true))
             {
                 // kubo's progress events have no Hash: a name and that entry's running byte count.
                 if (progress.TryConsume(line))

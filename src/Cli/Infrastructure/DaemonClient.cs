@@ -136,11 +136,18 @@ internal sealed class DaemonClient : IDisposable
         return document.RootElement.Clone();
     }
 
-    /// <summary>POSTs and yields each line of a newline-delimited JSON answer as it arrives.</summary>
+    /// <summary>
+    /// POSTs and yields each line of a newline-delimited JSON answer as it arrives. <paramref name="blockingUpload"/>
+    /// sends <paramref name="body"/> with the blocking <c>Send</c> on the streaming client's connection (add's upload):
+    /// the body is then read and written with plain blocking syscalls, where the asynchronous send of each 1 MiB
+    /// waited on epoll and a thread-pool hop whenever the socket's buffer was full (docs/perf/add-path.md, fifth round).
+    /// The answer's lines are read after the whole body is sent either way: HTTP/1.1 in .NET sends the content before
+    /// it reads the response.
+    /// </summary>
     public async IAsyncEnumerable<JsonElement> PostLinesAsync(string command, IEnumerable<KeyValuePair<string, string>>? query,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, HttpContent? body = null)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, HttpContent? body = null, bool blockingUpload = false)
     {
-        using var response = await SendAsync(command, query, body, ct);
+        using var response = await SendAsync(command, query, body, ct, blocking: blockingUpload);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
         while (await reader.ReadLineAsync(ct) is { } line)
         {
@@ -236,7 +243,7 @@ internal sealed class DaemonClient : IDisposable
 
     /// <summary>
     /// Sends one request. <paramref name="blocking"/> sends it with the synchronous API on <see cref="_streaming"/>
-    /// (a request without a body: its answer is then read with blocking reads).
+    /// (a request without a body, whose answer is then read with blocking reads, or an upload written with blocking writes).
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(string command, IEnumerable<KeyValuePair<string, string>>? query, HttpContent? body, CancellationToken ct,
         string? requestId = null, bool blocking = false)

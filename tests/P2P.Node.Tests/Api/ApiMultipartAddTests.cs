@@ -39,6 +39,20 @@ public sealed class ApiMultipartAddTests(GatewayFixture fixture) : IClassFixture
         Assert.Equal(await OfflineAsync(b), lines[1].GetProperty("Hash").GetString());
     }
 
+    [Fact]
+    public async Task Add_BodyCutBeforeItsClosingBoundary_Is400WithOneLine()
+    {
+        var body = Body(("a.bin", TestDaemon.RandomBytes(200 * 1024, seed: 154)));
+        using var content = new ByteArrayContent(body[..^(Boundary.Length + 6)]);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={Boundary}");
+
+        using var response = await fixture.Seed.Api.PostAsync("api/v0/add?pin=false", content);
+
+        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("Message").GetString();
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("the multipart body ended inside a part, before its closing boundary", message);
+    }
+
     private static byte[] Body(params (string Name, byte[] Data)[] files)
     {
         using var body = new MemoryStream();

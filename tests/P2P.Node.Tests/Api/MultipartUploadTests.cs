@@ -68,7 +68,7 @@ public class MultipartUploadTests
         var boundary = body.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!.Trim('"');
         await using var stream = await body.ReadAsStreamAsync();
         var upload = new UploadImport(new ImportOptions(), new MemoryBlockStore(), null, wrap: false, _ => null, CancellationToken.None);
-        await MultipartUpload.ImportAsync(MultipartUpload.Reader(boundary, stream), upload, CancellationToken.None);
+        await MultipartUpload.ImportAsync(new MultipartPipeReader(System.IO.Pipelines.PipeReader.Create(stream), boundary), upload, CancellationToken.None);
         return Assert.Single(upload.Finish());
     }
 }

@@ -130,7 +130,7 @@ public static class ContentEndpoints
         // The blocks to announce as the importer stored them: reading the DAG back would read and hash every leaf again.
         var stored = new StoredBlocks();
         var units = await daemon.Local.AddUploadAsync(
-            upload => MultipartUpload.ImportAsync(MultipartUpload.Reader(boundary, request.Body), upload, ct),
+            upload => MultipartUpload.ImportAsync(new MultipartPipeReader(request.BodyReader, boundary), upload, ct),
             options, wrap, pin, stored, name => progress?.Bytes(name ?? ""), ct);
         foreach (var entries in units)
         {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using P2P.Node.Content.Importing;
 
@@ -15,22 +14,13 @@ namespace P2P.Node.Hosting.Api;
 /// </summary>
 public static class MultipartUpload
 {
-    /// <summary>
-    /// The reader's buffer: the section stream hands out at most this much per read and scans it for the boundary,
-    /// so the 4 KiB default cost 64 reads and scans per 256 KiB chunk.
-    /// </summary>
-    public const int ReadBufferSize = 1 << 16;
-
     /// <summary>Longest symlink target accepted: Linux's PATH_MAX.</summary>
     private const int MaxLinkTarget = 4096;
 
-    /// <summary>A reader of <paramref name="body"/> with <see cref="ReadBufferSize"/>.</summary>
-    public static MultipartReader Reader(string boundary, Stream body) => new(boundary, body, ReadBufferSize);
-
     /// <summary>Reads every part into <paramref name="upload"/>, importing each file as its part is read.</summary>
-    public static async Task ImportAsync(MultipartReader reader, UploadImport upload, CancellationToken ct)
+    public static async Task ImportAsync(MultipartPipeReader reader, UploadImport upload, CancellationToken ct)
     {
-        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        while (await reader.ReadNextPartAsync(ct) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
                 throw new ArgumentException("multipart part without a Content-Disposition");
