@@ -16,7 +16,8 @@ internal static class CliApp
     private const string RootDescription = """
         p2p: a content-addressed peer-to-peer chunk network (CIDs identical to kubo's).
         Commands that print data take --enc json: one JSON object per line, kubo's field names.
-        Exit codes: 0 ok, 1 error, 2 usage, 3 repo missing/locked/invalid, 4 not found, 5 corrupt data, 130 interrupted.
+        Exit codes: 0 ok, 1 error, 2 usage, 3 repo missing/locked/invalid, 4 not found, 5 corrupt data, 130 interrupted,
+        141 stdout closed by its reader.
         """;
 
     public static RootCommand BuildRoot()
@@ -62,13 +63,16 @@ internal static class CliApp
             Console.Error.WriteLine($"Error: {usage}");
             return ExitCodes.Usage;
         }
-        // SIGINT/SIGTERM cancel the action's token. The daemon bounds its own stop (a few seconds: the API cuts the
-        // requests still running), so this is only the backstop for a command that ignores its token.
-        // System.CommandLine's handler would print a stack trace: the caller (Program) prints one line instead.
+        // SIGINT/SIGTERM cancel the action's token (Interruption, which also ends an action that cannot stop). The
+        // daemon bounds its own stop to a few seconds (the API cuts the requests still running); a client command has
+        // nothing worth waiting for. System.CommandLine's signal handling is off: it could not end a blocked action.
+        // Its exception handler is off too, as it prints a stack trace: the caller (Program) prints one line instead.
+        var daemon = parse.CommandResult.Command.Name == "daemon";
+        using var interruption = new Interruption(TimeSpan.FromSeconds(daemon ? 10 : 2));
         return await parse.InvokeAsync(new InvocationConfiguration
         {
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(10),
+            ProcessTerminationTimeout = null,
             EnableDefaultExceptionHandler = false,
-        });
+        }, interruption.Token);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class BlockGetCommand
         var cid = Cid(parse);
         using var node = NodeAccess.Open(parse);
         var data = await node.Getter.GetBlockAsync(cid, ct);
-        await using var stdout = Console.OpenStandardOutput();
+        await using var stdout = new StdoutStream();
         await stdout.WriteAsync(data, ct);
         return ExitCodes.Ok;
     }
@@ -33,7 +33,7 @@ internal sealed class BlockGetCommand
     {
         var cid = Cid(parse);
         using var response = await daemon.PostStreamAsync("block/get", [new("arg", cid.ToString())], ct);
-        await using var stdout = Console.OpenStandardOutput();
+        await using var stdout = new StdoutStream();
         await response.Content.CopyToAsync(stdout, ct);
         return ExitCodes.Ok;
     }

@@ -46,7 +46,7 @@ internal sealed class CatCommand
             var cid = await node.Exporter.ResolveAsync(target, ct);
             files.Add((cid, (long)(await node.Exporter.StatAsync(cid, ct)).Size));
         }
-        await using var stdout = Console.OpenStandardOutput();
+        await using var stdout = new StdoutStream();
         // As kubo: offset and length apply to the files written one after the other.
         foreach (var (index, skip, take) in ConcatenatedRange.Parts([.. files.Select(f => f.Size)], offset, length))
             await node.Exporter.WriteFileAsync(files[index].Cid, stdout, skip, take, null, ct);
@@ -62,7 +62,7 @@ internal sealed class CatCommand
         if (length is { } l)
             query.Add(new("length", l.ToString(CultureInfo.InvariantCulture)));
         using var response = await daemon.PostStreamAsync("cat", query, ct);
-        await using var stdout = Console.OpenStandardOutput();
+        await using var stdout = new StdoutStream();
         // Through the copy, so an error the daemon reports after the bytes began (its trailer) is this command's error.
         await daemon.CopyBodyAsync(response, stdout, null, ct);
         return ExitCodes.Ok;

@@ -33,7 +33,7 @@ internal sealed class DagExportCommand
         var exporter = new CarExporter(node.Getter);
         if (parse.GetValue(_output) is not { } path)
         {
-            await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20);
+            await using var stdout = new BufferedStream(new StdoutStream(), 1 << 20);
             await exporter.ExportAsync(root, stdout, ct);
             return ExitCodes.Ok;
         }
@@ -55,7 +55,7 @@ internal sealed class DagExportCommand
         await using var car = await response.Content.ReadAsStreamAsync(ct);
         if (parse.GetValue(_output) is not { } path)
         {
-            await using var stdout = Console.OpenStandardOutput();
+            await using var stdout = new StdoutStream();
             await car.CopyToAsync(stdout, 1 << 20, ct);
             return ExitCodes.Ok;
         }

@@ -36,7 +36,7 @@ internal sealed class DagGetCommand
         using var node = NodeAccess.Open(parse);
         var cid = await node.Exporter.ResolveAsync(path, ct);
         var json = DagJson.Encode(cid, await node.Getter.GetBlockAsync(cid, ct));
-        await using var stdout = Console.OpenStandardOutput();
+        await using var stdout = new StdoutStream();
         await stdout.WriteAsync(json, ct);
         return ExitCodes.Ok;
     }
@@ -45,7 +45,7 @@ internal sealed class DagGetCommand
     {
         var path = Read(parse);
         using var response = await daemon.PostStreamAsync("dag/get", [new("arg", path)], ct);
-        await using var stdout = Console.OpenStandardOutput();
+        await using var stdout = new StdoutStream();
         await response.Content.CopyToAsync(stdout, ct);
         return ExitCodes.Ok;
     }

@@ -10,10 +10,16 @@ namespace P2P.Cli.Infrastructure;
 /// </summary>
 internal static class CommandRunner
 {
+    private static int _running;
+
+    /// <summary>Whether a command's action started and has not returned (its own error line not yet printed).</summary>
+    public static bool Running => Volatile.Read(ref _running) != 0;
+
     public static void SetAction(Command command, Func<ParseResult, CancellationToken, Task<int>> action)
     {
         command.SetAction(async (parse, ct) =>
         {
+            Volatile.Write(ref _running, 1);
             try
             {
                 return await action(parse, ct);
@@ -22,11 +28,18 @@ internal static class CommandRunner
             {
                 return Fail(ex, ct);
             }
+            finally
+            {
+                Volatile.Write(ref _running, 0);
+            }
         });
     }
 
     public static int Fail(Exception ex, CancellationToken ct)
     {
+        // Whoever read our output has what it wanted (`| head`); a line on stderr would only be noise.
+        if (ex is CliException { ExitCode: ExitCodes.ReaderGone })
+            return ExitCodes.ReaderGone;
         var (code, message) = Classify(ex, ct);
         Console.Error.WriteLine($"Error: {message}");
         if (Environment.GetEnvironmentVariable("P2P_DEBUG") == "1")

@@ -27,4 +27,7 @@ internal static class ExitCodes
 
     /// <summary>Interrupted by SIGINT/SIGTERM.</summary>
     public const int Interrupted = ExitCode.Interrupted;
+
+    /// <summary>Standard output's reader went away (a closed pipe, `p2p cat CID | head`); nothing is printed.</summary>
+    public const int ReaderGone = ExitCode.ReaderGone;
 }

@@ -22,4 +22,10 @@ public static class ExitCode
 
     /// <summary>Interrupted by SIGINT/SIGTERM (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>
+    /// Standard output's reader went away, as in `p2p cat CID | head` (128 + SIGPIPE, what shells report for a program a
+    /// closed pipe stopped): the command stops at once and prints nothing.
+    /// </summary>
+    public const int ReaderGone = 141;
 }
