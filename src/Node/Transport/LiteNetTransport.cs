@@ -86,7 +86,7 @@ public sealed class LiteNetTransport : ISecureTransport
         _bulk = new BulkPath(_options, LocalPeerId, _sessions, _delivery, ReceivePool, _drops, _logger);
         var rateLimiter = new ConnectionRateLimiter(_options.ConnectionAttemptsPerSecond, _time);
         var handshakes = new HandshakeCoordinator(identity, _options, _net, _dialer, _sessions, _delivery, _drops, rateLimiter, _time, _logger, OnSessionOpened);
-        listener.Route(this, handshakes, _delivery, _liveness, _drops, _nat);
+        listener.Route(this, handshakes, _delivery, _liveness, _drops, _nat, _pace);
     }
 
     public PeerId LocalPeerId { get; }
@@ -224,7 +224,9 @@ public sealed class LiteNetTransport : ISecureTransport
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        // Wake the logic thread so the first packets leave now rather than on the next tick.
+        // A message of many packets makes the traffic dense (the fast tick refills the send window as acks come);
+        // either way, wake the logic thread so the first packets leave now rather than on the next tick.
+        _pace.OnSent(1 + length / _options.MtuOverride);
         _net.TriggerUpdate();
     }
 

@@ -22,10 +22,12 @@ internal sealed class TransportListener : INetEventListener
     private SessionLiveness _liveness = null!;
     private DropCounter<DropReason> _drops = null!;
     private NatService _nat = null!;
+    private LogicPace _pace = null!;
 
-    public void Route(LiteNetTransport transport, HandshakeCoordinator handshakes, InboundDelivery delivery, SessionLiveness liveness, DropCounter<DropReason> drops, NatService nat)
+    public void Route(LiteNetTransport transport, HandshakeCoordinator handshakes, InboundDelivery delivery, SessionLiveness liveness, DropCounter<DropReason> drops, NatService nat, LogicPace pace)
     {
         _nat = nat;
+        _pace = pace;
         _transport = transport;
         _handshakes = handshakes;
         _delivery = delivery;
@@ -60,6 +62,9 @@ internal sealed class TransportListener : INetEventListener
         {
             reader.Recycle();
         }
+        // Its ack is due now that LiteNetLib has read it: on the slow tick, the pace wakes the logic thread to send it.
+        if (deliveryMethod is DeliveryMethod.ReliableOrdered or DeliveryMethod.ReliableUnordered)
+            _pace.OnDelivered();
     }
 
     private void OnFrame(NetPeer peer, ReadOnlySpan<byte> frame, byte channel)

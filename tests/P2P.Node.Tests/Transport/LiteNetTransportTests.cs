@@ -62,6 +62,31 @@ public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSec
         await AssertNextMessage(a, "reply"u8.ToArray());
     }
 
+    /// <summary>
+    /// A trickle of reliable messages (one every 2 ms: never dense) stays on the slow tick, so its acks must leave
+    /// when each message is read. With the idle tick at 10 s, 300 one-way messages fill the 64-packet send window
+    /// almost five times; if the receiver's acks waited for its tick, the sender would stall for a tick each time,
+    /// past the deadline. (At a one-minute tick the handshake itself failed now and then: ConnectionRejected.)
+    /// </summary>
+    [Fact]
+    public async Task Transport_IdleTickOfTenSeconds_ATrickleOfMessagesIsAckedAsItIsRead()
+    {
+        var slow = new TransportOptions { IdleUpdateTimeMilliseconds = 10_000, BulkTransport = false };
+        var (a, b, atob, _) = await ConnectedPair(slow, slow);
+        const int count = 300;
+        var received = Task.Run(async () =>
+        {
+            for (var i = 0; i < count; i++)
+                await AssertNextMessage(b, BitConverter.GetBytes(i));
+        });
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(await a.SendAsync(atob, BitConverter.GetBytes(i), 1, Ct));
+            await Task.Delay(2, Ct); // the traffic's shape, not a wait for anything
+        }
+        await received.WaitAsync(Ct);
+    }
+
     [Fact]
     public async Task ConnectAsync_WrongExpectedPeerFailsAndResponderLearnsNothing()
     {
