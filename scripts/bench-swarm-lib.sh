@@ -79,9 +79,32 @@ harness() {
   h_cpu=$(sed -n '1s/.*fetcher CPU \([0-9.]*\) s.*/\1/p' "$work/harness")
 }
 
+# swarm_cpu SWARM: the CPU seconds all of SWARM's daemons have used so far.
+swarm_cpu() {
+  local f sum=0
+  for f in "$work/$1"/node*/daemon.pid; do
+    sum=$(awk -v a="$sum" -v t="$tick" '{ print a + ($14 + $15) / t }' "/proc/$(cat "$f")/stat")
+  done
+  echo "$sum"
+}
+# settle SWARM: waits (at most 60 s) until the swarm's daemons together use under 10 % of a core over a second (an
+# idle one takes ~1 %). An add or a fetch queues every block for a DHT announcement, and the five daemons spent ~3 s
+# of CPU in the 10 s after four 256 MiB adds (docs/perf/multi-provider.md, third pass): on one 2-core machine that
+# CPU is taken from the fetch measured next, which separate machines would not pay. Prints how long it waited.
+settle() {
+  local waited=0 before
+  while [ "$waited" -lt 60 ]; do
+    before=$(swarm_cpu "$1")
+    sleep 1
+    waited=$((waited + 1))
+    awk -v a="$(swarm_cpu "$1")" -v b="$before" 'BEGIN { exit !(a - b < 0.10) }' && break
+  done
+  echo "   (swarm $1 settled after ${waited} s: announcements of what was added or fetched)"
+}
 # free_pages SWARM: gc on the fetcher (node 5), so the next fetch writes into page cache freed a moment before, as
-# the warm harness's does (bench-product.sh's header).
-free_pages() { sw "$1" exec 5 repo gc >/dev/null; }
+# the warm harness's does (bench-product.sh's header); then lets the swarm settle.
+free_pages() { sw "$1" exec 5 repo gc >/dev/null; settle "$1"; }
+
 
 # connect SWARM: node 5 (the fetcher) dials nodes 1-4, so each is asked for every block.
 connect() {
