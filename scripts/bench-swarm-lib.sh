@@ -101,9 +101,11 @@ settle() {
   done
   echo "   (swarm $1 settled after ${waited} s: announcements of what was added or fetched)"
 }
-# free_pages SWARM: gc on the fetcher (node 5), so the next fetch writes into page cache freed a moment before, as
-# the warm harness's does (bench-product.sh's header); then lets the swarm settle.
-free_pages() { sw "$1" exec 5 repo gc >/dev/null; settle "$1"; }
+# free_pages SWARM: lets the swarm settle, then gc on the fetcher (node 5), so the next fetch writes into page cache
+# freed a moment before, as the warm harness's does (bench-product.sh's header). In that order: this VM hands freed
+# pages back to the host within seconds, so a gc before the settle's wait freed nothing for the fetch (a first run
+# so, 19:44 UTC: the fetch after gc and wait cost 1.02 s of CPU per 256 MiB, the one with no gc 0.78 s).
+free_pages() { settle "$1"; sw "$1" exec 5 repo gc >/dev/null; }
 
 
 # connect SWARM: node 5 (the fetcher) dials nodes 1-4, so each is asked for every block.
