@@ -146,8 +146,8 @@ four() {
   c=$(add_file "$1" "1 2 3 4" "$work/data")
   rm -f "$work/data"
   sw "$1" exec 5 bitswap stat --enc json >"$work/before"
-  for i in 1 2 3 4; do p0=$(awk -v a="$p0" -v b="$(daemon_cpu "$1" "$i")" 'BEGIN { print a + b }'); done
   free_pages "$1"
+  for i in 1 2 3 4; do p0=$(awk -v a="$p0" -v b="$(daemon_cpu "$1" "$i")" 'BEGIN { print a + b }'); done
   echo "\$ p2p get CID -o FILE   (node 5; nodes 1-4 hold the file$2)"
   timed_daemon "$1" 5 "$bytes" dotnet "$P2P_DLL" --repo "$(repo "$1" 5)" get "$c" -o "$work/out" >/dev/null
   four_rate=$rate four_secs=$secs four_dcpu=$dcpu
