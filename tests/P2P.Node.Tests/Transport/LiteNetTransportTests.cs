@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Security;
 using P2P.Node.Transport;
 
@@ -8,10 +9,11 @@ namespace P2P.Node.Tests.Transport;
 public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSeconds(20))
 {
 
-    private async Task<(LiteNetTransport A, LiteNetTransport B, SecurePeer AtoB, SecurePeer BtoA)> ConnectedPair(TransportOptions? a = null, TransportOptions? b = null)
+    private async Task<(LiteNetTransport A, LiteNetTransport B, SecurePeer AtoB, SecurePeer BtoA)> ConnectedPair(
+        TransportOptions? a = null, TransportOptions? b = null, TimeProvider? time = null)
     {
-        var ta = Create(a);
-        var tb = Create(b);
+        var ta = Create(a, time);
+        var tb = Create(b, time);
         var accepted = new TaskCompletionSource<SecurePeer>(TaskCreationOptions.RunContinuationsAsynchronously);
         tb.PeerConnected += (_, e) => accepted.TrySetResult(e.Peer);
         var result = await ta.ConnectAsync(tb.LocalEndPoint, tb.LocalPeerId, Ct);
@@ -63,7 +65,7 @@ public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSec
     }
 
     /// <summary>
-    /// A trickle of reliable messages (one every 2 ms: never dense) stays on the slow tick, so its acks must leave
+    /// A trickle of reliable messages (2 ms apart on the transports' clock: never dense) stays on the slow tick, so its acks must leave
     /// when each message is read. With the idle tick at 10 s, 300 one-way messages fill the 64-packet send window
     /// almost five times; if the receiver's acks waited for its tick, the sender would stall for a tick each time,
     /// past the deadline. (At a one-minute tick the handshake itself failed now and then: ConnectionRejected.)
@@ -71,8 +73,12 @@ public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSec
     [Fact]
     public async Task Transport_IdleTickOfTenSeconds_ATrickleOfMessagesIsAckedAsItIsRead()
     {
+        // The pace tells dense from sparse on the transports' clock: a virtual one, moved 2 ms per message, keeps the
+        // trickle sparse however fast the machine sends (in real time, one message in flight at a time is dense and
+        // takes the fast tick, and the test then passes without the wake it is here for).
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var slow = new TransportOptions { IdleUpdateTimeMilliseconds = 10_000, BulkTransport = false };
-        var (a, b, atob, _) = await ConnectedPair(slow, slow);
+        var (a, b, atob, _) = await ConnectedPair(slow, slow, time);
         const int count = 300;
         var received = Task.Run(async () =>
         {
@@ -82,7 +88,7 @@ public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSec
         for (var i = 0; i < count; i++)
         {
             Assert.True(await a.SendAsync(atob, BitConverter.GetBytes(i), 1, Ct));
-            await Task.Delay(2, Ct); // the traffic's shape, not a wait for anything
+            time.Advance(TimeSpan.FromMilliseconds(2));
         }
         await received.WaitAsync(Ct);
     }
