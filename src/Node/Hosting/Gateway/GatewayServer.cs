@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using P2P.Node.Hosting.Api;
 using P2P.Node.Hosting.Http;
 
 namespace P2P.Node.Hosting.Gateway;
@@ -16,9 +17,22 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>Request bytes buffered per connection: twice Kestrel's 32 KiB cap on request headers.</summary>
     private const int RequestBufferSize = 64 * 1024;
 
+    /// <summary>
+    /// What one gateway connection may queue for its client, and the slice a file's answer writes at a time: a
+    /// default block, as the API's (<see cref="ApiServer.ResponseBufferSize"/>, docs/perf/read-path.md). With
+    /// Kestrel's 64 KiB each block went out as four writes, four flushes and four sends, and every one of them
+    /// filled the socket transport's output pipe, so the handler parked until Kestrel's sender (a thread-pool
+    /// hop away) had sent it and woke it again (docs/perf/fetch-path.md, sixth round). A client that stops
+    /// reading pins at most twice this per connection (was 128 KiB).
+    /// </summary>
+    public const int ResponseBufferSize = ApiServer.ResponseBufferSize;
+
     private readonly LoopbackWebHost _host;
 
     private GatewayServer(LoopbackWebHost host) => _host = host;
+
+    /// <summary>The application's services, for tests of how the host was set up.</summary>
+    internal IServiceProvider Services => _host.Services;
 
     /// <summary>The bound address, with the real port when 0 was asked.</summary>
     public IPEndPoint EndPoint => _host.EndPoint;
@@ -41,7 +55,7 @@ public sealed class GatewayServer : IAsyncDisposable
                 k.Limits.MaxRequestBufferSize = RequestBufferSize;
             },
             app => app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync),
-            ct);
+            ct, ResponseBufferSize);
         return new GatewayServer(host);
     }
 
