@@ -28,6 +28,16 @@ public sealed class GatewayResponseSizeTests(GatewayFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void Gateway_SendsInlineAndTheApiDoesNot()
+    {
+        var gateway = fixture.Fetcher.Node.Gateway!.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+        var api = fixture.Fetcher.Node.Api!.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+
+        Assert.True(gateway.UnsafePreferInlineScheduling);
+        Assert.False(api.UnsafePreferInlineScheduling);
+    }
+
+    [Fact]
     public async Task Get_FileOfWholeBlocks_IsWrittenABlockAtATime()
     {
         const int blocks = 6;
