@@ -193,7 +193,7 @@ internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILo
         response.ContentLength = length;
         if (HttpMethods.IsHead(context.Request.Method))
             return;
-        var body = new ResponseBodyStream(response.BodyWriter, ct);
+        var body = new ResponseBodyStream(response.BodyWriter, ct, GatewayServer.ResponseBufferSize);
         try
         {
             await foreach (var part in fetch.Exporter.ReadFileAsync(cid, offset, length, ct))
@@ -223,7 +223,7 @@ internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILo
         response.ContentLength = block.Length;
         if (HttpMethods.IsHead(context.Request.Method))
             return;
-        await new ResponseBodyStream(response.BodyWriter, ct).WriteAsync(block, ct);
+        await new ResponseBodyStream(response.BodyWriter, ct, GatewayServer.ResponseBufferSize).WriteAsync(block, ct);
         daemon.Host.Metrics.CountGatewayBytes(block.Length);
     }
 
@@ -241,7 +241,7 @@ internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILo
         try
         {
             // The buffer only joins each block's small length-and-CID prefix into one write; blocks pass through.
-            await using var buffered = new BufferedStream(new ResponseBodyStream(response.BodyWriter, ct), CarPrefixBuffer);
+            await using var buffered = new BufferedStream(new ResponseBodyStream(response.BodyWriter, ct, GatewayServer.ResponseBufferSize), CarPrefixBuffer);
             var result = await new CarExporter(fetch.Blocks).ExportAsync(cid, buffered, ct);
             daemon.Host.Metrics.CountGatewayBytes(result.Bytes);
         }

@@ -46,11 +46,12 @@ public sealed class LoopbackWebHost : IAsyncDisposable
     /// Builds the application, lets <paramref name="kestrel"/> adjust server limits and <paramref name="map"/> add
     /// middleware and routes, then starts listening on <paramref name="bind"/>. A bind failure (address taken)
     /// surfaces as the <see cref="IOException"/> Kestrel throws, after the half-built application is disposed.
-    /// <paramref name="responseBufferSize"/> is what one connection may queue for its client before a write waits.
+    /// <paramref name="responseBufferSize"/> is what one connection may queue for its client before a write waits;
+    /// <paramref name="transport"/> adjusts the socket transport after that.
     /// </summary>
     public static async Task<LoopbackWebHost> StartAsync(IPEndPoint bind, ILoggerFactory loggers,
         Action<KestrelServerOptions>? kestrel, Action<WebApplication> map, CancellationToken ct,
-        int responseBufferSize = ResponseBufferSize)
+        int responseBufferSize = ResponseBufferSize, Action<SocketTransportOptions>? transport = null)
     {
         ArgumentNullException.ThrowIfNull(bind);
         ArgumentNullException.ThrowIfNull(map);
@@ -63,7 +64,11 @@ public sealed class LoopbackWebHost : IAsyncDisposable
         // An HTTP/1.1 response waits on the socket transport's output pipe, whose pause threshold is the transport's
         // MaxWriteBufferSize, not MaxResponseBufferSize: with the latter at 64 KiB, raising the former alone took a
         // 1 GiB cat from 16,390 sendmsg to 2,800 (`strace -c`). Output side only: the request side's limits are untouched.
-        builder.Services.Configure<SocketTransportOptions>(o => o.MaxWriteBufferSize = responseBufferSize);
+        builder.Services.Configure<SocketTransportOptions>(o =>
+        {
+            o.MaxWriteBufferSize = responseBufferSize;
+            transport?.Invoke(o);
+        });
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(bind);
