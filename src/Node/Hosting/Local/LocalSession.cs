@@ -139,6 +139,11 @@ internal sealed class LocalSession(Socket socket, Daemon daemon, ILogger logger)
         {
             outcome = Error(ErrorClassifier.Classify(FetchTimeout.Exception(t)));
         }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested && !timer.IsCancellationRequested)
+        {
+            logger.LogInformation("Local channel: {Op} stopped: the caller went away", request.Op);
+            return;
+        }
         catch (Exception e) when (IsBrokenPipe(e) && !work.IsCancellationRequested)
         {
             outcome = new { ReaderGone = true };
