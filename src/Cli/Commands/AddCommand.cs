@@ -166,7 +166,7 @@ internal sealed class AddCommand
     /// </summary>
     private bool TryAddLocal(ParseResult parse, DaemonClient daemon, KuboAddFlags flags, AddInputs.Item item, CancellationToken ct)
     {
-        if (item.Kind == AddInputs.Kind.Stdin && !Console.IsInputRedirected)
+        if (!LocalChannelClient.Available(daemon) || (item.Kind == AddInputs.Kind.Stdin && !Console.IsInputRedirected))
             return false;
         using var file = item.Kind == AddInputs.Kind.File ? File.OpenHandle(item.Path!, FileMode.Open, FileAccess.Read) : null;
         using var bar = ProgressBar.ForCommand("adding", AddInputs.SizeOf(item), parse.GetValue(_progress));

@@ -15,17 +15,24 @@ namespace P2P.Cli.Infrastructure;
 internal static class LocalChannelClient
 {
     /// <summary>
+    /// Whether the daemon seems to have a channel (its socket exists on a platform that can pass descriptors), so a
+    /// command need not set up what only the channel uses; <see cref="TryRun"/> may still find it does not answer.
+    /// P2P_NO_LOCAL_CHANNEL=1 keeps to HTTP (tests of that path, and a way out should the channel misbehave).
+    /// </summary>
+    public static bool Available(DaemonClient daemon) =>
+        UnixRights.Supported && Environment.GetEnvironmentVariable("P2P_NO_LOCAL_CHANNEL") != "1"
+        && File.Exists(LocalChannel.PathFor(daemon.RepoPath));
+
+    /// <summary>
     /// Runs <paramref name="request"/> with <paramref name="fd"/> passed to the daemon; <paramref name="onFrame"/> gets
     /// each progress or result frame. False when the daemon has no usable channel (nothing was done); throws the
     /// daemon's error as the same <see cref="P2PException"/> the HTTP path throws, or the reader-gone exit.
     /// </summary>
     public static bool TryRun(DaemonClient daemon, LocalRequest request, int fd, Action<JsonElement>? onFrame, CancellationToken ct)
     {
-        if (!UnixRights.Supported || Environment.GetEnvironmentVariable("P2P_NO_LOCAL_CHANNEL") == "1")
+        if (!Available(daemon))
             return false;
         var path = LocalChannel.PathFor(daemon.RepoPath);
-        if (!File.Exists(path))
-            return false;
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
