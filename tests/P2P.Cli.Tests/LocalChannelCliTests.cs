@@ -122,7 +122,7 @@ public sealed class LocalChannelCliTests : ProcessTestBase
         return (repo, cids[0], cids[1]);
     }
 
-    /// <summary>Every result of cat (with a range over two files), get, add of a file and add of stdin, as strings.</summary>
+    /// <summary>Every result of cat (a range over two files), get, add (file, stdin), dag export and block get, as strings.</summary>
     private async Task<List<string>> RunAllAsync(string repo, string a, string b, byte[] stdin, string tag, bool http)
     {
         var results = new List<string>();
@@ -135,6 +135,8 @@ public sealed class LocalChannelCliTests : ProcessTestBase
             {prefix}dotnet "$P2P" add --enc json --cid-version 0 b.bin; echo "add $?"
             {prefix}dotnet "$P2P" add < stdin.bin; echo "add $?"
             {prefix}dotnet "$P2P" cat {a}/missing; echo "cat $?"
+            {prefix}dotnet "$P2P" dag export {b} > car-{tag}.car; echo "export $?"
+            {prefix}dotnet "$P2P" block get {a} | sha256sum; echo "block ${{PIPESTATUS[0]}}"
             {prefix}dotnet "$P2P" add no-such-file; echo "add $?"
             """;
         await File.WriteAllBytesAsync(Dir.Combine("stdin.bin"), stdin, Ct);
@@ -144,6 +146,7 @@ public sealed class LocalChannelCliTests : ProcessTestBase
         results.Add(stderr);
         results.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(Dir.Combine($"cat-{tag}.bin"), Ct))));
         results.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(get, Ct))));
+        results.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(Dir.Combine($"car-{tag}.car"), Ct))));
         Assert.Empty(Directory.GetFiles(Dir.Path, ".get-*.tmp"));
         return results;
     }

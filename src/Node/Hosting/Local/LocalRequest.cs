@@ -8,7 +8,10 @@ public sealed record LocalRequest
 {
     public int V { get; init; } = LocalFrames.Version;
 
-    /// <summary><c>cat</c> (write the files at <see cref="Args"/> to the passed descriptor) or <c>add</c> (import it).</summary>
+    /// <summary>
+    /// <c>cat</c> (write the files at <see cref="Args"/> to the passed descriptor), <c>add</c> (import it),
+    /// <c>block/get</c> or <c>dag/export</c> (write the block or the CAR of the one CID in <see cref="Args"/>).
+    /// </summary>
     public string Op { get; init; } = "";
 
     public string[] Args { get; init; } = [];

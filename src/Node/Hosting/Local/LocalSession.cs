@@ -102,7 +102,7 @@ internal sealed class LocalSession(Socket socket, Daemon daemon, ILogger logger)
         using var work = CancellationTokenSource.CreateLinkedTokenSource(stopping, timer.Token);
         TimeSpan? timeout = null;
         await using var frames = new FrameSender(socket, daemon.Time, stopping);
-        if (request.V != LocalFrames.Version || request.Op is not ("cat" or "add"))
+        if (request.V != LocalFrames.Version || request.Op is not ("cat" or "add" or "block/get" or "dag/export"))
         {
             await frames.SendAsync(new { Unsupported = $"version {request.V} {request.Op}" });
             return;
@@ -129,10 +129,13 @@ internal sealed class LocalSession(Socket socket, Daemon daemon, ILogger logger)
         object outcome;
         try
         {
-            if (request.Op == "cat")
-                await LocalCat.RunAsync(daemon, request, stream, frames, work.Token);
-            else
-                await LocalAdd.RunAsync(daemon, request, stream, frames, work.Token);
+            await (request.Op switch
+            {
+                "cat" => LocalCat.RunAsync(daemon, request, stream, frames, work.Token),
+                "add" => LocalAdd.RunAsync(daemon, request, stream, frames, work.Token),
+                "block/get" => LocalBlocks.BlockGetAsync(daemon, request, stream, work.Token),
+                _ => LocalBlocks.DagExportAsync(daemon, request, stream, work.Token),
+            });
             outcome = new { End = true };
         }
         catch (OperationCanceledException) when (timeout is { } t && timer.IsCancellationRequested)
