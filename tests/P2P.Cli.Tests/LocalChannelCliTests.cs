@@ -136,7 +136,7 @@ public sealed class LocalChannelCliTests : ProcessTestBase
             {prefix}dotnet "$P2P" add < stdin.bin; echo "add $?"
             {prefix}dotnet "$P2P" cat {a}/missing; echo "cat $?"
             {prefix}dotnet "$P2P" dag export {b} > car-{tag}.car; echo "export $?"
-            {prefix}dotnet "$P2P" block get {a} | sha256sum; echo "block ${{PIPESTATUS[0]}}"
+            (set -o pipefail; {prefix}dotnet "$P2P" block get {a} | sha256sum); echo "block $?"
             {prefix}dotnet "$P2P" add no-such-file; echo "add $?"
             """;
         await File.WriteAllBytesAsync(Dir.Combine("stdin.bin"), stdin, Ct);
