@@ -341,10 +341,9 @@ public sealed class Daemon : IAsyncDisposable
                 _logger.LogWarning("Could not delete {Path}: {Error}", path, e.Message);
             }
         }
-        if (LocalChannel is not null)
-            await LocalChannel.DisposeAsync();
-        // Both stop at once, so their in-flight requests share one grace period (LoopbackWebHost.StopGrace).
+        // All three stop at once, so their in-flight requests share one grace period (LoopbackWebHost.StopGrace).
         await Task.WhenAll(
+            LocalChannel is null ? Task.CompletedTask : LocalChannel.DisposeAsync().AsTask(),
             Gateway is null ? Task.CompletedTask : Gateway.DisposeAsync().AsTask(),
             Api is null ? Task.CompletedTask : Api.DisposeAsync().AsTask());
         Bandwidth.Dispose();

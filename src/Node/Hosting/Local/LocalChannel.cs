@@ -24,6 +24,9 @@ public sealed class LocalChannel : IAsyncDisposable
     private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
     private readonly Task _accepting;
 
+    /// <summary>The connections being served, closed under their sessions if these outlive the stop's grace.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Socket, byte> _open = new();
+
     private LocalChannel(Socket listener, string path, Daemon daemon, ILogger logger)
     {
         _listener = listener;
@@ -88,12 +91,14 @@ public sealed class LocalChannel : IAsyncDisposable
 
     private async Task ServeAsync(Socket connection)
     {
+        _open.TryAdd(connection, 0);
         try
         {
             await new LocalSession(connection, _daemon, _logger).RunAsync(_stop.Token);
         }
         finally
         {
+            _open.TryRemove(connection, out _);
             _slots.Release();
         }
     }
@@ -113,11 +118,18 @@ public sealed class LocalChannel : IAsyncDisposable
             _logger.LogWarning("Could not delete {Path}: {Error}", Path, e.Message);
         }
         await _accepting;
-        // Sessions end through the cancelled token; wait for them (bounded) so their descriptors are closed first.
-        for (var i = 0; i < MaxConnections; i++)
+        // Sessions end through the cancelled token; they get the HTTP API's grace (the daemon stops both at once),
+        // then their sockets are closed under them, so a CLI still waiting hears at once that the daemon went.
+        using var grace = new CancellationTokenSource(Http.LoopbackWebHost.StopGrace);
+        try
         {
-            if (!await _slots.WaitAsync(TimeSpan.FromSeconds(5)))
-                break;
+            for (var i = 0; i < MaxConnections; i++)
+                await _slots.WaitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var connection in _open.Keys)
+                connection.Dispose();
         }
     }
 }
