@@ -3,6 +3,7 @@ using System.Globalization;
 using P2P.Cli.Infrastructure;
 using P2P.Node.Content.Importing;
 using P2P.Node.Hosting;
+using P2P.Node.Hosting.Local;
 
 namespace P2P.Cli.Commands;
 
@@ -126,6 +127,8 @@ internal sealed class AddCommand
         if (flags.MaxLinks is { } links) query.Add(new("max-links", links.ToString(CultureInfo.InvariantCulture)));
         if (flags.Profile is not null) query.Add(new("profile", flags.Profile));
         if (parse.GetValue(_wrap)) query.Add(new("wrap-with-directory", "true"));
+        if (inputs is [{ Kind: AddInputs.Kind.File or AddInputs.Kind.Stdin } single] && TryAddLocal(parse, daemon, flags, single, ct))
+            return ExitCodes.Ok;
 
         using var body = new MultipartFormDataContent();
         var opened = new List<Stream>();
@@ -153,6 +156,36 @@ internal sealed class AddCommand
                 await stream.DisposeAsync();
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// One regular file, or stdin piped in, added by the daemon from the descriptor passed on its local channel: the
+    /// bytes are read by the daemon, not uploaded. Directories and several inputs keep kubo's multipart upload, and so
+    /// does a terminal's stdin (a daemon blocked reading the terminal would take the user's next line after a Ctrl-C).
+    /// False when the daemon has no channel (nothing was read).
+    /// </summary>
+    private bool TryAddLocal(ParseResult parse, DaemonClient daemon, KuboAddFlags flags, AddInputs.Item item, CancellationToken ct)
+    {
+        if (!LocalChannelClient.Available(daemon) || (item.Kind == AddInputs.Kind.Stdin && !Console.IsInputRedirected))
+            return false;
+        using var file = item.Kind == AddInputs.Kind.File ? File.OpenHandle(item.Path!, FileMode.Open, FileAccess.Read) : null;
+        using var bar = ProgressBar.ForCommand("adding", AddInputs.SizeOf(item), parse.GetValue(_progress));
+        var progress = new AddProgressEvents(bar);
+        var printer = new Printer(parse.GetValue(_quiet), parse.GetValue(_quieter), Output.For(parse), bar);
+        var request = new LocalRequest
+        {
+            Op = "add", Name = item.Name, Pin = parse.GetValue(_pin), Wrap = parse.GetValue(_wrap), Progress = bar.Enabled, Flags = flags,
+        };
+        var fd = file is null ? 0 : (int)file.DangerousGetHandle();
+        var done = LocalChannelClient.TryRun(daemon, request, fd, frame =>
+        {
+            if (!frame.TryGetProperty("Line", out var line) || progress.TryConsume(line))
+                return;
+            printer.Print(line.GetProperty("Name").GetString()!, line.GetProperty("Hash").GetString()!, line.GetProperty("Size").GetString());
+        }, ct);
+        if (done)
+            printer.Finish();
+        return done;
     }
 
     /// <summary>

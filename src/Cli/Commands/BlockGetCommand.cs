@@ -1,5 +1,6 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
+using P2P.Node.Hosting.Local;
 using P2P.Node.Multiformats;
 
 namespace P2P.Cli.Commands;
@@ -32,6 +33,8 @@ internal sealed class BlockGetCommand
     private async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
     {
         var cid = Cid(parse);
+        if (LocalChannelClient.TryRun(daemon, new LocalRequest { Op = "block/get", Args = [cid.ToString()] }, 1, null, ct))
+            return ExitCodes.Ok;
         using var response = await daemon.PostStreamAsync("block/get", [new("arg", cid.ToString())], ct);
         await using var stdout = new StdoutStream();
         await response.Content.CopyToAsync(stdout, ct);

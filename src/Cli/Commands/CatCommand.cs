@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using P2P.Cli.Infrastructure;
 using P2P.Node.Content.Exporting;
+using P2P.Node.Hosting.Local;
 
 namespace P2P.Cli.Commands;
 
@@ -57,6 +58,9 @@ internal sealed class CatCommand
     private async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
     {
         var (targets, offset, length) = Read(parse);
+        // On this host the daemon writes to our stdout itself (LocalChannelClient); HTTP when it cannot.
+        if (LocalChannelClient.TryRun(daemon, new LocalRequest { Op = "cat", Args = targets, Offset = offset, Length = length }, 1, null, ct))
+            return ExitCodes.Ok;
         var query = targets.Select(t => new KeyValuePair<string, string>("arg", t)).ToList();
         query.Add(new("offset", offset.ToString(CultureInfo.InvariantCulture)));
         if (length is { } l)

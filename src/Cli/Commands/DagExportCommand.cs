@@ -1,6 +1,7 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
 using P2P.Node.Content.Car;
+using P2P.Node.Hosting.Local;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
@@ -51,6 +52,12 @@ internal sealed class DagExportCommand
     private async Task<int> RemoteAsync(ParseResult parse, DaemonClient daemon, CancellationToken ct)
     {
         var root = CommandRunner.ParseCid(parse.GetValue(_cid)!);
+        // To stdout on this host the daemon writes the CAR itself; -o keeps the HTTP copy into a temp file.
+        if (parse.GetValue(_output) is null
+            && LocalChannelClient.TryRun(daemon, new LocalRequest { Op = "dag/export", Args = [root.ToString()] }, 1, null, ct))
+        {
+            return ExitCodes.Ok;
+        }
         using var response = await daemon.PostStreamAsync("dag/export", [new("arg", root.ToString())], ct);
         await using var car = await response.Content.ReadAsStreamAsync(ct);
         if (parse.GetValue(_output) is not { } path)

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using P2P.Cli.Infrastructure;
+using P2P.Node.Hosting.Local;
 
 namespace P2P.Cli.Commands;
 
 /// <summary>
 /// `p2p get`: writes a file or directory to disk. The bytes go to a temporary name beside the target and are
 /// renamed into place only when complete, so a failed or interrupted get never leaves a partial file behind.
-/// Offline the repo's exporter writes it; with a daemon the tree is walked through `files/stat`, `ls` and `cat`.
+/// Offline the repo's exporter writes it; with a daemon the tree is walked through `files/stat`, `ls` and `cat`, each
+/// file written by the daemon into the descriptor passed on its local channel when there is one (else over HTTP).
 /// </summary>
 internal sealed class GetCommand
 {
@@ -105,8 +107,22 @@ internal sealed class GetCommand
     {
         if (type != "directory")
         {
-            using var response = await daemon.PostStreamAsync("cat", [new("arg", cid)], ct);
             await using var file = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            // On this host the daemon writes into the temp file's descriptor itself; progress comes back as counts.
+            var reported = 0L;
+            var request = new LocalRequest { Op = "cat", Args = [cid], Progress = bar.Enabled };
+            if (LocalChannelClient.TryRun(daemon, request, (int)file.SafeFileHandle.DangerousGetHandle(), frame =>
+            {
+                if (frame.TryGetProperty("Written", out var written) && written.TryGetInt64(out var total))
+                {
+                    bar.Advance(total - reported);
+                    reported = total;
+                }
+            }, ct))
+            {
+                return;
+            }
+            using var response = await daemon.PostStreamAsync("cat", [new("arg", cid)], ct);
             await daemon.CopyBodyAsync(response, file, n => bar.Advance(n), ct);
             return;
         }

@@ -48,6 +48,9 @@ internal sealed class DaemonClient : IDisposable
 
     public Uri BaseAddress => _http.BaseAddress!;
 
+    /// <summary>The repo the daemon serves, where its local channel's socket is (<see cref="LocalChannelClient"/>).</summary>
+    public string RepoPath { get; private init; } = "";
+
     /// <summary>
     /// Opens the streaming client's connection with a blocking connect, so the socket never did an asynchronous
     /// operation and stays in blocking mode (the handler's own connect is asynchronous even under <c>Send</c>).
@@ -91,7 +94,7 @@ internal sealed class DaemonClient : IDisposable
         {
             throw new CliException($"cannot read the API token: {e.Message}");
         }
-        var client = new DaemonClient(uri, token);
+        var client = new DaemonClient(uri, token) { RepoPath = repoPath };
         try
         {
             using var probe = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using P2P.Node.Hosting.Local;
 
 namespace P2P.Cli.Infrastructure;
 
@@ -16,7 +17,13 @@ internal sealed class StdoutStream : Stream
     /// <summary>EPIPE on Linux: .NET puts the raw errno of a failed write in the exception's HResult.</summary>
     private const int BrokenPipe = 32;
 
-    private readonly FileStream _inner = new(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+    /// <summary>
+    /// fd 1 written with plain write(2) (<see cref="DescriptorStream"/>): a FileStream on a seekable stdout writes at
+    /// its own position with pwrite, so `(p2p cat A; p2p cat B) &gt; out` kept only B. Windows has no such offset issue.
+    /// </summary>
+    private readonly Stream _inner = OperatingSystem.IsWindows()
+        ? new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0)
+        : new DescriptorStream(1, owns: false);
 
     public override bool CanRead => false;
 

@@ -8,6 +8,7 @@ using P2P.Node.Errors;
 using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
 using P2P.Node.Hosting.Gateway;
+using P2P.Node.Hosting.Local;
 using P2P.Node.Hosting.Metrics;
 using P2P.Node.Hosting.Providing;
 using P2P.Node.Hosting.Routing;
@@ -77,6 +78,9 @@ public sealed class Daemon : IAsyncDisposable
     public BlockExchange Exchange { get; }
 
     public ApiServer? Api { get; private set; }
+
+    /// <summary>The Unix socket through which a CLI on this host passes its descriptors, or null where there is none.</summary>
+    public LocalChannel? LocalChannel { get; private set; }
 
     /// <summary>The HTTP gateway, or null when its address could not be bound (the daemon runs on without it).</summary>
     public GatewayServer? Gateway { get; private set; }
@@ -189,6 +193,7 @@ public sealed class Daemon : IAsyncDisposable
             {
                 throw failure;
             }
+            daemon.LocalChannel = LocalChannel.TryStart(daemon, local.Repo.RootPath, loggers.CreateLogger<LocalChannel>());
             await daemon.StartGatewayAsync(gateway, gatewayOverride is null ? null : "--gateway", config.GatewayTimeout, config.Limits.MaxHttpConnections, loggers, ct);
             // Last: scripts and the CLI take the api file for "the daemon is up", gateway included.
             AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(TcpMultiaddr(daemon.Api.EndPoint)));
@@ -336,8 +341,9 @@ public sealed class Daemon : IAsyncDisposable
                 _logger.LogWarning("Could not delete {Path}: {Error}", path, e.Message);
             }
         }
-        // Both stop at once, so their in-flight requests share one grace period (LoopbackWebHost.StopGrace).
+        // All three stop at once, so their in-flight requests share one grace period (LoopbackWebHost.StopGrace).
         await Task.WhenAll(
+            LocalChannel is null ? Task.CompletedTask : LocalChannel.DisposeAsync().AsTask(),
             Gateway is null ? Task.CompletedTask : Gateway.DisposeAsync().AsTask(),
             Api is null ? Task.CompletedTask : Api.DisposeAsync().AsTask());
         Bandwidth.Dispose();

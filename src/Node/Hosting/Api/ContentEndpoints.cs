@@ -90,7 +90,7 @@ public static class ContentEndpoints
     }
 
     /// <summary>The CID a path starts from (<c>cid</c>, <c>cid/a/b</c> or <c>/ipfs/cid/a/b</c>): the fetch session's root.</summary>
-    private static Cid RootOf(string path)
+    internal static Cid RootOf(string path)
     {
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var first = segments.Length > 0 && segments[0] == "ipfs" ? segments.Skip(1).FirstOrDefault() : segments.FirstOrDefault();

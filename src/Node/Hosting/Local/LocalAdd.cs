@@ -1,0 +1,66 @@
+using System.Globalization;
+using P2P.Node.Content.Importing;
+
+namespace P2P.Node.Hosting.Local;
+
+/// <summary>
+/// `add` of one input (a regular file or stdin) on the local channel, read from the passed descriptor: the HTTP
+/// API's multipart add with one part (the same <see cref="LocalContent.AddUploadAsync"/>, so -w, pinning, naming an
+/// unnamed stdin by its CID and the lines printed are those of the HTTP path), then announced as over HTTP.
+/// </summary>
+internal static class LocalAdd
+{
+    public static async Task RunAsync(Daemon daemon, LocalRequest request, DescriptorStream input, FrameSender frames, CancellationToken ct)
+    {
+        // --only-hash never reaches a daemon (the CLI hashes offline); refuse to store nothing silently.
+        var flags = (request.Flags ?? new KuboAddFlags()) with { OnlyHash = false };
+        var options = ImportOptionsBuilder.Build(flags);
+        // kubo's progress events, each the latest running count of one entry, in the order the entries began.
+        var reporters = new List<Reporter>();
+        if (request.Progress)
+        {
+            frames.StartProgress(() =>
+            {
+                lock (reporters)
+                    return [.. reporters.Select(r => r.Take()).OfType<object>()];
+            });
+        }
+        var stored = new StoredBlocks();
+        var units = await daemon.Local.AddUploadAsync(
+            upload => upload.AddFileAsync(request.Name, input), options, request.Wrap, request.Pin, stored,
+            name =>
+            {
+                if (!request.Progress)
+                    return null;
+                var reporter = new Reporter(name ?? "");
+                lock (reporters)
+                    reporters.Add(reporter);
+                return reporter;
+            }, ct);
+        await frames.FinishProgressAsync();
+        foreach (var entries in units)
+        {
+            await daemon.AnnounceAddedAsync(entries[^1].Cid, stored, ct);
+            foreach (var entry in entries)
+                await frames.SendAsync(new { Line = new { Name = entry.Path, Hash = entry.Cid.ToString(), Size = entry.Size.ToString(CultureInfo.InvariantCulture) } });
+        }
+    }
+
+    /// <summary>One entry's latest byte count; the importer's thread reports, the progress loop takes.</summary>
+    private sealed class Reporter(string name) : IProgress<long>
+    {
+        private long _latest = -1;
+        private long _sent = -1;
+
+        public void Report(long value) => Interlocked.Exchange(ref _latest, value);
+
+        public object? Take()
+        {
+            var latest = Interlocked.Read(ref _latest);
+            if (latest < 0 || latest == _sent)
+                return null;
+            _sent = latest;
+            return new { Line = new { Name = name, Bytes = latest } };
+        }
+    }
+}
