@@ -26,6 +26,10 @@ internal sealed class LocalSession(Socket socket, Daemon daemon, ILogger logger)
             if (uid != UnixRights.OwnUid())
             {
                 logger.LogWarning("Local channel: refused a connection from uid {Uid} (the daemon runs as uid {Own})", uid, UnixRights.OwnUid());
+                // Said as "unsupported" so that such a caller (root, which the socket's mode does not stop) goes on
+                // over HTTP, where the API's own checks apply, instead of failing; its request is never read.
+                await using var refusal = new FrameSender(socket, daemon.Time, stopping);
+                await refusal.SendAsync(new { Unsupported = "another uid" });
                 return;
             }
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
