@@ -149,6 +149,9 @@ off_secs=$secs off_cpu=$cli_cpu off_rss=$rss_mb
 big=$(cat "$work/cid")
 echo "   add offline: $(mbps "$big_bytes" "$off_secs") MB/s ($off_secs s, CPU $off_cpu s, peak RSS $off_rss MB)"
 rm -rf "$work/offline"
+# As before each measured fetch: the swarm's announcing of part 1's adds is not the upload's cost (issue 17), and the
+# offline add beside it has no swarm at all; bench-add-daemon.sh measures the same with a daemon of its own.
+settle a
 echo "\$ p2p add -Q FILE   (node 1's daemon)"
 timed_daemon a 1 "$big_bytes" dotnet "$P2P_DLL" --repo "$(repo a 1)" add -Q "$work/big" >"$work/cid"
 dadd_secs=$secs dadd_cli=$cli_cpu dadd_dcpu=$dcpu
