@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
-using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Content.UnixFs;
 using P2P.Node.Errors;
@@ -20,40 +19,16 @@ public static class ContentEndpoints
         api.MapPost("/add", (HttpContext context, CancellationToken ct) => ApiJson.Guard(() => AddAsync(context, daemon, ct)));
         api.MapPost("/cat", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
         {
-            var offset = ApiJson.Long(context.Request, "offset") ?? 0;
-            var length = ApiJson.Long(context.Request, "length");
-            if (offset < 0 || length < 0)
-                throw new ArgumentException("offset and length must not be negative");
             // kubo's cat takes several paths and writes them one after the other; offset and length apply to the whole.
-            var paths = ApiJson.Args(context.Request);
-            var fetches = new List<SwarmFetch>();
-            try
-            {
-                var files = new List<(UnixFsExporter Exporter, Cid Cid, long Size)>();
-                foreach (var path in paths)
-                {
-                    var fetch = daemon.OpenFetch(RootOf(path));
-                    fetches.Add(fetch);
-                    var cid = await fetch.Exporter.ResolveAsync(path, ct);
-                    // Resolve each first block before the headers go out, so a missing file is a 404 and not a cut stream.
-                    var info = await fetch.Exporter.StatAsync(cid, ct);
-                    files.Add((fetch.Exporter, cid, (long)info.Size));
-                }
-                context.Response.ContentType = "application/octet-stream";
-                StreamError.Declare(context.Response);
-                // What this answer will carry, so the CLI can draw a progress bar with an ETA.
-                context.Response.Headers["X-Content-Length"] = Math.Max(0, Math.Min(length ?? long.MaxValue, files.Sum(f => f.Size) - offset))
-                    .ToString(CultureInfo.InvariantCulture);
-                // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
-                var body = new ResponseBodyStream(context.Response.BodyWriter, ct, ApiServer.ResponseBufferSize);
-                foreach (var (index, skip, take) in ConcatenatedRange.Parts([.. files.Select(f => f.Size)], offset, length))
-                    await files[index].Exporter.WriteFileAsync(files[index].Cid, body, skip, take, null, ct);
-            }
-            finally
-            {
-                foreach (var fetch in fetches)
-                    await fetch.DisposeAsync();
-            }
+            // Each first block is resolved before the headers go out, so a missing file is a 404 and not a cut stream.
+            await using var cat = await CatFiles.OpenAsync(daemon, ApiJson.Args(context.Request),
+                ApiJson.Long(context.Request, "offset") ?? 0, ApiJson.Long(context.Request, "length"), ct);
+            context.Response.ContentType = "application/octet-stream";
+            StreamError.Declare(context.Response);
+            // What this answer will carry, so the CLI can draw a progress bar with an ETA.
+            context.Response.Headers["X-Content-Length"] = cat.Length.ToString(CultureInfo.InvariantCulture);
+            // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
+            await cat.WriteAsync(new ResponseBodyStream(context.Response.BodyWriter, ct, ApiServer.ResponseBufferSize), ct);
             return Results.Empty;
         }));
         api.MapPost("/files/stat", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
