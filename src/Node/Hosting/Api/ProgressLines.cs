@@ -19,12 +19,8 @@ internal sealed class ProgressLines : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    /// <summary>
-    /// Every reporter made, in the order made; each keeps its own latest line, so when a multipart add imports one item
-    /// after another between two ticks, the first item's final count is still written (before the next item's).
-    /// Appended under its own lock, read under the gate.
-    /// </summary>
-    private readonly List<Reporter> _reporters = [];
+    /// <summary>Every reporter made, in the order made (<see cref="ProgressBoard"/>); taken under the gate.</summary>
+    private readonly ProgressBoard _board = new();
 
     public ProgressLines(HttpResponse response, TimeProvider time, CancellationToken ct)
     {
@@ -35,17 +31,10 @@ internal sealed class ProgressLines : IAsyncDisposable
     }
 
     /// <summary>A reporter of one entry's running byte count, sent as kubo's add event.</summary>
-    public IProgress<long> Bytes(string name) => Add(new Reporter(bytes => new { Name = name, Bytes = bytes }));
+    public IProgress<long> Bytes(string name) => _board.Add(bytes => new { Name = name, Bytes = bytes });
 
     /// <summary>A reporter of a running block count, sent as kubo's pin add event.</summary>
-    public IProgress<long> Blocks() => Add(new Reporter(blocks => new { Progress = blocks }));
-
-    private Reporter Add(Reporter reporter)
-    {
-        lock (_reporters)
-            _reporters.Add(reporter);
-        return reporter;
-    }
+    public IProgress<long> Blocks() => _board.Add(blocks => new { Progress = blocks });
 
     public async Task WriteAsync(object line)
     {
@@ -87,14 +76,8 @@ internal sealed class ProgressLines : IAsyncDisposable
 
     private async Task FlushPendingLockedAsync()
     {
-        Reporter[] reporters;
-        lock (_reporters)
-            reporters = [.. _reporters];
-        foreach (var reporter in reporters)
-        {
-            if (reporter.Take() is { } line)
-                await ApiJson.WriteLineAsync(_response, line, _ct);
-        }
+        foreach (var line in _board.TakePending())
+            await ApiJson.WriteLineAsync(_response, line, _ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -103,15 +86,5 @@ internal sealed class ProgressLines : IAsyncDisposable
         await _loop;
         _stop.Dispose();
         _gate.Dispose();
-    }
-
-    private sealed class Reporter(Func<long, object> line) : IProgress<long>
-    {
-        /// <summary>The line to write next; null when nothing new. Swapped atomically.</summary>
-        private object? _pending;
-
-        public void Report(long value) => Interlocked.Exchange(ref _pending, line(value));
-
-        public object? Take() => Interlocked.Exchange(ref _pending, null);
     }
 }

@@ -16,51 +16,19 @@ internal static class LocalAdd
         var flags = (request.Flags ?? new KuboAddFlags()) with { OnlyHash = false };
         var options = ImportOptionsBuilder.Build(flags);
         // kubo's progress events, each the latest running count of one entry, in the order the entries began.
-        var reporters = new List<Reporter>();
+        var board = new ProgressBoard();
         if (request.Progress)
-        {
-            frames.StartProgress(() =>
-            {
-                lock (reporters)
-                    return [.. reporters.Select(r => r.Take()).OfType<object>()];
-            });
-        }
+            frames.StartProgress(() => board.TakePending().Select(line => new { Line = line }));
         var stored = new StoredBlocks();
         var units = await daemon.Local.AddUploadAsync(
             upload => upload.AddFileAsync(request.Name, input), options, request.Wrap, request.Pin, stored,
-            name =>
-            {
-                if (!request.Progress)
-                    return null;
-                var reporter = new Reporter(name ?? "");
-                lock (reporters)
-                    reporters.Add(reporter);
-                return reporter;
-            }, ct);
+            name => request.Progress ? board.Add(bytes => new { Name = name ?? "", Bytes = bytes }) : null, ct);
         await frames.FinishProgressAsync();
         foreach (var entries in units)
         {
             await daemon.AnnounceAddedAsync(entries[^1].Cid, stored, ct);
             foreach (var entry in entries)
                 await frames.SendAsync(new { Line = new { Name = entry.Path, Hash = entry.Cid.ToString(), Size = entry.Size.ToString(CultureInfo.InvariantCulture) } });
-        }
-    }
-
-    /// <summary>One entry's latest byte count; the importer's thread reports, the progress loop takes.</summary>
-    private sealed class Reporter(string name) : IProgress<long>
-    {
-        private long _latest = -1;
-        private long _sent = -1;
-
-        public void Report(long value) => Interlocked.Exchange(ref _latest, value);
-
-        public object? Take()
-        {
-            var latest = Interlocked.Read(ref _latest);
-            if (latest < 0 || latest == _sent)
-                return null;
-            _sent = latest;
-            return new { Line = new { Name = name, Bytes = latest } };
         }
     }
 }
