@@ -59,6 +59,12 @@ public sealed partial class ProgressCliTests
         Assert.True(online.ExitCode == 0, online.Stderr);
         AssertPlainProgress(online.Stderr, "adding", "8.0 MiB");
         Assert.Equal(offline.Stdout, online.Stdout);
+        // One file is read by the daemon from the descriptor passed on its local channel, its counts coming back as
+        // frames: the same plain lines, ending at the file's exact size, and the same result line.
+        var single = await CliRunner.RunAsync(repo, "add", "--progress", "--pin=false", a);
+        Assert.True(single.ExitCode == 0, single.Stderr);
+        AssertPlainProgress(single.Stderr, "adding", "6.0 MiB");
+        Assert.Equal([offline.StdoutLines[0]], single.StdoutLines);
 
         // pin add through the daemon streams kubo's {"Progress": blocks} and the CLI shows the count.
         var cid = offline.StdoutLines[0].Split(' ')[1];
