@@ -69,6 +69,21 @@ public static class CliRunner
         return new CliResult(process.ExitCode, await stdoutTask, await stderrTask);
     }
 
+    /// <summary>
+    /// Starts `p2p ARGS` against <paramref name="repo"/> with stdout and stderr redirected and leaves it running, for a
+    /// test that reads its output as it comes, stops reading, signals or kills it. The caller disposes it.
+    /// </summary>
+    public static Process Start(string repo, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(DllPath);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        psi.Environment["P2P_PATH"] = repo;
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return Process.Start(psi) ?? throw new InvalidOperationException("could not start p2p");
+    }
+
     private static async Task<byte[]> CopyAllAsync(Stream stream)
     {
         using var ms = new MemoryStream();

@@ -62,7 +62,7 @@ public sealed class LocalChannelCliTests : ProcessTestBase
         var cid = (await CliRunner.RunAsync(repo, "add", "-Q", file)).Stdout.Trim();
         await using var daemon = await DaemonProcess.StartAsync(repo, Ct);
 
-        using var cat = StartCli(repo, "cat", cid);
+        using var cat = CliRunner.Start(repo, "cat", cid);
         var output = cat.StandardOutput.BaseStream;
         // One byte read proves the write began; then nothing is read, so the daemon blocks on a full pipe.
         Assert.Equal(1, await output.ReadAsync(new byte[1], Ct));
@@ -179,17 +179,6 @@ public sealed class LocalChannelCliTests : ProcessTestBase
         var stderr = process.StandardError.ReadToEndAsync(Ct);
         await process.WaitForExitAsync(Ct);
         return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static Process StartCli(string repo, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(DllPath);
-        foreach (var arg in args)
-            psi.ArgumentList.Add(arg);
-        psi.Environment["P2P_PATH"] = repo;
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        return Process.Start(psi)!;
     }
 
     /// <summary>Whether any of the daemon's descriptors is <paramref name="target"/> (e.g. <c>pipe:[1234]</c>).</summary>

@@ -11,8 +11,6 @@ namespace P2P.Cli.Tests;
 /// </summary>
 public sealed class StdoutPipeCliTests : ProcessTestBase
 {
-    private static readonly string DllPath = Path.Combine(AppContext.BaseDirectory, "p2p.dll");
-
     public StdoutPipeCliTests()
         : base(TimeSpan.FromSeconds(150))
     {
@@ -51,17 +49,7 @@ public sealed class StdoutPipeCliTests : ProcessTestBase
 
     private async Task AssertStopsAsync(string repo, string cid, string how, bool interrupt)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { DllPath, "cat", cid })
-            psi.ArgumentList.Add(a);
-        psi.Environment["P2P_PATH"] = repo;
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start p2p");
+        using var process = CliRunner.Start(repo, "cat", cid);
         var stderr = process.StandardError.ReadToEndAsync(Ct);
         try
         {
