@@ -32,22 +32,42 @@ internal sealed class BulkPath(
     /// <summary>TCP connections not yet bound; capped like pending handshakes.</summary>
     private int _pending;
 
-    /// <summary>Listens on the UDP socket's address and port number; without a listener only our own dials carry bulk data.</summary>
-    public void Start(IPEndPoint local)
+    /// <summary>Whether this node carries large channels over TCP at all.</summary>
+    public bool Enabled => options.BulkTransport;
+
+    /// <summary>The listener's port (after <see cref="TryListen"/> succeeded).</summary>
+    public int ListeningPort => ((IPEndPoint)_listener!.LocalEndpoint).Port;
+
+    /// <summary>
+    /// Listens at <paramref name="local"/> (port 0: any free port) and starts accepting; false, with the reason, when
+    /// TCP cannot listen there. Without a listener only our own dials carry bulk data.
+    /// </summary>
+    public bool TryListen(IPEndPoint local, out SocketError error)
     {
+        error = SocketError.Success;
         if (!options.BulkTransport)
-            return;
+            return false;
+        var listener = new TcpListener(local);
         try
         {
-            var listener = new TcpListener(local);
             listener.Start(backlog: 64);
-            _listener = listener;
-            _ = Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None);
         }
         catch (SocketException ex)
         {
-            logger.LogWarning("Bulk TCP listener on {EndPoint} unavailable ({Error}); large messages will use UDP", local, ex.SocketErrorCode);
+            listener.Dispose();
+            error = ex.SocketErrorCode;
+            return false;
         }
+        _listener = listener;
+        _ = Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>Closes the listener (its accept loop ends): the caller chose another port.</summary>
+    public void StopListening()
+    {
+        _listener?.Dispose();
+        _listener = null;
     }
 
     /// <summary>Sends on the peer's bulk stream when the channel may use it; false means: send over LiteNetLib instead.</summary>

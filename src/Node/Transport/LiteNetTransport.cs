@@ -115,13 +115,57 @@ public sealed class LiteNetTransport : ISecureTransport
         if (bind.Address.AddressFamily != AddressFamily.InterNetwork)
             throw new ArgumentException("only IPv4 endpoints are supported", nameof(bind));
         LiteNetLogBridge.Install(_logger);
-        if (!_net.Start(bind.Address, IPAddress.IPv6Any, bind.Port))
-            throw new P2PException(ErrorKind.Unavailable, $"could not bind UDP {bind}");
+        StartSockets(bind);
         LocalEndPoint = new IPEndPoint(bind.Address, _net.LocalPort);
-        _bulk.Start(LocalEndPoint);
         _liveness.Start();
         _nat.Start();
         _logger.LogInformation("Transport {PeerId} listening on udp {EndPoint}", LocalPeerId, LocalEndPoint);
+    }
+
+    /// <summary>
+    /// Binds UDP and the bulk path's TCP listener to one port number: a peer dials TCP at the address it reached us by
+    /// UDP. Asked for any port, it takes a free TCP port first and checks that UDP has the same number free before
+    /// LiteNetLib binds it, a few times over: taking UDP first left the number's TCP side held by some other
+    /// connection now and then (twice in seven runs of the transport tests, whose sockets crowd the ephemeral
+    /// range), and that node then carried bulk data over UDP for its whole life. A port given by the user is
+    /// bound as given; a TCP side it cannot have costs only the bulk path (a warning).
+    /// </summary>
+    private void StartSockets(IPEndPoint bind)
+    {
+        if (bind.Port == 0 && _bulk.Enabled)
+        {
+            for (var attempt = 0; attempt < 16; attempt++)
+            {
+                if (!_bulk.TryListen(new IPEndPoint(bind.Address, 0), out _))
+                    break;
+                var port = _bulk.ListeningPort;
+                if (UdpPortFree(bind.Address, port) && _net.Start(bind.Address, IPAddress.IPv6Any, port))
+                    return;
+                _bulk.StopListening();
+            }
+        }
+        if (!_net.Start(bind.Address, IPAddress.IPv6Any, bind.Port))
+            throw new P2PException(ErrorKind.Unavailable, $"could not bind UDP {bind}");
+        if (_bulk.Enabled && !_bulk.TryListen(new IPEndPoint(bind.Address, _net.LocalPort), out var error))
+            _logger.LogWarning("Bulk TCP listener on {Address}:{Port} unavailable ({Error}); large messages will use UDP", bind.Address, _net.LocalPort, error);
+    }
+
+    /// <summary>
+    /// Whether UDP can bind <paramref name="port"/> (checked before LiteNetLib tries, so a taken number costs a retry
+    /// rather than a manager whose failed start left it unusable).
+    /// </summary>
+    private static bool UdpPortFree(IPAddress address, int port)
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            probe.Bind(new IPEndPoint(address, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public Task<ConnectResult> ConnectAsync(IPEndPoint remote, PeerId? expectedPeer, CancellationToken ct)

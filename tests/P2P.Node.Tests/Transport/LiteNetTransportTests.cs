@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Time.Testing;
 using P2P.Node.Security;
 using P2P.Node.Transport;
 
@@ -62,35 +61,6 @@ public sealed class LiteNetTransportTests() : TransportTestBase(TimeSpan.FromSec
         await AssertNextMessage(b, big);
         Assert.True(await b.SendAsync(btoa, "reply"u8.ToArray(), 0, Ct));
         await AssertNextMessage(a, "reply"u8.ToArray());
-    }
-
-    /// <summary>
-    /// A trickle of reliable messages (2 ms apart on the transports' clock: never dense) stays on the slow tick, so its acks must leave
-    /// when each message is read. With the idle tick at 10 s, 300 one-way messages fill the 64-packet send window
-    /// almost five times; if the receiver's acks waited for its tick, the sender would stall for a tick each time,
-    /// past the deadline. (At a one-minute tick the handshake itself failed now and then: ConnectionRejected.)
-    /// </summary>
-    [Fact]
-    public async Task Transport_IdleTickOfTenSeconds_ATrickleOfMessagesIsAckedAsItIsRead()
-    {
-        // The pace tells dense from sparse on the transports' clock: a virtual one, moved 2 ms per message, keeps the
-        // trickle sparse however fast the machine sends (in real time, one message in flight at a time is dense and
-        // takes the fast tick, and the test then passes without the wake it is here for).
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var slow = new TransportOptions { IdleUpdateTimeMilliseconds = 10_000, BulkTransport = false };
-        var (a, b, atob, _) = await ConnectedPair(slow, slow, time);
-        const int count = 300;
-        var received = Task.Run(async () =>
-        {
-            for (var i = 0; i < count; i++)
-                await AssertNextMessage(b, BitConverter.GetBytes(i));
-        });
-        for (var i = 0; i < count; i++)
-        {
-            Assert.True(await a.SendAsync(atob, BitConverter.GetBytes(i), 1, Ct));
-            time.Advance(TimeSpan.FromMilliseconds(2));
-        }
-        await received.WaitAsync(Ct);
     }
 
     [Fact]
