@@ -1,11 +1,15 @@
+using System.Threading.Tasks.Sources;
 using P2P.Node.Multiformats;
 using P2P.Node.Storage;
 
 namespace P2P.Node.Tests.Content;
 
 /// <summary>
-/// A block getter over a store that counts fetches and the most fetches in flight at once. Each fetch completes
-/// on the thread pool after a yield, so read-ahead actually overlaps, without any timed wait.
+/// A block getter over a store that counts fetches and the most fetches in flight at once. A fetch behaves like a
+/// remote one: it is still pending when its reader first looks at it and completes (on the thread pool) only once
+/// the reader waits for it. Completing after a yield instead left the overlap to the thread pool's timing: on a
+/// loaded machine every fetch was done before the reader looked, the read-ahead window never grew, and
+/// DeepTree_KeepsTheBudgetForLeaves failed now and then.
 /// </summary>
 internal sealed class CountingBlockGetter(IBlockStore store) : IBlockGetter
 {
@@ -28,7 +32,7 @@ internal sealed class CountingBlockGetter(IBlockStore store) : IBlockGetter
     /// <summary>Leaf fetches in flight, averaged over the moments each leaf fetch began.</summary>
     public double MeanLeavesInFlight => (double)Interlocked.Read(ref _leafConcurrencySum) / Math.Max(1, Volatile.Read(ref _leafFetches));
 
-    public async ValueTask<byte[]> GetBlockAsync(Cid cid, CancellationToken cancellationToken = default)
+    public ValueTask<byte[]> GetBlockAsync(Cid cid, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _fetches);
         var leaf = cid.Codec == Multicodec.Raw;
@@ -40,17 +44,50 @@ internal sealed class CountingBlockGetter(IBlockStore store) : IBlockGetter
             Interlocked.Add(ref _leafConcurrencySum, leaves);
             Interlocked.Increment(ref _leafFetches);
         }
-        try
+        var fetch = new PendingFetch(this, cid, leaf, cancellationToken);
+        return new ValueTask<byte[]>(fetch, 0);
+    }
+
+    private void Done(bool leaf)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        if (leaf)
+            Interlocked.Decrement(ref _leavesInFlight);
+    }
+
+    /// <summary>One fetch: starts reading the store when its reader awaits it, and counts itself out when done.</summary>
+    private sealed class PendingFetch(CountingBlockGetter owner, Cid cid, bool leaf, CancellationToken cancellationToken)
+        : IValueTaskSource<byte[]>
+    {
+        private ManualResetValueTaskSourceCore<byte[]> _core = new() { RunContinuationsAsynchronously = true };
+        private int _started;
+
+        public byte[] GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token,
+            ValueTaskSourceOnCompletedFlags flags)
         {
-            await Task.Yield();
-            cancellationToken.ThrowIfCancellationRequested();
-            return await _inner.GetBlockAsync(cid, cancellationToken);
+            _core.OnCompleted(continuation, state, token, flags);
+            if (Interlocked.Exchange(ref _started, 1) == 0)
+                ThreadPool.QueueUserWorkItem(static f => f.Complete(), this, preferLocal: false);
         }
-        finally
+
+        private void Complete()
         {
-            Interlocked.Decrement(ref _inFlight);
-            if (leaf)
-                Interlocked.Decrement(ref _leavesInFlight);
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var data = owner._inner.GetBlockAsync(cid, cancellationToken).AsTask().GetAwaiter().GetResult();
+                owner.Done(leaf);
+                _core.SetResult(data);
+            }
+            catch (Exception ex)
+            {
+                owner.Done(leaf);
+                _core.SetException(ex);
+            }
         }
     }
 
