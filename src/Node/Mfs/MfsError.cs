@@ -6,7 +6,7 @@ namespace P2P.Node.Mfs;
 /// The sentences kubo's `files` commands print (boxo mfs and kubo core/commands/files.go), each with the kind that
 /// picks p2p's exit code and HTTP status.
 /// </summary>
-internal static class MfsError
+public static class MfsError
 {
     /// <summary>Go's os.ErrNotExist, as boxo mfs returns it for a missing name.</summary>
     public static P2PException NotExist() => new(ErrorKind.NotFound, "file does not exist");
