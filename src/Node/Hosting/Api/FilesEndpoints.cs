@@ -60,7 +60,10 @@ public static class FilesEndpoints
         api.MapPost("/files/stat", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
             MfsStatFormat.Choose(request.Query["format"].FirstOrDefault(), Flag(request, "hash", null), Flag(request, "size", null));
-            return ApiJson.Ok(MfsStatFormat.Json(await files.StatAsync(ApiJson.Arg(request), ct)));
+            var path = ApiJson.Arg(request);
+            if (path.StartsWith('/') && !MfsPath.IsContentPath(path))
+                return ApiJson.Ok(MfsStatFormat.Json(await files.StatAsync(path, ct)));
+            return ApiJson.Ok(await ContentStatAsync(daemon, MfsPath.CanonicalContentPath(path), ct));
         }));
         api.MapPost("/files/rm", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
@@ -91,6 +94,24 @@ public static class FilesEndpoints
             await files.ChangeCidAsync(ApiJson.Arg(request), Prefix(request), ct);
             return Results.Ok();
         }));
+    }
+
+    /// <summary>
+    /// A content path (CID[/path], /ipfs/CID[/path]) fetched through the daemon's exchange. A symlink's Type stays
+    /// "symlink" here (kubo says "file"): `p2p get` through a daemon reads it to recreate the link.
+    /// </summary>
+    private static async Task<Dictionary<string, object>> ContentStatAsync(Daemon daemon, string path, CancellationToken ct)
+    {
+        await using var fetch = daemon.OpenFetch(ApiCids.RootOf(path));
+        var cid = await fetch.Exporter.ResolveAsync(path, ct);
+        var node = await fetch.Exporter.FetchAsync(cid, ct);
+        var json = MfsStatFormat.Json(MfsStats.Of(node));
+        if (node.UnixFs.Type == Content.UnixFs.UnixFsType.Symlink)
+        {
+            json["Type"] = "symlink";
+            json["Size"] = node.Size;
+        }
+        return json;
     }
 
     private static bool Flag(HttpRequest request, string name, string? shortName) =>
