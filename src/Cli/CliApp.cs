@@ -32,6 +32,7 @@ internal static class CliApp
         root.Subcommands.Add(GetCommand.Create());
         root.Subcommands.Add(LsCommand.Create());
         root.Subcommands.Add(PinCommand.Create());
+        root.Subcommands.Add(FilesCommand.Create());
         root.Subcommands.Add(BlockCommand.Create());
         root.Subcommands.Add(RepoCommand.Create());
         root.Subcommands.Add(DagCommand.Create());

@@ -3,6 +3,7 @@ using P2P.Node.Content.Exporting;
 using P2P.Node.Content.Importing;
 using P2P.Node.Content.Verifying;
 using P2P.Node.Errors;
+using P2P.Node.Mfs;
 using P2P.Node.Multiformats;
 using P2P.Node.Security;
 using P2P.Node.Storage;
@@ -43,6 +44,11 @@ public sealed class LocalContent : IDisposable
     public IBlockGetter Getter { get; }
 
     public UnixFsExporter Exporter { get; }
+
+    /// <summary>The repo's mutable file tree (`files` commands), made on first use.</summary>
+    public MutableFiles Files => LazyInitializer.EnsureInitialized(ref _files, () => new MutableFiles(Repo, Getter));
+
+    private MutableFiles? _files;
 
     /// <summary>The repo; throws when this node is an in-memory one.</summary>
     public Repo Repo => _repo ?? throw new InvalidOperationException("this node has no repo");

@@ -10,9 +10,18 @@ namespace P2P.Node.Storage;
 /// </summary>
 public static class GarbageCollector
 {
-    public static GcResult Collect(IBlockStore store, IEnumerable<Pin> pins, ILinkDecoder links, CancellationToken cancellationToken = default)
+    public static GcResult Collect(IBlockStore store, IEnumerable<Pin> pins, ILinkDecoder links, CancellationToken cancellationToken = default) =>
+        Collect(store, pins, [], links, cancellationToken);
+
+    /// <summary>
+    /// As above, also keeping every block reachable from <paramref name="bestEffortRoots"/> that the store holds (the
+    /// MFS root: kubo's gc walks it best-effort, since `files cp /ipfs/CID` links a DAG that may be only partly here).
+    /// </summary>
+    public static GcResult Collect(IBlockStore store, IEnumerable<Pin> pins, IEnumerable<Cid> bestEffortRoots, ILinkDecoder links,
+        CancellationToken cancellationToken = default)
     {
         var live = Mark(store, pins, links, cancellationToken);
+        MarkBestEffort(store, bestEffortRoots, links, live, cancellationToken);
         var removed = new List<Cid>();
         long freed = 0;
         var kept = 0;
@@ -77,6 +86,34 @@ public static class GarbageCollector
             }
         }
         return missing;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="live"/> every block reachable from <paramref name="roots"/> through blocks the store
+    /// holds and can decode; a missing or undecodable block is skipped with what lies below it, never an error.
+    /// </summary>
+    public static void MarkBestEffort(IBlockStore store, IEnumerable<Cid> roots, ILinkDecoder links, HashSet<Multihash> live,
+        CancellationToken cancellationToken = default)
+    {
+        var pending = new Stack<Cid>(roots);
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var cid = pending.Pop();
+            if (!live.Add(cid.Multihash) || cid.Codec == Multicodec.Raw || cid.Multihash.Code == Multicodec.Identity)
+                continue;
+            if (store.Get(cid) is not { } block)
+                continue;
+            try
+            {
+                foreach (var child in links.GetLinks(cid, block).ToList())
+                    pending.Push(child);
+            }
+            catch (Exception e) when (e is InvalidDataException or FormatException)
+            {
+                // Undecodable: kept (it is referenced), its children cannot be known.
+            }
+        }
     }
 
     /// <summary>

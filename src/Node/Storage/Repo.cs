@@ -186,7 +186,7 @@ public sealed class Repo : IDisposable
     }
 
     /// <summary>
-    /// `repo gc`: removes every block not reachable from a pin. Waits for running adds to finish. Refuses, removing
+    /// `repo gc`: removes every block not reachable from a pin or from the MFS root (<see cref="MfsRootFile"/>). Waits for running adds to finish. Refuses, removing
     /// nothing, while the pin set is unknown (<see cref="PinStore.Problem"/>): zero pins would mean "delete everything".
     /// </summary>
     public GcResult CollectGarbage(ILinkDecoder links, CancellationToken cancellationToken = default)
@@ -195,7 +195,9 @@ public sealed class Repo : IDisposable
             throw new RepoException(RepoErrorReason.Corrupt, $"gc refused, nothing removed: {problem}");
         using (GcGate.EnterExclusive())
         {
-            var result = GarbageCollector.Collect(Blocks, Pins.List(), links, cancellationToken);
+            // The MFS root is read under the exclusive gate: a `files` write holds the shared one until its root lands.
+            var mfsRoot = MfsRootFile.Read(RootPath);
+            var result = GarbageCollector.Collect(Blocks, Pins.List(), mfsRoot is null ? [] : [mfsRoot], links, cancellationToken);
             if (Blocks is not PackBlockStore pack)
                 return result;
             // Deletes in a pack only append tombstones; compaction is what gives the space back. It is also where

@@ -209,6 +209,29 @@ await call('ping', async () => {
   expect(pongs.some(p => p.success && p.time > 0), JSON.stringify(pongs))
   return pongs.map(p => p.text || `${(p.time / 1e6).toFixed(2)} ms`).join(' | ')
 })
+await call('files', async () => {
+  // kubo's MFS: mkdir -p, write --create, read, ls (long), stat, cp from /ipfs, mv, rm -r.
+  await client.files.mkdir('/mfs-test/sub', { parents: true })
+  await client.files.write('/mfs-test/hello.txt', new TextEncoder().encode('hello mfs\n'), { create: true })
+  await client.files.write('/mfs-test/hello.txt', new TextEncoder().encode('MFS'), { offset: 6 })
+  const body = text(concat(await all(client.files.read('/mfs-test/hello.txt'))))
+  expect(body === 'hello MFS\n', `read ${JSON.stringify(body)}`)
+  const part = text(concat(await all(client.files.read('/mfs-test/hello.txt', { offset: 6, length: 3 }))))
+  expect(part === 'MFS', `read with offset ${JSON.stringify(part)}`)
+  await client.files.cp(`/ipfs/${fileA}`, '/mfs-test/sub/a.txt')
+  await client.files.mv('/mfs-test/sub/a.txt', '/mfs-test/moved.txt')
+  const entries = await all(client.files.ls('/mfs-test'))
+  const listed = entries.map(e => `${e.name}:${e.type}:${e.size}`).sort().join(',')
+  expect(listed === 'hello.txt:file:10,moved.txt:file:27,sub:directory:0', `ls ${listed}`)
+  expect(entries.find(e => e.name === 'moved.txt').cid.toString() === fileA.toString(), 'cp changed the CID')
+  const stat = await client.files.stat('/mfs-test')
+  expect(stat.type === 'directory' && stat.blocks === 3 && stat.cumulativeSize > 0, JSON.stringify(stat))
+  const root = await client.files.stat('/')
+  await client.files.rm('/mfs-test', { recursive: true })
+  const after = await all(client.files.ls('/'))
+  expect(!after.some(e => e.name === 'mfs-test'), 'rm -r left the directory')
+  return `${listed}; /mfs-test ${stat.cid} ${stat.cumulativeSize} bytes; root was ${root.cid}`
+})
 await call('stop', async () => {
   await client.stop()
   return 'daemon asked to stop'

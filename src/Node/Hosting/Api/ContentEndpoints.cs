@@ -11,7 +11,7 @@ using P2P.Node.Multiformats;
 
 namespace P2P.Node.Hosting.Api;
 
-/// <summary>`add`, `cat`, `ls` and `files/stat` (which `get` uses to tell files from directories).</summary>
+/// <summary>`add`, `cat` and `ls` (`files/stat`, which `get` uses to tell files from directories, is in <see cref="FilesEndpoints"/>).</summary>
 public static class ContentEndpoints
 {
     public static void Map(RouteGroupBuilder api, Daemon daemon)
@@ -30,20 +30,6 @@ public static class ContentEndpoints
             // Paced by what the client reads, and stopped at the next write once it has gone (ResponseBodyStream).
             await cat.WriteAsync(new ResponseBodyStream(context.Response.BodyWriter, ct, ApiServer.ResponseBufferSize), ct);
             return Results.Empty;
-        }));
-        api.MapPost("/files/stat", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
-        {
-            var path = ApiJson.Arg(request);
-            await using var fetch = daemon.OpenFetch(RootOf(path));
-            var cid = await fetch.Exporter.ResolveAsync(path, ct);
-            var info = await fetch.Exporter.StatAsync(cid, ct);
-            return ApiJson.Ok(new
-            {
-                Hash = cid.ToString(),
-                Size = info.Size,
-                CumulativeSize = info.CumulativeSize,
-                Type = info.Type == UnixFsType.Directory ? "directory" : info.Type == UnixFsType.Symlink ? "symlink" : "file",
-            });
         }));
         api.MapPost("/ls", (HttpRequest request, CancellationToken ct) => ApiJson.Guard(async () =>
         {
