@@ -83,6 +83,6 @@ public sealed class DelegatedRoutingDaemonTests(GatewayFixture fixture) : IClass
         var listen = Multiaddr.Format(Seed.Node.Host.Address.EndPoint, null);
         Assert.StartsWith("/ip4/127.0.0.1/udp/", listen, StringComparison.Ordinal);
         Assert.Contains(listen, record.GetProperty("Addrs").EnumerateArray().Select(a => a.GetString()));
-        Assert.Equal([NetworkRouter.ExchangeProtocol], record.GetProperty("Protocols").EnumerateArray().Select(p => p.GetString()).ToArray());
+        Assert.Equal([NetworkRouter.ExchangeProtocol], record.GetProperty("Protocols").EnumerateArray().Select(p => p.GetString()!).ToArray());
     }
 }

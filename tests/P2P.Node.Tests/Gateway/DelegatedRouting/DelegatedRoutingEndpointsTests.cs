@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using P2P.Node.Hosting.Gateway.DelegatedRouting;
-using P2P.Node.Multiformats;
 
 namespace P2P.Node.Tests.Gateway.DelegatedRouting;
 
@@ -59,7 +58,7 @@ public sealed class DelegatedRoutingEndpointsTests
         using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         // The lookup waits for its second provider until the first line is read: unflushed, the read times out.
-        var first = await reader.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        var first = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(1, router.Yielded);
         router.Resume();
         var second = await reader.ReadLineAsync();
