@@ -219,6 +219,17 @@ public sealed class DelegatedRoutingEndpointsTests
         Assert.Equal("""{"Peers":[]}""", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Peers_RouterFails_Is500WithTheReason()
+    {
+        await using var host = await RoutingTestHost.StartAsync(new ScriptedRouter { PeerFailure = new ObjectDisposedException("DhtNode") });
+
+        using var response = await host.Client.GetAsync($"routing/v1/peers/{ScriptedRouter.Record(9).Id}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.StartsWith("routing lookup failed: ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("12D3KooWnotapeer")]
     [InlineData("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy")]

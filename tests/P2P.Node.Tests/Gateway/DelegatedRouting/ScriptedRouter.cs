@@ -54,8 +54,11 @@ internal sealed class ScriptedRouter : IDelegatedRouter
         }
     }
 
+    /// <summary>When set, peer lookups fail with it.</summary>
+    public Exception? PeerFailure { get; init; }
+
     public Task<PeerRecord?> FindPeerAsync(PeerId peer, CancellationToken ct) =>
-        Task.FromResult(Peers.GetValueOrDefault(peer));
+        PeerFailure is { } failure ? Task.FromException<PeerRecord?>(failure) : Task.FromResult(Peers.GetValueOrDefault(peer));
 
     /// <summary>A record for a peer made from <paramref name="seed"/>, at 10.0.0.seed:4001 over UDP and at ::1.</summary>
     public static PeerRecord Record(int seed, params string[] protocols)

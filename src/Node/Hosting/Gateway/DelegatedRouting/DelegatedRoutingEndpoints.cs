@@ -166,6 +166,16 @@ public sealed class DelegatedRoutingEndpoints
         {
             return;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A router that fails (the node shutting down under a lookup) is a server fault, logged once here.
+            _logger.LogError(e, "Delegated routing answer for {Path} failed", context.Request.Path.Value);
+            if (response.HasStarted)
+                context.Abort();
+            else
+                await ErrorAsync(context, StatusCodes.Status500InternalServerError, $"routing lookup failed: {e.Message}");
+            return;
+        }
         if (type == RoutingMediaType.NdJson)
         {
             if (streamed == 0)
@@ -201,10 +211,8 @@ public sealed class DelegatedRoutingEndpoints
     }
 
     /// <summary>An error as the spec's servers send it: the status and one line of plain text.</summary>
-    private Task ErrorAsync(HttpContext context, int status, string sentence)
+    private static Task ErrorAsync(HttpContext context, int status, string sentence)
     {
-        if (status >= 500 && status != StatusCodes.Status501NotImplemented)
-            _logger.LogError("Delegated routing request {Path} failed: {Sentence}", context.Request.Path.Value, sentence);
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(sentence + "\n", Encoding.UTF8, context.RequestAborted);
