@@ -97,7 +97,7 @@ public sealed class DelegatedRoutingEndpointsTests
 
         var json = JsonDocument.Parse(await host.Client.GetStringAsync(ProvidersPath));
         await router.Ended.Task;
-        var yieldedForJson = router.Yielded;
+        var (yieldedForJson, askedForJson) = (router.Yielded, router.AskedMax);
         using var request = new HttpRequestMessage(HttpMethod.Get, ProvidersPath);
         request.Headers.Accept.ParseAdd(NdJson);
         using var streamed = await host.Client.SendAsync(request);
@@ -106,6 +106,7 @@ public sealed class DelegatedRoutingEndpointsTests
         Assert.Equal(3, json.RootElement.GetProperty("Providers").GetArrayLength());
         // The lookup is stopped once the answer is full, not run to its end.
         Assert.Equal(3, yieldedForJson);
+        Assert.Equal(3, askedForJson);
         Assert.Equal(5, lines.Length);
         Assert.Equal(5, router.AskedMax);
     }
@@ -166,6 +167,9 @@ public sealed class DelegatedRoutingEndpointsTests
         await using var host = await RoutingTestHost.StartAsync(router);
 
         var json = JsonDocument.Parse(await host.Client.GetStringAsync(ProvidersPath + "?filter-protocols=transport-p2p-exchange&filter-addrs=!ip6"));
+
+        // Filtered, the router is asked for more than a JSON answer holds, so dropped records leave room for others.
+        Assert.Equal(new DelegatedRoutingOptions().MaxStreamRecords, router.AskedMax);
 
         var only = Assert.Single(json.RootElement.GetProperty("Providers").EnumerateArray());
         Assert.Equal(router.Providers[0].Id.ToString(), only.GetProperty("ID").GetString());

@@ -86,9 +86,10 @@ public sealed class DelegatedRoutingEndpoints
         }
         using var cap = new CancellationTokenSource(_options.Timeout, _time);
         using var lookup = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, cap.Token);
-        // Filters run before the cap, as boxo's: records a filter drops must not use up the answer's room. The
-        // router is therefore asked for up to the stream cap even for JSON; the time cap bounds what that costs.
-        var records = Filtered(_router.FindProvidersAsync(cid!, _options.MaxStreamRecords, lookup.Token), filter);
+        // Filters run before the cap, as boxo's: records a filter drops must not use up the answer's room, so a
+        // filtered request asks the router for up to the stream cap even for JSON (the time cap bounds the cost).
+        var ask = ReferenceEquals(filter, RoutingFilter.None) ? max : Math.Max(max, _options.MaxStreamRecords);
+        var records = Filtered(_router.FindProvidersAsync(cid!, ask, lookup.Token), filter);
         await AnswerAsync(context, type, "Providers", records, max);
     }
 
