@@ -126,8 +126,8 @@ public sealed class DelegatedRoutingEndpoints
 
     /// <summary>
     /// Writes the records as JSON (<c>{"Providers":[…]}</c>) or ndjson, at most <paramref name="max"/> of them. When
-    /// the time cap ends the lookup (the records' own token), the answer holds what was found by then. ndjson's headers wait for the first
-    /// record, so its Cache-Control can say whether there were any.
+    /// the time cap ends the lookup (the records' own token), the answer holds what was found by then. ndjson's
+    /// headers wait for the first record, so its Cache-Control can say whether there were any.
     /// </summary>
     private async Task AnswerAsync(HttpContext context, RoutingMediaType type, string listName, IAsyncEnumerable<PeerRecord> records, int max)
     {
