@@ -5,7 +5,7 @@
 # On a fresh Debian machine it first installs what the tests drive and nobody here wrote: Debian's headless
 # Chromium and chromedriver (the dashboard's browser test), iproute2 and nftables (the network-namespace tests and
 # the NAT lab), miniupnpd (the port-mapping test's router), curl, jq and bc (scripts/nat-bench.sh), nodejs and npm
-# (kubo-rpc-client against the daemon).
+# (kubo-rpc-client and Helia's delegated routing client against the daemon).
 # It installs only what is missing, as root or through passwordless sudo; where it cannot, the tests that need the
 # missing tool report themselves skipped with the reason (under CI=true they fail instead).
 set -euo pipefail
@@ -21,7 +21,8 @@ install_missing() {
   command -v curl >/dev/null || packages+=(curl)
   command -v jq >/dev/null || packages+=(jq)
   command -v bc >/dev/null || packages+=(bc)
-  # kubo's own JavaScript RPC client drives the daemon (tests/interop/kubo-rpc-client): node runs it, npm installs it.
+  # kubo's own JavaScript RPC client and Helia's delegated routing client drive the daemon (tests/interop): node
+  # runs them, npm installs them.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
   # The port-mapping test's router. The binary package alone: it brings no service and asks no debconf questions

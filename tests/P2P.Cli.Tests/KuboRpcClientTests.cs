@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit.Abstractions;
 
 namespace P2P.Cli.Tests;
@@ -57,82 +56,12 @@ public sealed class KuboRpcClientTests(ITestOutputHelper log) : ProcessTestBase(
         return $"http://{parts[2]}:{parts[4]}";
     }
 
-    private static string Script()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "tests", "interop", "kubo-rpc-client", "drive.mjs")))
-            dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("tests/interop/kubo-rpc-client not found"),
-            "tests", "interop", "kubo-rpc-client", "drive.mjs");
-    }
+    private static string Script() => NpmPackage.Script("kubo-rpc-client", "drive.mjs");
 
-    /// <summary>
-    /// kubo-rpc-client installed once per machine in a folder outside the source tree (node_modules is never
-    /// committed); skipped with the reason when node or npm is missing or the install fails, failed under CI.
-    /// </summary>
-    private static async Task<string> InstallClientAsync(CancellationToken ct)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"p2p-kubo-rpc-client-{ClientVersion}");
-        if (File.Exists(Path.Combine(dir, "node_modules", "kubo-rpc-client", "package.json")) && await Tool("node", ["--version"], dir, ct) is (0, _))
-            return dir;
-        var missing = new List<string>();
-        foreach (var tool in new[] { "node", "npm" })
-        {
-            if (await Tool(tool, ["--version"], Path.GetTempPath(), ct) is not (0, _))
-                missing.Add(tool);
-        }
-        SkipOrFail(missing.Count > 0, $"{string.Join(" and ", missing)} not installed (scripts/test.sh installs nodejs and npm)");
-        Directory.CreateDirectory(dir);
-        await File.WriteAllTextAsync(Path.Combine(dir, "package.json"), "{ \"name\": \"p2p-kubo-rpc-client-cache\", \"private\": true }\n", ct);
-        var (code, output) = await Tool("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", $"kubo-rpc-client@{ClientVersion}"], dir, ct);
-        SkipOrFail(code != 0, $"npm could not install kubo-rpc-client: {output.Split('\n').FirstOrDefault(l => l.Contains("ERR", StringComparison.Ordinal)) ?? output}");
-        return dir;
-    }
-
-    private static void SkipOrFail(bool missing, string reason)
-    {
-        if (!missing)
-            return;
-        Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI must run the kubo-rpc-client test, but: {reason}");
-        Skip.If(true, reason);
-    }
+    /// <summary>kubo-rpc-client installed once per machine outside the source tree (<see cref="NpmPackage"/>).</summary>
+    private static Task<string> InstallClientAsync(CancellationToken ct) =>
+        NpmPackage.InstallAsync("kubo-rpc-client", ClientVersion, "kubo-rpc-client", ct);
 
     private static Task<(int Code, string Output)> RunNodeAsync(string clientDir, string[] args, CancellationToken ct) =>
-        Tool("node", args, clientDir, ct, ("KUBO_RPC_CLIENT_DIR", clientDir));
-
-    /// <summary>Runs a tool to its end (bounded by <paramref name="ct"/>); -1 when it cannot be started.</summary>
-    private static async Task<(int Code, string Output)> Tool(string name, string[] args, string workDir, CancellationToken ct, params (string Key, string Value)[] env)
-    {
-        var psi = new ProcessStartInfo(name) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workDir };
-        foreach (var arg in args)
-            psi.ArgumentList.Add(arg);
-        foreach (var (key, value) in env)
-            psi.Environment[key] = value;
-        Process? process;
-        try
-        {
-            process = Process.Start(psi);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return (-1, $"{name} not found");
-        }
-        if (process is null)
-            return (-1, $"{name} did not start");
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            try
-            {
-                await process.WaitForExitAsync(ct);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-            return (process.ExitCode, await stdout + await stderr);
-        }
-    }
+        NpmPackage.RunAsync("node", args, clientDir, ct, ("KUBO_RPC_CLIENT_DIR", clientDir));
 }

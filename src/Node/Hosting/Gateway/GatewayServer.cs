@@ -4,14 +4,16 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using P2P.Node.Hosting.Api;
+using P2P.Node.Hosting.Gateway.DelegatedRouting;
 using P2P.Node.Hosting.Http;
 
 namespace P2P.Node.Hosting.Gateway;
 
 /// <summary>
 /// The daemon's read-only HTTP gateway: Kestrel on the config's gateway address, serving <c>GET</c> and
-/// <c>HEAD /ipfs/{cid}[/path]</c> through <see cref="GatewayHandler"/>. It changes nothing in the repo beyond
-/// caching what it fetched, so unlike the API it needs no token and no Origin check.
+/// <c>HEAD /ipfs/{cid}[/path]</c> through <see cref="GatewayHandler"/>, and the Delegated Routing V1 API under
+/// /routing/v1. It changes nothing in the repo beyond caching what it fetched, so unlike the API it needs no token
+/// and no Origin check.
 /// </summary>
 public sealed class GatewayServer : IAsyncDisposable
 {
@@ -55,7 +57,11 @@ public sealed class GatewayServer : IAsyncDisposable
                 // GET and HEAD only: no body to buffer, so a request needs no more than its headers' room.
                 k.Limits.MaxRequestBufferSize = RequestBufferSize;
             },
-            app => app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync),
+            app =>
+            {
+                app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync);
+                DelegatedRoutingEndpoints.ForDaemon(daemon, loggers).Map(app);
+            },
             ct, ResponseBufferSize, InlineScheduling);
         return new GatewayServer(host);
     }
