@@ -90,7 +90,8 @@ public static class GarbageCollector
 
     /// <summary>
     /// Adds to <paramref name="live"/> every block reachable from <paramref name="roots"/> through blocks the store
-    /// holds and can decode; a missing or undecodable block is skipped with what lies below it, never an error.
+    /// holds; a missing block is skipped with what lies below it (a DAG `files cp` linked may be only partly here),
+    /// one that is here but does not decode stops gc before anything is removed.
     /// </summary>
     public static void MarkBestEffort(IBlockStore store, IEnumerable<Cid> roots, ILinkDecoder links, HashSet<Multihash> live,
         CancellationToken cancellationToken = default)
@@ -111,7 +112,10 @@ public static class GarbageCollector
             }
             catch (Exception e) when (e is InvalidDataException or FormatException)
             {
-                // Undecodable: kept (it is referenced), its children cannot be known.
+                // A block that is here but does not decode is damage, not a partial DAG: its children cannot be told
+                // apart from garbage, so gc stops as it does under a pin (one bad byte must not cost the files below).
+                throw new RepoException(RepoErrorReason.Corrupt,
+                    $"gc stopped, nothing removed: block {cid} under the MFS root does not decode ({e.Message}); run `p2p repo verify`", e);
             }
         }
     }

@@ -310,4 +310,20 @@ public class MutableFilesTests
         Assert.True(repo.Node.Blocks.Has(added.Root));
         Assert.DoesNotContain(result.Removed, c => c.Multihash == added.Root.Multihash);
     }
+
+    [Fact]
+    public async Task Gc_ADamagedMfsDirectoryBlock_StopsGcAndRemovesNothing()
+    {
+        using var repo = new MfsRepo();
+        await repo.WriteAsync("/docs/a.txt", "kept whatever gc finds", new MfsWriteOptions { Create = true, Parents = true });
+        var docs = Cid.Parse((await repo.Files.StatAsync("/docs", default)).Hash);
+        var file = Cid.Parse((await repo.Files.StatAsync("/docs/a.txt", default)).Hash);
+        // The directory block is here but its bytes no longer decode (one bad byte on disk): its children must not be
+        // taken for garbage.
+        Assert.True(repo.Node.Blocks.Delete(docs));
+        repo.Node.Blocks.Put(docs, [0xff, 0xff, 0xff]);
+        var e = Assert.Throws<RepoException>(() => repo.Node.CollectGarbage(default));
+        Assert.Contains("does not decode", e.Message, StringComparison.Ordinal);
+        Assert.True(repo.Node.Blocks.Has(file));
+    }
 }
