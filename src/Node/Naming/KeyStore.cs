@@ -89,25 +89,26 @@ public sealed class KeyStore
         return Store(name, key);
     }
 
-    /// <summary>Stores a key read from a libp2p PrivateKey message (kubo's export format) under <paramref name="name"/>.</summary>
-    public KeyInfo Import(string name, ReadOnlySpan<byte> privateKeyMessage)
+    /// <summary>
+    /// Stores the key in <paramref name="bytes"/> (a libp2p PrivateKey message, kubo's export format, or a PKCS #8 PEM
+    /// block: <see cref="KeyFormats"/>) under <paramref name="name"/>.
+    /// </summary>
+    public KeyInfo Import(string name, ReadOnlySpan<byte> bytes, string format = KeyFormats.Libp2pProtobuf)
     {
         if (name == SelfName)
             throw new P2PException(ErrorKind.BadInput, "cannot import key with name 'self'");
         ValidateName(name);
-        if (!Libp2pKey.TryDecodePrivateKey(privateKeyMessage, out var key, out var error))
-            throw new P2PException(ErrorKind.BadInput, $"cannot import key: {error}");
-        using (key)
-            return Store(name, key!);
+        using var key = KeyFormats.Import(bytes, format);
+        return Store(name, key);
     }
 
-    /// <summary>The libp2p PrivateKey message of <paramref name="name"/> (kubo's export format); self is refused as in kubo.</summary>
-    public byte[] Export(string name)
+    /// <summary>The key <paramref name="name"/> in <paramref name="format"/> (kubo's default: the libp2p PrivateKey message); self is refused as in kubo.</summary>
+    public byte[] Export(string name, string format = KeyFormats.Libp2pProtobuf)
     {
         if (name == SelfName)
             throw new P2PException(ErrorKind.BadInput, "cannot export key with name 'self'");
         using var key = Get(name);
-        return Libp2pKey.EncodePrivateKey(key);
+        return KeyFormats.Export(key, format);
     }
 
     /// <summary>Deletes <paramref name="name"/> and returns what it was.</summary>
