@@ -6,8 +6,9 @@ namespace P2P.Node.Naming;
 /// The signed part of an IPNS record, <c>IpnsEntry.data</c> (IPNS spec, "Record Creation"): a DAG-CBOR map of
 /// <c>Value</c> (bytes), <c>Validity</c> (bytes: RFC 3339 text), <c>ValidityType</c> (0 = EOL), <c>Sequence</c> and
 /// <c>TTL</c> (nanoseconds). System.Formats.Cbor (part of the shared framework) writes it: its canonical mode gives the shortest integer heads and
-/// definite lengths DAG-CBOR requires, and the keys are written in DAG-CBOR's order (length first, then bytewise:
-/// TTL, Value, Sequence, Validity, ValidityType), which the writer checks. Reading accepts the fields in any order,
+/// definite lengths DAG-CBOR requires, and it sorts map keys as RFC 7049 canonical CBOR does, length first, then
+/// bytewise, which is DAG-CBOR's order too (TTL, Value, Sequence, Validity, ValidityType; the keys are also written in
+/// that order here so the code reads as the bytes). Reading accepts the fields in any order,
 /// ignores fields it does not know (the spec's extensible data) and refuses a duplicated key.
 /// </summary>
 internal sealed record IpnsData(byte[] Value, byte[] Validity, ulong ValidityType, ulong Sequence, ulong Ttl)
