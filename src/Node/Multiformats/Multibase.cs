@@ -21,6 +21,7 @@ public static class Multibase
     {
         Base32Prefix => Base32Prefix + EncodeBase32(data),
         Base58BtcPrefix => Base58BtcPrefix + EncodeBase58(data),
+        Base36.Prefix => Base36.Prefix + Base36.Encode(data),
         _ => throw new ArgumentException($"unsupported multibase prefix '{prefix}'", nameof(prefix)),
     };
 
