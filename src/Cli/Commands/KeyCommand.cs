@@ -118,7 +118,7 @@ internal static class KeyCommand
         {
             var repo = RepoAccess.PathFor(parse);
             if (!Repo.Exists(repo))
-                throw new CliException($"no p2p repo at {repo}: run `p2p init` first", ExitCodes.Repo);
+                throw new CliException($"no p2p repo at {repo}: run `p2p init`", ExitCodes.Repo);
             var keyName = parse.GetValue(name)!;
             var fmt = parse.GetValue(format)!;
             var bytes = new KeyStore(repo).Export(keyName, fmt);
