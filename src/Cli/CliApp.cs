@@ -50,6 +50,7 @@ internal static class CliApp
         root.Subcommands.Add(ShutdownCommand.Create());
         root.Subcommands.Add(BootstrapCommand.Create());
         root.Subcommands.Add(RoutingCommand.Create());
+        root.Subcommands.Add(KeyCommand.Create());
         RootHelpAction.Install(root);
         return root;
     }

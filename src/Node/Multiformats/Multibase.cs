@@ -21,6 +21,7 @@ public static class Multibase
     {
         Base32Prefix => Base32Prefix + EncodeBase32(data),
         Base58BtcPrefix => Base58BtcPrefix + EncodeBase58(data),
+        Base36.Prefix => Base36.Prefix + Base36.Encode(data),
         _ => throw new ArgumentException($"unsupported multibase prefix '{prefix}'", nameof(prefix)),
     };
 
@@ -39,12 +40,13 @@ public static class Multibase
             Base32Prefix => TryDecodeBase32(body),
             'B' => TryDecodeBase32(body),
             Base58BtcPrefix => TryDecodeBase58(body),
+            Base36.Prefix or Base36.UpperPrefix => Base36.TryDecode(body),
             _ => null,
         };
         if (result is null)
         {
-            error = text[0] is Base32Prefix or 'B' or Base58BtcPrefix
-                ? $"invalid character in {(text[0] == Base58BtcPrefix ? "base58btc" : "base32")} string"
+            error = text[0] is Base32Prefix or 'B' or Base58BtcPrefix or Base36.Prefix or Base36.UpperPrefix
+                ? $"invalid character in {text[0] switch { Base58BtcPrefix => "base58btc", Base36.Prefix or Base36.UpperPrefix => "base36", _ => "base32" }} string"
                 : $"unsupported multibase prefix '{text[0]}'";
         }
         return result;

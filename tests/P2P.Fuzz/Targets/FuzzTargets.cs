@@ -11,7 +11,7 @@ public static class FuzzTargets
     public static IReadOnlyList<string> Names { get; } =
     [
         "wire", "dht-binding", "handshake-hello", "handshake-reply", "handshake-finish", "session-open", "peerid", "peer-address",
-        "cid-bytes", "cid-text", "multibase", "multihash", "varint", "dagpb", "unixfs-data", "unixfs-node", "repo-config", "car",
+        "cid-bytes", "cid-text", "multibase", "multihash", "varint", "dagpb", "unixfs-data", "unixfs-node", "repo-config", "car", "ipns-record",
     ];
 
     /// <summary>A new instance of the named target (targets may hold per-run state such as a session pair).</summary>
@@ -35,6 +35,7 @@ public static class FuzzTargets
         "unixfs-node" => new UnixFsNodeTarget(),
         "repo-config" => new RepoConfigTarget(),
         "car" => new CarTarget(),
+        "ipns-record" => new IpnsRecordTarget(),
         _ => throw new ArgumentException($"unknown fuzz target '{name}'; known: {string.Join(", ", Names)}", nameof(name)),
     };
 }

@@ -13,7 +13,7 @@ public sealed class MultibaseTarget : IFuzzTarget
 
     public int MaxInputLength => 512;
 
-    public IReadOnlyList<byte[]> Dictionary { get; } = FuzzText.Tokens("b", "B", "z", "1", "11", "=", "a", "7", "2", "Z", "l", "0", "O", "I");
+    public IReadOnlyList<byte[]> Dictionary { get; } = FuzzText.Tokens("b", "B", "z", "1", "11", "=", "a", "7", "2", "Z", "l", "0", "O", "I", "k", "K");
 
     public string Execute(ReadOnlySpan<byte> input)
     {
@@ -30,7 +30,7 @@ public sealed class MultibaseTarget : IFuzzTarget
         var canonical = Multibase.Encode(char.ToLowerInvariant(text[0]), bytes);
         if (!string.Equals(canonical, text, StringComparison.OrdinalIgnoreCase) || (text[0] == 'z' && canonical != text))
             throw new FuzzInvariantException($"'{text}' decodes to {bytes.Length} bytes whose encoding is '{canonical}'");
-        foreach (var prefix in new[] { Multibase.Base32Prefix, Multibase.Base58BtcPrefix })
+        foreach (var prefix in new[] { Multibase.Base32Prefix, Multibase.Base58BtcPrefix, Base36.Prefix })
         {
             var encoded = Multibase.Encode(prefix, bytes);
             var back = Multibase.TryDecode(encoded, out var backError);
@@ -46,5 +46,6 @@ public sealed class MultibaseTarget : IFuzzTarget
         FuzzText.Bytes(Multibase.Encode(Multibase.Base58BtcPrefix, [0, 0, 1, 2, 3])),
         FuzzText.Bytes("B" + Multibase.EncodeBase32("HELLO"u8).ToUpperInvariant()),
         FuzzText.Bytes("z"),
+        FuzzText.Bytes(Multibase.Encode(Base36.Prefix, [0, 0x72, 0, 0x24])),
     ];
 }

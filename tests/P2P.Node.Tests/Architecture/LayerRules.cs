@@ -29,7 +29,8 @@ public static class LayerRules
         ["DhtBinding"] = ["Errors", "Multiformats", "Security", "Wire", "Transport"],
         ["Nat"] = ["Errors"],
         ["Mfs"] = ["Errors", "Multiformats", "Storage", "Content"],
-        ["Hosting"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport", "Content", "Exchange", "DhtBinding", "Nat", "Mfs"],
+        ["Naming"] = ["Errors", "Multiformats", "Security", "Storage", "Content"],
+        ["Hosting"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport", "Content", "Exchange", "DhtBinding", "Nat", "Mfs", "Naming"],
     };
 
     /// <summary>The types of <paramref name="assembly"/> in folder <paramref name="layer"/> that use a folder it may not.</summary>

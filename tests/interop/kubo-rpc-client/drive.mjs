@@ -193,6 +193,27 @@ await call('bootstrap.rm', async () => {
   expect(Peers.length === 1, JSON.stringify(Peers))
   return Peers.map(p => p.toString()).join(' ')
 })
+let generated
+await call('key.gen', async () => {
+  generated = await client.key.gen('rpc-key')
+  expect(generated.name === 'rpc-key' && /^k51[0-9a-z]{59}$/.test(generated.id), JSON.stringify(generated))
+  return generated.id
+})
+await call('key.list', async () => {
+  const keys = await client.key.list()
+  expect(keys[0].name === 'self' && keys.some(k => k.name === 'rpc-key' && k.id === generated.id), JSON.stringify(keys))
+  return keys.map(k => k.name).join(' ')
+})
+await call('key.rename', async () => {
+  const renamed = await client.key.rename('rpc-key', 'rpc-key-2')
+  expect(renamed.was === 'rpc-key' && renamed.now === 'rpc-key-2' && renamed.id === generated.id && renamed.overwrite === false, JSON.stringify(renamed))
+  return `${renamed.was} -> ${renamed.now}`
+})
+await call('key.rm', async () => {
+  const removed = await client.key.rm('rpc-key-2')
+  expect(removed.name === 'rpc-key-2' && removed.id === generated.id, JSON.stringify(removed))
+  return removed.name
+})
 await call('swarm.addrs', async () => {
   const peers = await client.swarm.addrs()
   if (otherPeer) expect(peers.some(p => p.id.toString() === otherPeer), 'the other peer is not known')

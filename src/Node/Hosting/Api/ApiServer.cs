@@ -74,6 +74,7 @@ public sealed class ApiServer : IAsyncDisposable
                 DagReadEndpoints.Map(api, daemon);
                 RoutingEndpoints.Map(api, daemon);
                 FilesEndpoints.Map(api, daemon);
+                KeyEndpoints.Map(api, daemon);
                 WebUi.WebUiEndpoints.Map(app, daemon, dashboardToken);
             }, ct, ResponseBufferSize);
         return new ApiServer(host);
