@@ -101,6 +101,8 @@ internal sealed partial class IterativeLookup
                 {
                     launch.Clear();
                     checks.Clear();
+                    // A value lookup may end before its paths do (see IterativeLookup.Values.cs).
+                    if (_wantValue && QuorumReached()) break;
                     var finished = true;
                     for (var p = 0; p < _paths.Length; p++)
                     {
