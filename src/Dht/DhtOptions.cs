@@ -165,7 +165,7 @@ public sealed class DhtOptions
         Require(MaxProviderChecks is >= 1 and <= 4096, nameof(MaxProviderChecks));
         Require(ProviderCheckTimeout > TimeSpan.Zero, nameof(ProviderCheckTimeout));
         Require(Validators is not null, nameof(Validators));
-        Require(ValueQuorum is >= 1 and <= 256 && ValueQuorum <= K, nameof(ValueQuorum));
+        Require(ValueQuorum is >= 1 and <= 256, nameof(ValueQuorum));
         Require(MaxValueSize is >= 1 and <= 1 << 20, nameof(MaxValueSize));
         Require(MaxValueKeyLength is >= 3 and <= 4096, nameof(MaxValueKeyLength));
         Require(MaxValues >= 1 && MaxValuesPerPeer >= 1 && MaxValueBytes >= MaxValueSize, nameof(MaxValues));

@@ -77,6 +77,14 @@ internal sealed partial class IterativeLookup
         }
     }
 
+    /// <summary>
+    /// Requests in flight per path while converging: α, except in a value lookup that has seen a value, which is then
+    /// next to the holders and asks as many of the closest at once as its early return has to pass (2 × quorum), so
+    /// the walk's answers come in one round instead of α at a time. Caller holds _gate.
+    /// </summary>
+    private int ConvergenceWidth() =>
+        _wantValue && _best is not null ? Math.Max(_options.Alpha, Math.Min(_options.K, WalkFactor * _quorum)) : _options.Alpha;
+
     /// <summary>The early-return rule of the type's remarks. Caller holds _gate.</summary>
     private bool QuorumReached()
     {
