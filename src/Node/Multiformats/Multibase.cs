@@ -39,12 +39,13 @@ public static class Multibase
             Base32Prefix => TryDecodeBase32(body),
             'B' => TryDecodeBase32(body),
             Base58BtcPrefix => TryDecodeBase58(body),
+            Base36.Prefix or Base36.UpperPrefix => Base36.TryDecode(body),
             _ => null,
         };
         if (result is null)
         {
-            error = text[0] is Base32Prefix or 'B' or Base58BtcPrefix
-                ? $"invalid character in {(text[0] == Base58BtcPrefix ? "base58btc" : "base32")} string"
+            error = text[0] is Base32Prefix or 'B' or Base58BtcPrefix or Base36.Prefix or Base36.UpperPrefix
+                ? $"invalid character in {text[0] switch { Base58BtcPrefix => "base58btc", Base36.Prefix or Base36.UpperPrefix => "base36", _ => "base32" }} string"
                 : $"unsupported multibase prefix '{text[0]}'";
         }
         return result;

@@ -28,7 +28,8 @@ public static class LayerRules
         ["Exchange"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport"],
         ["DhtBinding"] = ["Errors", "Multiformats", "Security", "Wire", "Transport"],
         ["Nat"] = ["Errors"],
-        ["Hosting"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport", "Content", "Exchange", "DhtBinding", "Nat"],
+        ["Naming"] = ["Errors", "Multiformats", "Security", "Storage", "Content"],
+        ["Hosting"] = ["Errors", "Multiformats", "Security", "Storage", "Wire", "Transport", "Content", "Exchange", "DhtBinding", "Nat", "Naming"],
     };
 
     /// <summary>The types of <paramref name="assembly"/> in folder <paramref name="layer"/> that use a folder it may not.</summary>
