@@ -49,6 +49,7 @@ internal static class CliApp
         root.Subcommands.Add(ShutdownCommand.Create());
         root.Subcommands.Add(BootstrapCommand.Create());
         root.Subcommands.Add(RoutingCommand.Create());
+        root.Subcommands.Add(NameCommand.Create());
         RootHelpAction.Install(root);
         return root;
     }

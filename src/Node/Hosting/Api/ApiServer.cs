@@ -73,6 +73,7 @@ public sealed class ApiServer : IAsyncDisposable
                 RefsEndpoints.Map(api, daemon);
                 DagReadEndpoints.Map(api, daemon);
                 RoutingEndpoints.Map(api, daemon);
+                NameEndpoints.Map(api, daemon);
                 WebUi.WebUiEndpoints.Map(app, daemon, dashboardToken);
             }, ct, ResponseBufferSize);
         return new ApiServer(host);

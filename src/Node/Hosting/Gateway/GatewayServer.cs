@@ -55,7 +55,11 @@ public sealed class GatewayServer : IAsyncDisposable
                 // GET and HEAD only: no body to buffer, so a request needs no more than its headers' room.
                 k.Limits.MaxRequestBufferSize = RequestBufferSize;
             },
-            app => app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync),
+            app =>
+            {
+                app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync);
+                app.MapMethods("/ipns/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleIpnsAsync);
+            },
             ct, ResponseBufferSize, InlineScheduling);
         return new GatewayServer(host);
     }
