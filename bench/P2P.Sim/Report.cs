@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using P2P.Dht.Lookups;
+using P2P.Dht.Simulation;
 
 namespace P2P.Sim;
 
@@ -27,6 +28,8 @@ internal sealed class Report
     public double WallSeconds { get; set; }
     public double PeakWorkingSetMiB { get; set; }
     public double ManagedHeapMiB { get; set; }
+    public ValueWorkload? Values { get; set; }
+    public long ValueFixUpRequests { get; set; }
 
     public void Add(LookupResult result, double recall, double honestRecall)
     {
@@ -58,6 +61,16 @@ internal sealed class Report
         Row(b, "provider lookup latency p50 / p95 (ms)", $"{P(ProviderMs, 50):F0} / {P(ProviderMs, 95):F0}");
         Row(b, "publish to k closest p50 / p95 (ms, before kill)", $"{P(PublishMs, 50):F0} / {P(PublishMs, 95):F0}");
         Row(b, "records stored per publish (mean)", $"{PublishStored.DefaultIfEmpty().Average():F1}");
+        if (Values is { } v && v.PublishMs.Count > 0)
+        {
+            Row(b, "value-publish p50 / p95 (ms), messages (mean), stored (mean)",
+                $"{P(v.PublishMs, 50):F0} / {P(v.PublishMs, 95):F0}, {v.PublishMessages.Average():F1}, {v.PublishStored.Average():F1}");
+            Row(b, $"value-resolve p50 / p95 (ms), messages (mean), quorum {s.Quorum}",
+                $"{P(v.ResolveMs, 50):F0} / {P(v.ResolveMs, 95):F0}, {v.ResolveMessages.DefaultIfEmpty().Average():F1}");
+            Row(b, "value resolves that returned the newest sequence (stale / none)",
+                $"{v.Newest}/{v.Resolves} = {v.Newest / (double)Math.Max(1, v.Resolves):P1} ({v.Stale} / {v.Missing})");
+            Row(b, "value answers that failed validation; fix-ups stored (requests sent after the resolves returned)", $"{v.InvalidAnswers}; {v.FixedUp} ({ValueFixUpRequests})");
+        }
         Row(b, "routing-table entries per node (mean)", $"{TableEntries / (double)s.Nodes:F1}");
         Row(b, "background requests (pings, verification)", $"{BackgroundRequests}");
         Row(b, "simulated events", $"{Events}");

@@ -14,18 +14,23 @@ internal sealed class Runner(SimSettings s)
     public Report Run()
     {
         var wall = Stopwatch.StartNew();
+        var validator = new SimValueValidator(BitConverter.GetBytes(s.Seed * 31L + 7));
         var dht = new DhtOptions
         {
             K = s.K, Alpha = s.Alpha, Beta = s.Beta, DisjointPaths = s.Disjoint,
             RequestTimeout = TimeSpan.FromMilliseconds(s.TimeoutMs), MaxPerSubnetPerBucket = s.IpLimit,
-            VerifyProviders = s.VerifyProviders,
+            VerifyProviders = s.VerifyProviders, Validators = ValueWorkload.Registry(validator), ValueQuorum = s.Quorum,
         }.Validate();
         var swarm = new SimSwarm(new SimSwarmOptions
         {
             Nodes = s.Nodes, Seed = s.Seed, Dht = dht,
             Network = new SimNetworkOptions { Rtt = TimeSpan.FromMilliseconds(s.RttMs), LossRate = s.Loss },
             AdversaryFraction = s.Adversaries,
-            AdversaryMode = s.AdversaryMode switch { "garbage" => AdversaryMode.Garbage, "phantoms" => AdversaryMode.Phantoms, _ => AdversaryMode.Collude },
+            AdversaryMode = s.AdversaryMode switch
+            {
+                "garbage" => AdversaryMode.Garbage, "phantoms" => AdversaryMode.Phantoms, "stale" => AdversaryMode.Stale,
+                "forged" => AdversaryMode.Forged, _ => AdversaryMode.Collude,
+            },
         });
         if (s.Tables == "join") swarm.JoinAll();
         else swarm.BuildIdealTables();
@@ -45,6 +50,10 @@ internal sealed class Runner(SimSettings s)
             report.PublishStored.Add(result.Stored);
             published.Add((multihash, publisherIndex));
         }
+
+        var values = new ValueWorkload(swarm, validator, new Random(s.Seed ^ 0x7a1));
+        values.Publish(s.Values);
+        report.Values = values;
 
         report.Killed = swarm.Kill(s.Dead);
         var queriers = new int[Math.Max(s.Lookups, s.Providers)];
@@ -85,7 +94,10 @@ internal sealed class Runner(SimSettings s)
             report.ProviderMs.Add(result.Elapsed.TotalMilliseconds);
         }
         report.ProviderKeysOfDead = published.Count - report.ProviderLookups;
-        report.BackgroundRequests = swarm.Network.Requests - requestsBefore - report.Requests.Sum();
+        var valueRequestsBefore = swarm.Network.Requests;
+        values.ResolveAll();
+        report.ValueFixUpRequests = swarm.Network.Requests - valueRequestsBefore - values.ResolveMessages.Sum();
+        report.BackgroundRequests = valueRequestsBefore - requestsBefore - report.Requests.Sum();
         report.WallSeconds = wall.Elapsed.TotalSeconds;
         report.Events = swarm.Clock.EventsRun;
         report.PeakWorkingSetMiB = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;

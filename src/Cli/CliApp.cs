@@ -51,6 +51,7 @@ internal static class CliApp
         root.Subcommands.Add(BootstrapCommand.Create());
         root.Subcommands.Add(RoutingCommand.Create());
         root.Subcommands.Add(KeyCommand.Create());
+        root.Subcommands.Add(NameCommand.Create());
         RootHelpAction.Install(root);
         return root;
     }

@@ -39,6 +39,7 @@ public sealed partial class DhtNode
         lock (_gate)
         {
             _store.Expire(now);
+            _values.Expire(now);
             foreach (var (name, provided) in _provided)
                 if (provided.NextRepublishTicks <= now) due.Add(provided);
             foreach (var provided in due)

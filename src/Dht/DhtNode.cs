@@ -4,6 +4,7 @@ using P2P.Dht.Lookups;
 using P2P.Dht.Network;
 using P2P.Dht.Providers;
 using P2P.Dht.Routing;
+using P2P.Dht.Values;
 
 namespace P2P.Dht;
 
@@ -20,6 +21,8 @@ public sealed partial class DhtNode : IDhtRequestHandler, ILookupHost, IDisposab
     private readonly RoutingTable _table;
     /// <summary>Guarded by _gate.</summary>
     private readonly ProviderStore _store;
+    /// <summary>Guarded by _gate.</summary>
+    private readonly ValueStore _values;
     /// <summary>Guarded by _gate (Random is not thread-safe).</summary>
     private readonly Random _random;
     private readonly RttEstimator _rtt;
@@ -37,6 +40,7 @@ public sealed partial class DhtNode : IDhtRequestHandler, ILookupHost, IDisposab
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _table = new RoutingTable(self.Id, options);
         _store = new ProviderStore(options);
+        _values = new ValueStore(options);
         _rtt = new RttEstimator(options.MinSlowAfter, options.RequestTimeout);
     }
 

@@ -1,3 +1,5 @@
+using P2P.Dht.Values;
+
 namespace P2P.Dht;
 
 /// <summary>
@@ -112,6 +114,36 @@ public sealed class DhtOptions
     /// <summary>Largest multihash accepted as a record key.</summary>
     public int MaxMultihashLength { get; init; } = 128;
 
+    /// <summary>
+    /// Validators of value keys by namespace (<c>/ipns/...</c> → "ipns"). A value whose namespace has none is refused,
+    /// put or got. Shared by reference: register once before the node starts.
+    /// </summary>
+    public ValidatorRegistry Validators { get; init; } = new();
+
+    /// <summary>
+    /// Answers that must agree on the newest value before a GET_VALUE lookup may return early (see
+    /// <see cref="DhtNode.GetValueAsync"/>); the node's own stored copy counts as one.
+    /// </summary>
+    public int ValueQuorum { get; init; } = 3;
+
+    /// <summary>Largest value stored or sent (an IPNS record with an inlined key is about 400 bytes).</summary>
+    public int MaxValueSize { get; init; } = 10 * 1024;
+
+    /// <summary>Longest value key (<c>/ipns/</c> and a 38-byte peer id are 44).</summary>
+    public int MaxValueKeyLength { get; init; } = 256;
+
+    /// <summary>Values this node stores for others at most.</summary>
+    public int MaxValues { get; init; } = 1 << 16;
+
+    /// <summary>Key and value bytes this node stores for others at most.</summary>
+    public long MaxValueBytes { get; init; } = 64L << 20;
+
+    /// <summary>Values one sender may hold on this node.</summary>
+    public int MaxValuesPerPeer { get; init; } = 1024;
+
+    /// <summary>A stored value is dropped this long after it was last received (go-libp2p-kad-dht's maxRecordAge).</summary>
+    public TimeSpan ValueMaxAge { get; init; } = TimeSpan.FromHours(48);
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
     public DhtOptions Validate()
     {
@@ -132,6 +164,12 @@ public sealed class DhtOptions
         Require(MaxMultihashLength is >= 2 and <= 1024, nameof(MaxMultihashLength));
         Require(MaxProviderChecks is >= 1 and <= 4096, nameof(MaxProviderChecks));
         Require(ProviderCheckTimeout > TimeSpan.Zero, nameof(ProviderCheckTimeout));
+        Require(Validators is not null, nameof(Validators));
+        Require(ValueQuorum is >= 1 and <= 256, nameof(ValueQuorum));
+        Require(MaxValueSize is >= 1 and <= 1 << 20, nameof(MaxValueSize));
+        Require(MaxValueKeyLength is >= 3 and <= 4096, nameof(MaxValueKeyLength));
+        Require(MaxValues >= 1 && MaxValuesPerPeer >= 1 && MaxValueBytes >= MaxValueSize, nameof(MaxValues));
+        Require(ValueMaxAge > TimeSpan.Zero, nameof(ValueMaxAge));
         return this;
 
         static void Require(bool ok, string name)

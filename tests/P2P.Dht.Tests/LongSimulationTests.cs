@@ -64,4 +64,31 @@ public sealed class LongSimulationTests
         times.Sort();
         Assert.True(times[times.Count / 2] <= TimeSpan.FromSeconds(1));
     }
+
+    [Fact]
+    public void Values_TenThousandNodes_PublishAndResolveTargets()
+    {
+        var swarm = Values.TestValues.Swarm(N, seed: 64);
+        var workload = new Simulation.ValueWorkload(swarm, Values.TestValues.Validator, new Random(64));
+        workload.Publish(100);
+        workload.ResolveAll();
+        var publish = workload.PublishMs.Order().ToList();
+        var resolve = workload.ResolveMs.Order().ToList();
+        Assert.True(publish[publish.Count / 2] <= 300, $"publish median {publish[publish.Count / 2]} ms");
+        Assert.True(resolve[resolve.Count / 2] <= 250, $"resolve median {resolve[resolve.Count / 2]} ms");
+        Assert.True(resolve[(int)(resolve.Count * 0.95)] <= 500, $"resolve p95 {resolve[(int)(resolve.Count * 0.95)]} ms");
+        Assert.Equal(100, workload.Newest);
+    }
+
+    [Theory]
+    [InlineData(Simulation.AdversaryMode.Stale)]
+    [InlineData(Simulation.AdversaryMode.Forged)]
+    public void Values_TenThousandNodesTwentyPercentLiars_NewestAtLeast99Percent(Simulation.AdversaryMode mode)
+    {
+        var swarm = Values.TestValues.Swarm(N, seed: 65, adversaries: 0.2, mode: mode, disjoint: 3);
+        var workload = new Simulation.ValueWorkload(swarm, Values.TestValues.Validator, new Random(65));
+        workload.Publish(100);
+        workload.ResolveAll();
+        Assert.True(workload.Newest >= 99, $"newest {workload.Newest} of {workload.Resolves}");
+    }
 }

@@ -182,6 +182,12 @@ public sealed class ProviderCheckTests
         public Task<bool> AddProviderAsync(Contact to, ReadOnlyMemory<byte> multihash, CancellationToken ct) =>
             Task.FromResult(true);
 
+        public Task<ValueReply?> GetValueAsync(Contact to, ReadOnlyMemory<byte> key, CancellationToken ct) =>
+            Task.FromResult<ValueReply?>(ValueReply.Empty);
+
+        public Task<bool> PutValueAsync(Contact to, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken ct) =>
+            Task.FromResult(false);
+
         private static byte[] Identity(Random random)
         {
             var identity = new byte[36];

@@ -19,6 +19,9 @@ internal sealed class Candidate(Contact contact, Key distance, int path)
 
     public CandidateState State { get; set; }
 
+    /// <summary>The valid value it answered a GET_VALUE with (null: none, or not a value lookup).</summary>
+    public byte[]? Value { get; set; }
+
     /// <summary>
     /// Still waiting past the slow threshold: it no longer holds a slot nor blocks termination.
     /// </summary>

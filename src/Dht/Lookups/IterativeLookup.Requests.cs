@@ -9,10 +9,20 @@ internal sealed partial class IterativeLookup
         var started = time.GetTimestamp();
         IReadOnlyList<Contact>? closer = null;
         IReadOnlyList<Contact>? providers = null;
+        byte[]? value = null;
         var answered = false;
         var slowAfter = _host.SlowAfter;
         var onSlow = () => MarkSlow(candidate);
-        if (_wantProviders)
+        if (_wantValue)
+        {
+            var reply = await Retransmitter.SendAsync(
+                time, slowAfter, _options.RequestTimeout, _options.Retransmit,
+                t => CountedSend(() => _host.Network.GetValueAsync(candidate.Contact, _valueKey, t)), onSlow, ct);
+            answered = reply is not null && AcceptableValue(reply.Value);
+            closer = reply?.Closer;
+            value = reply?.Value;
+        }
+        else if (_wantProviders)
         {
             var reply = await Retransmitter.SendAsync(
                 time, slowAfter, _options.RequestTimeout, _options.Retransmit,
@@ -34,7 +44,11 @@ internal sealed partial class IterativeLookup
         lock (_gate)
         {
             retransmitted = _options.Retransmit && candidate.Slow;
-            if (answered) Merge(candidate, closer!, providers);
+            if (answered)
+            {
+                Merge(candidate, closer!, providers);
+                if (value is not null) TakeValue(candidate, value);
+            }
             else
             {
                 candidate.State = CandidateState.Failed;

@@ -101,6 +101,8 @@ internal sealed partial class IterativeLookup
                 {
                     launch.Clear();
                     checks.Clear();
+                    // A value lookup may end before its paths do (see IterativeLookup.Values.cs).
+                    if (_wantValue && QuorumReached()) break;
                     var finished = true;
                     for (var p = 0; p < _paths.Length; p++)
                     {
@@ -156,7 +158,8 @@ internal sealed partial class IterativeLookup
                 var active = 0;
                 foreach (var c in list)
                     if (c.State == CandidateState.Waiting && !c.Slow) active++;
-                for (var i = 0; i < list.Count && active < _options.Alpha; i++)
+                var alpha = ConvergenceWidth();
+                for (var i = 0; i < list.Count && active < alpha; i++)
                 {
                     if (list[i].State != CandidateState.Heard) continue;
                     launch.Add(list[i]);

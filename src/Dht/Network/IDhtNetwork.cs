@@ -25,4 +25,13 @@ public interface IDhtNetwork
     /// True when the peer acknowledged.
     /// </summary>
     Task<bool> AddProviderAsync(Contact to, ReadOnlyMemory<byte> multihash, CancellationToken ct);
+
+    /// <summary>
+    /// GET_VALUE: the value the peer holds for <paramref name="key"/> (a <c>/namespace/...</c> key; the lookup key
+    /// is SHA-256 of its bytes) and contacts closer to it. The caller validates the value.
+    /// </summary>
+    Task<ValueReply?> GetValueAsync(Contact to, ReadOnlyMemory<byte> key, CancellationToken ct);
+
+    /// <summary>PUT_VALUE: asks the peer to store <paramref name="value"/> under <paramref name="key"/>. True when it did.</summary>
+    Task<bool> PutValueAsync(Contact to, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken ct);
 }

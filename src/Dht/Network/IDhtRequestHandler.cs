@@ -18,4 +18,10 @@ public interface IDhtRequestHandler
 
     /// <summary>ADD_PROVIDER: records the sender as a provider. False when refused (caps, bad key).</summary>
     bool HandleAddProvider(Contact sender, ReadOnlyMemory<byte> multihash);
+
+    /// <summary>GET_VALUE: the valid value held for the key (null when none) and at most k closer contacts.</summary>
+    ValueReply HandleGetValue(Contact sender, ReadOnlyMemory<byte> key);
+
+    /// <summary>PUT_VALUE: validates and stores the value. False when refused (invalid, not newer, caps).</summary>
+    bool HandlePutValue(Contact sender, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value);
 }

@@ -6,12 +6,14 @@ namespace P2P.Dht.Simulation;
 /// <summary>
 /// The adversarial nodes of a simulation, acting together: each answers FIND_NODE and GET_PROVIDERS with
 /// colluders (or forgeries) instead of honest contacts, never returns a true provider (phantoms at most), and acknowledges
-/// ADD_PROVIDER without storing anything. They answer pings, so they stay in honest routing tables.
+/// ADD_PROVIDER and PUT_VALUE without storing anything (but remember values to replay them, stale). They answer pings, so they stay in honest routing tables.
 /// </summary>
 public sealed class AdversaryCoalition
 {
     private readonly List<Contact> _members = [];
     private readonly Random _random;
+    /// <summary>The first value any member was sent per key: the stale value the coalition replays.</summary>
+    private readonly Dictionary<Key, byte[]> _firstValues = [];
 
     public AdversaryCoalition(AdversaryMode mode, int k, int seed)
     {
@@ -39,6 +41,17 @@ public sealed class AdversaryCoalition
 
     /// <summary>The providers named for a key: none, or (phantoms) K forged ones.</summary>
     internal List<Contact> Providers(Key target) => Mode == AdversaryMode.Phantoms ? Phantoms() : [];
+
+    /// <summary>The value a member answers GET_VALUE with: a replayed old one, a forged one, or none.</summary>
+    internal byte[]? Value(ReadOnlySpan<byte> key) => Mode switch
+    {
+        AdversaryMode.Stale => _firstValues.GetValueOrDefault(Key.Hash(key)),
+        AdversaryMode.Forged => SimValueValidator.Forge(_random),
+        _ => null,
+    };
+
+    /// <summary>Remembers the first value sent to any member for a key (the coalition shares what it hears).</summary>
+    internal void Remember(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => _firstValues.TryAdd(Key.Hash(key), value.ToArray());
 
     /// <summary>K providers with well-formed identities (id = hash of identity) that no node runs.</summary>
     private List<Contact> Phantoms()
@@ -87,5 +100,14 @@ public sealed class AdversaryCoalition
             new(coalition.Providers(Key.Hash(multihash.Span)), coalition.Answer(Key.Hash(multihash.Span)));
 
         public bool HandleAddProvider(Contact sender, ReadOnlyMemory<byte> multihash) => true;
+
+        public ValueReply HandleGetValue(Contact sender, ReadOnlyMemory<byte> key) =>
+            new(coalition.Value(key.Span), coalition.Answer(Key.Hash(key.Span)));
+
+        public bool HandlePutValue(Contact sender, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value)
+        {
+            coalition.Remember(key.Span, value.Span);
+            return true;
+        }
     }
 }

@@ -11,4 +11,10 @@ public enum AdversaryMode
 
     /// <summary>As <see cref="Collude"/>, and answer GET_PROVIDERS with K well-formed providers that no node runs.</summary>
     Phantoms,
+
+    /// <summary>As <see cref="Collude"/>, and answer GET_VALUE with the oldest value any member was sent for the key.</summary>
+    Stale,
+
+    /// <summary>As <see cref="Collude"/>, and answer GET_VALUE with a value that claims to be newest but fails validation.</summary>
+    Forged,
 }

@@ -16,4 +16,10 @@ internal sealed class SimEndpoint(SimNetwork network, int self) : IDhtNetwork
 
     public async Task<bool> AddProviderAsync(Contact to, ReadOnlyMemory<byte> multihash, CancellationToken ct) =>
         await network.SendAsync(self, to, (h, sender) => h.HandleAddProvider(sender, multihash), ct);
+
+    public Task<ValueReply?> GetValueAsync(Contact to, ReadOnlyMemory<byte> key, CancellationToken ct) =>
+        network.SendAsync(self, to, (h, sender) => h.HandleGetValue(sender, key), ct);
+
+    public async Task<bool> PutValueAsync(Contact to, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken ct) =>
+        await network.SendAsync(self, to, (h, sender) => h.HandlePutValue(sender, key, value), ct);
 }

@@ -34,8 +34,18 @@ public sealed class DhtRequestServer
     {
         _transport = transport;
         _handler = handler;
-        Limiter = new AddressRateLimiter(options ?? new DhtWireOptions(), time);
-        Drops = new DropCounter<DhtDropReason>((ILogger?)logger ?? NullLogger.Instance, "DHT request", [DhtDropReason.RateLimited]);
+        var o = options ?? new DhtWireOptions();
+        Limiter = new AddressRateLimiter(o, time);
+        // PUT_VALUE has its own, lower limit (the same token buckets, other rates): each one is a validation under the
+        // DHT's lock, where lookups' requests are not. Four peers' worth per address.
+        PutValueLimiter = new AddressRateLimiter(new DhtWireOptions
+        {
+            RequestsPerSecondPerPeer = o.PutValuesPerSecondPerPeer, RequestBurstPerPeer = o.PutValueBurstPerPeer,
+            RequestsPerSecondPerAddress = 4 * o.PutValuesPerSecondPerPeer, RequestBurstPerAddress = 4 * o.PutValueBurstPerPeer,
+            LimitLoopbackAddresses = o.LimitLoopbackAddresses, MaxRateLimitedAddresses = o.MaxRateLimitedAddresses,
+        }, time);
+        Drops = new DropCounter<DhtDropReason>((ILogger?)logger ?? NullLogger.Instance, "DHT request",
+            [DhtDropReason.RateLimited, DhtDropReason.PutValueRateLimited]);
     }
 
     /// <summary>Requests this server dropped unanswered (the router counts the ones it refuses with a reason).</summary>
@@ -44,13 +54,17 @@ public sealed class DhtRequestServer
     /// <summary>The per-peer and per-address request limiter.</summary>
     public AddressRateLimiter Limiter { get; }
 
+    /// <summary>The per-peer and per-address limiter of PUT_VALUE, taken after <see cref="Limiter"/>.</summary>
+    public AddressRateLimiter PutValueLimiter { get; }
+
     /// <summary>True for the request types this server answers.</summary>
     public static bool IsRequest(WireMessageType type) =>
-        type is WireMessageType.Ping or WireMessageType.FindNode or WireMessageType.GetProviders or WireMessageType.AddProvider;
+        type is WireMessageType.Ping or WireMessageType.FindNode or WireMessageType.GetProviders or WireMessageType.AddProvider
+            or WireMessageType.GetValue or WireMessageType.PutValue;
 
     /// <summary>True for DHT answers (handled by <see cref="WireDhtNetwork.HandleResponse"/>).</summary>
     public static bool IsResponse(WireMessageType type) =>
-        type is WireMessageType.Pong or WireMessageType.Nodes or WireMessageType.Providers;
+        type is WireMessageType.Pong or WireMessageType.Nodes or WireMessageType.Providers or WireMessageType.Value;
 
     /// <summary>Handles one request; null when handled, else why it was refused (the router counts and logs it).</summary>
     public async ValueTask<string?> HandleAsync(InboundMessage raw, WireMessage message, CancellationToken ct)
@@ -65,6 +79,11 @@ public sealed class DhtRequestServer
                 RememberRefused(raw.PeerId, refused.RequestId);
             return null;
         }
+        if (message is PutValueMessage && !PutValueLimiter.TryAcquire(raw.RemoteEndPoint, out var putRefusal))
+        {
+            Drops.Count(DhtDropReason.PutValueRateLimited, raw.RemoteEndPoint, putRefusal);
+            return null;
+        }
         if (message is PingMessage barrier && ForgetRefused(raw.PeerId, barrier.RequestId))
             return "PING acknowledging a refused ADD_PROVIDER";
         // A node says whether it is a DHT client (it cannot be dialled); a session through a relay is one anyway.
@@ -75,6 +94,8 @@ public sealed class DhtRequestServer
             FindNodeMessage f => f.Client,
             GetProvidersMessage g => g.Client,
             AddProviderMessage a => a.Client,
+            GetValueMessage g => g.Client,
+            PutValueMessage p => p.Client,
             _ => false,
         };
         var sender = ContactMapper.ToContact(raw.PeerId, raw.RemoteEndPoint, client, (message as AddProviderMessage)?.Provider.GetRelay());
@@ -99,6 +120,19 @@ public sealed class DhtRequestServer
                     Providers = ContactMapper.ToWire(found.Providers, WireLimits.MaxProviders),
                     Closer = ContactMapper.ToWire(found.Closer, WireLimits.MaxContacts),
                 };
+                break;
+            case GetValueMessage getValue:
+                var held = _handler.HandleGetValue(sender, getValue.Key);
+                reply = new ValueMessage
+                {
+                    RequestId = getValue.RequestId,
+                    Value = held.Value is { Length: > 0 and <= WireLimits.MaxValueSize } value ? value : null,
+                    Closer = ContactMapper.ToWire(held.Closer, WireLimits.MaxContacts),
+                };
+                break;
+            case PutValueMessage put:
+                var stored = _handler.HandlePutValue(sender, put.Key, put.Value);
+                reply = new ValueMessage { RequestId = put.RequestId, Value = stored ? put.Value : null };
                 break;
             case AddProviderMessage add:
                 // A node may only announce itself: the record is keyed to the authenticated sender, and an

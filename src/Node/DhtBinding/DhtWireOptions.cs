@@ -37,6 +37,15 @@ public sealed class DhtWireOptions
     /// </summary>
     public bool LimitLoopbackAddresses { get; init; }
 
+    /// <summary>
+    /// PUT_VALUE requests stored per second from one peer (each runs a signature check under the DHT's lock); more are
+    /// dropped and counted (<see cref="DhtDropReason.PutValueRateLimited"/>). Publishing a name sends one per node.
+    /// </summary>
+    public double PutValuesPerSecondPerPeer { get; init; } = 10;
+
+    /// <summary>PUT_VALUE burst of one peer.</summary>
+    public double PutValueBurstPerPeer { get; init; } = 50;
+
     /// <summary>Rate-limit buckets kept per table (peers, addresses); the least recently used is evicted beyond it.</summary>
     public int MaxRateLimitedAddresses { get; init; } = 4096;
 
@@ -44,6 +53,8 @@ public sealed class DhtWireOptions
     {
         if (!(RequestsPerSecondPerPeer > 0) || !(RequestsPerSecondPerAddress > 0))
             throw new ArgumentOutOfRangeException(nameof(RequestsPerSecondPerPeer), "request rates must be positive");
+        if (!(PutValuesPerSecondPerPeer > 0) || !(PutValueBurstPerPeer >= 1))
+            throw new ArgumentOutOfRangeException(nameof(PutValuesPerSecondPerPeer), "PUT_VALUE rate must be positive and its burst at least 1");
         if (!(RequestBurstPerPeer >= 1) || !(RequestBurstPerAddress >= 1))
             throw new ArgumentOutOfRangeException(nameof(RequestBurstPerPeer), "request bursts must be at least 1");
         if (MaxRateLimitedAddresses < 1)

@@ -61,6 +61,20 @@ public sealed class WireDhtNetwork : IDhtNetwork
             : null;
     }
 
+    public async Task<ValueReply?> GetValueAsync(Contact to, ReadOnlyMemory<byte> key, CancellationToken ct)
+    {
+        var answer = await RequestAsync(to, id => new GetValueMessage { RequestId = id, Key = key.ToArray(), Client = IsClient }, WireMessageType.Value, ct);
+        return answer is ValueMessage value ? new ValueReply(value.Value, ContactMapper.FromWire(value.Closer)) : null;
+    }
+
+    /// <summary>PUT_VALUE; the peer echoes the value when it stored it and sends none when it refused.</summary>
+    public async Task<bool> PutValueAsync(Contact to, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken ct)
+    {
+        var answer = await RequestAsync(to, id => new PutValueMessage { RequestId = id, Key = key.ToArray(), Value = value.ToArray(), Client = IsClient },
+            WireMessageType.Value, ct);
+        return answer is ValueMessage { Value: { } held } && held.AsSpan().SequenceEqual(value.Span);
+    }
+
     /// <summary>
     /// Sends ADD_PROVIDER, which has no answer of its own (as in libp2p), then a PING on the same ordered channel.
     /// The receiver handles one channel's messages in order, so its PONG proves the announcement was processed.
@@ -89,6 +103,7 @@ public sealed class WireDhtNetwork : IDhtNetwork
             PongMessage pong => pong.RequestId,
             NodesMessage nodes => nodes.RequestId,
             ProvidersMessage providers => providers.RequestId,
+            ValueMessage value => value.RequestId,
             _ => (ulong?)null,
         };
         return requestId is { } id ? _pending.TryComplete(raw.PeerId, id, message) : $"{message.Type} is not a DHT answer";

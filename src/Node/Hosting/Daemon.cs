@@ -9,6 +9,7 @@ using P2P.Node.Exchange;
 using P2P.Node.Hosting.Api;
 using P2P.Node.Hosting.Gateway;
 using P2P.Node.Hosting.Local;
+using P2P.Node.Naming;
 using P2P.Node.Hosting.Metrics;
 using P2P.Node.Hosting.Providing;
 using P2P.Node.Hosting.Routing;
@@ -57,6 +58,7 @@ public sealed class Daemon : IAsyncDisposable
         Exchange = exchange;
         Time = time;
         _logger = logger;
+        Names = new NameSystem(KeyStore.Open(local.Repo), new PublishedRecords(local.Repo.RootPath), new DhtValueRouting(host.Dht), time, logger);
         RepoSize = new RepoSizeGauge(local.Stat, time);
         Bandwidth = new BandwidthMeter(() =>
         {
@@ -73,6 +75,9 @@ public sealed class Daemon : IAsyncDisposable
     public NetworkHost Host { get; }
 
     public Reprovider Reprovider { get; }
+
+    /// <summary>IPNS: `name publish`/`name resolve`, the gateway's /ipns/ and the republisher.</summary>
+    public NameSystem Names { get; }
 
     /// <summary>Fetches what the repo lacks from the swarm and serves what it holds.</summary>
     public BlockExchange Exchange { get; }
@@ -198,6 +203,8 @@ public sealed class Daemon : IAsyncDisposable
             // Last: scripts and the CLI take the api file for "the daemon is up", gateway included.
             AtomicFile.Write(daemon.ApiFilePath, System.Text.Encoding.ASCII.GetBytes(TcpMultiaddr(daemon.Api.EndPoint)));
             daemon._join = daemon.JoinAsync();
+            // kubo's republisher: first round a minute after start, then every 4 hours, records valid 48 hours.
+            daemon.Names.StartRepublishing(NameSystem.DefaultRepublishInterval, TimeSpan.FromMinutes(1), NameSystem.DefaultLifetime);
             daemon._logger.LogInformation("Daemon {PeerId} ready: udp {Listen}, API http://{Api}, gateway http://{Gateway}, WebUI {WebUi}",
                 host.PeerId, host.Address, daemon.Api.EndPoint, daemon.Gateway?.EndPoint, daemon.WebUiUrl);
             return daemon;
@@ -351,6 +358,7 @@ public sealed class Daemon : IAsyncDisposable
         await Exchange.DisposeAsync();
         Local.Blocks.Flush();
         await Reprovider.DisposeAsync();
+        await Names.DisposeAsync();
         await Host.DisposeAsync();
         await _join.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(static _ => { }, TaskScheduler.Default);
         Host.Identity.Dispose();

@@ -82,6 +82,8 @@ public sealed partial class NetworkHost : IAsyncDisposable
             host.Transport.Start(options.Listen);
             var self = ContactMapper.ToContact(identity.PeerId, host.Transport.LocalEndPoint);
             var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
+            // Every node checks IPNS records wherever they arrive: the network keeps no record its validator refuses.
+            options.Dht.Validators.Register(Naming.IpnsDhtValidator.Namespace, new Naming.IpnsDhtValidator(options.Time));
             host.Dht = new DhtNode(self, host.Network, options.Dht, options.Time, random, loggers.CreateLogger<DhtNode>());
             var handler = options.RequestHandlerDecorator?.Invoke(host.Dht) ?? host.Dht;
             host.Router = new MessageRouter(host.Transport, new DhtRequestServer(host.Transport, handler, options.Wire, options.Time, loggers.CreateLogger<DhtRequestServer>()), host.Network,

@@ -52,6 +52,9 @@ public static class WireCodec
             case GetProvidersMessage m: Write(ref writer, m); break;
             case ProvidersMessage m: Write(ref writer, m); break;
             case AddProviderMessage m: Write(ref writer, m); break;
+            case GetValueMessage m: Write(ref writer, m); break;
+            case PutValueMessage m: Write(ref writer, m); break;
+            case ValueMessage m: Write(ref writer, m); break;
             case WantHaveMessage m: Write(ref writer, m); break;
             case WantBlockMessage m: Write(ref writer, m); break;
             case HaveMessage m: Write(ref writer, m); break;
@@ -109,6 +112,9 @@ public static class WireCodec
                 WireMessageType.GetProviders => Read<GetProvidersMessage>(ref reader),
                 WireMessageType.Providers => Read<ProvidersMessage>(ref reader),
                 WireMessageType.AddProvider => Read<AddProviderMessage>(ref reader),
+                WireMessageType.GetValue => Read<GetValueMessage>(ref reader),
+                WireMessageType.PutValue => Read<PutValueMessage>(ref reader),
+                WireMessageType.Value => Read<ValueMessage>(ref reader),
                 WireMessageType.WantHave => Read<WantHaveMessage>(ref reader),
                 WireMessageType.WantBlock => Read<WantBlockMessage>(ref reader),
                 WireMessageType.Have => Read<HaveMessage>(ref reader),

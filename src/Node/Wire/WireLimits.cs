@@ -15,6 +15,12 @@ public static class WireLimits
     /// <summary>Longest binary CID or multihash accepted (a 128-byte digest plus prefixes).</summary>
     public const int MaxCidLength = 140;
 
+    /// <summary>Longest value key (libp2p record key, e.g. <c>/ipns/</c> and a peer id).</summary>
+    public const int MaxValueKeyLength = 256;
+
+    /// <summary>Largest value in PutValue and Value messages (a signed IPNS record is well under 1 KiB).</summary>
+    public const int MaxValueSize = 10 * 1024;
+
     /// <summary>Largest block payload (the importer's largest chunk is 2 MiB − 256).</summary>
     public const int MaxBlockSize = 2 * 1024 * 1024;
 
@@ -30,6 +36,9 @@ public static class WireLimits
         WireMessageType.GetProviders => 512,
         WireMessageType.Providers => 8 * 1024,
         WireMessageType.AddProvider => 1024,
+        WireMessageType.GetValue => MaxValueKeyLength + 64,
+        WireMessageType.PutValue => MaxValueKeyLength + MaxValueSize + 64,
+        WireMessageType.Value => MaxValueSize + (4 * 1024) + 64,
         WireMessageType.WantHave or WireMessageType.WantBlock or WireMessageType.Have
             or WireMessageType.DontHave or WireMessageType.Cancel => 160 * 1024,
         WireMessageType.Block => MaxBlockSize + 512,

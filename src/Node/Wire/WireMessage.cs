@@ -56,6 +56,22 @@ public abstract class WireMessage
         return null;
     }
 
+    internal static string? ValidateValueKey(byte[]? key)
+    {
+        if (key is null || key.Length == 0)
+            return "empty value key";
+        return key.Length > WireLimits.MaxValueKeyLength ? $"value key of {key.Length} bytes, more than {WireLimits.MaxValueKeyLength}" : null;
+    }
+
+    internal static string? ValidateValue(byte[]? value, bool required)
+    {
+        if (value is null)
+            return required ? "value missing" : null;
+        if (value.Length == 0)
+            return "empty value";
+        return value.Length > WireLimits.MaxValueSize ? $"value of {value.Length} bytes, more than {WireLimits.MaxValueSize}" : null;
+    }
+
     internal static string? ValidateMultihash(byte[]? key)
     {
         if (key is null || key.Length == 0)

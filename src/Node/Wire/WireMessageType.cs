@@ -13,6 +13,9 @@ public enum WireMessageType : byte
     GetProviders = 5,
     Providers = 6,
     AddProvider = 7,
+    GetValue = 8,
+    PutValue = 9,
+    Value = 10,
 
     WantHave = 16,
     WantBlock = 17,

@@ -29,6 +29,7 @@ public sealed class DhtBindingTarget : IFuzzTarget
             NodesMessage nodes => "nodes " + Map(nodes.Contacts),
             ProvidersMessage providers => $"providers {Map(providers.Providers)} closer {Map(providers.Closer)}",
             AddProviderMessage add => "add-provider " + Map([add.Provider]),
+            ValueMessage value => $"value {(value.Value is null ? "none" : "some")} closer {Map(value.Closer)}",
             FindNodeMessage find => "find-node " + (new Key(find.Target).Equals(new Key(find.Target)) ? "ok" : "unstable"),
             _ => "other " + message!.Type,
         };

@@ -39,6 +39,16 @@ public sealed class HostileRequestHandler(IDhtRequestHandler honest, Contact sel
     /// <summary>Claims to have stored the record so the announcer counts it as placed; stores nothing.</summary>
     public bool HandleAddProvider(Contact sender, ReadOnlyMemory<byte> multihash) => true;
 
+    /// <summary>Never returns a value (it keeps none), and eclipses the lookup like FIND_NODE.</summary>
+    public ValueReply HandleGetValue(Contact sender, ReadOnlyMemory<byte> key)
+    {
+        Interlocked.Increment(ref _lies);
+        return new ValueReply(null, Contacts(sender, Key.Hash(key.Span)));
+    }
+
+    /// <summary>Claims to have stored the value; stores nothing.</summary>
+    public bool HandlePutValue(Contact sender, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value) => true;
+
     private IReadOnlyList<Contact> Contacts(Contact sender, Key target) => strategy == HostileStrategy.SelfCentred
         // The honest answer to the wrong question: what the liar's own table holds nearest to itself.
         ? honest.HandleFindNode(sender, self.Id)

@@ -95,6 +95,10 @@ public sealed class ReproviderTests
             inner.HandleGetProviders(sender, multihash);
 
         public bool HandleAddProvider(Contact sender, ReadOnlyMemory<byte> multihash) => inner.HandleAddProvider(sender, multihash);
+
+        public ValueReply HandleGetValue(Contact sender, ReadOnlyMemory<byte> key) => inner.HandleGetValue(sender, key);
+
+        public bool HandlePutValue(Contact sender, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value) => inner.HandlePutValue(sender, key, value);
     }
 
     private static Cid Put(MemoryBlockStore store, string text)

@@ -22,6 +22,9 @@ public class WireCodecTests
         new GetProvidersMessage { RequestId = 9, Key = Multihash.Sha256("k"u8).Bytes.ToArray() },
         new ProvidersMessage { RequestId = 9, Providers = [Contact(1)], Closer = Enumerable.Range(0, 20).Select(i => Contact((byte)i)).ToList() },
         new AddProviderMessage { RequestId = 3, Key = Multihash.Sha256("k"u8).Bytes.ToArray(), Provider = Contact(5) },
+        new GetValueMessage { RequestId = 11, Key = "/ipns/k"u8.ToArray() },
+        new PutValueMessage { RequestId = 12, Key = "/ipns/k"u8.ToArray(), Value = Enumerable.Range(0, 300).Select(i => (byte)i).ToArray(), Client = true },
+        new ValueMessage { RequestId = 11, Value = new byte[WireLimits.MaxValueSize], Closer = Enumerable.Range(0, 20).Select(i => Contact((byte)i)).ToList() },
         new WantHaveMessage { Cids = [CidBytes("a"), CidBytes("b")], Priority = 5, SendDontHave = true },
         new WantBlockMessage { Cids = [CidBytes("a")], Priority = -1 },
         new HaveMessage { Cids = [CidBytes("a")] },
@@ -97,5 +100,51 @@ public class WireCodecTests
         bytes[index + 3] = 0x02;
         Assert.False(WireCodec.TryDecode(bytes, out _, out var error));
         Assert.Contains("Ed25519", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValueMessages_KeepFieldValues_NoValueIsNil()
+    {
+        var put = WireCodec.TryDecode<PutValueMessage>(WireCodec.Encode(new PutValueMessage { RequestId = 5, Key = "/ipns/x"u8.ToArray(), Value = [1, 2, 3] }));
+        Assert.Equal(5UL, put!.RequestId);
+        Assert.Equal("/ipns/x"u8.ToArray(), put.Key);
+        Assert.Equal([1, 2, 3], put.Value);
+        var none = WireCodec.TryDecode<ValueMessage>(WireCodec.Encode(new ValueMessage { RequestId = 6, Closer = [Contact(2)] }));
+        Assert.Null(none!.Value);
+        Assert.Single(none.Closer);
+        var get = WireCodec.TryDecode<GetValueMessage>(WireCodec.Encode(new GetValueMessage { RequestId = 7, Key = "/pk/y"u8.ToArray(), Client = true }));
+        Assert.True(get!.Client);
+        Assert.Equal("/pk/y"u8.ToArray(), get.Key);
+    }
+
+    [Fact]
+    public void ValueMessages_OversizeOrEmptyRefused()
+    {
+        var bigKey = new byte[WireLimits.MaxValueKeyLength + 1];
+        var bigValue = new byte[WireLimits.MaxValueSize + 1];
+        Assert.Throws<ArgumentException>(() => WireCodec.Encode(new GetValueMessage { Key = bigKey }));
+        Assert.Throws<ArgumentException>(() => WireCodec.Encode(new GetValueMessage { Key = [] }));
+        Assert.Throws<ArgumentException>(() => WireCodec.Encode(new PutValueMessage { Key = "/a/b"u8.ToArray(), Value = bigValue }));
+        Assert.Throws<ArgumentException>(() => WireCodec.Encode(new PutValueMessage { Key = "/a/b"u8.ToArray(), Value = [] }));
+        Assert.Throws<ArgumentException>(() => WireCodec.Encode(new ValueMessage { Value = [] }));
+        Assert.Throws<ArgumentException>(() => WireCodec.Encode(new ValueMessage { Value = bigValue }));
+
+        // Hand-built bodies past the limits are refused by the decoder too: [id, bin(10 KiB + 1), []] and a key of 257 bytes.
+        var value = new List<byte> { 1, (byte)WireMessageType.Value, 0x93, 0x01, 0xC5, (byte)(bigValue.Length >> 8), (byte)bigValue.Length };
+        value.AddRange(bigValue);
+        value.Add(0x90);
+        Assert.False(WireCodec.TryDecode(value.ToArray(), out _, out var error));
+        Assert.Contains("more than", error, StringComparison.Ordinal);
+        var key = new List<byte> { 1, (byte)WireMessageType.GetValue, 0x93, 0x01, 0xC5, (byte)(bigKey.Length >> 8), (byte)bigKey.Length };
+        key.AddRange(bigKey);
+        key.Add(0xC2);
+        Assert.False(WireCodec.TryDecode(key.ToArray(), out _, out error));
+        Assert.Contains("value key", error, StringComparison.Ordinal);
+        // A whole message over its type's cap is refused before MessagePack reads it.
+        var huge = new byte[WireLimits.MaxMessageSize(WireMessageType.PutValue) + 1];
+        huge[0] = 1;
+        huge[1] = (byte)WireMessageType.PutValue;
+        Assert.False(WireCodec.TryDecode(huge, out _, out error));
+        Assert.Contains("exceeds its cap", error, StringComparison.Ordinal);
     }
 }

@@ -75,6 +75,7 @@ public sealed class ApiServer : IAsyncDisposable
                 RoutingEndpoints.Map(api, daemon);
                 FilesEndpoints.Map(api, daemon);
                 KeyEndpoints.Map(api, daemon);
+                NameEndpoints.Map(api, daemon);
                 WebUi.WebUiEndpoints.Map(app, daemon, dashboardToken);
             }, ct, ResponseBufferSize);
         return new ApiServer(host);

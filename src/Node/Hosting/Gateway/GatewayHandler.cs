@@ -30,12 +30,93 @@ internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILo
     /// <summary>Bytes a CAR response gathers before writing: many small prefixes, never a whole block.</summary>
     internal const int CarPrefixBuffer = 16 * 1024;
 
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>The media type of a signed IPNS record (IPNS spec; the gateway's ?format=ipns-record).</summary>
+    public const string IpnsRecordType = "application/vnd.ipfs.ipns-record";
+
+    /// <summary>Set on a request under /ipns/: the Cache-Control the answer carries instead of the immutable one.</summary>
+    private const string MutableCacheKey = "p2p.gateway.cache";
+
+    public Task HandleAsync(HttpContext context)
     {
         daemon.Host.Metrics.CountGatewayRequest();
-        var request = context.Request;
+        return ServeAsync(context, context.Request.RouteValues["path"] as string ?? "");
+    }
+
+    /// <summary>
+    /// <c>GET</c>/<c>HEAD /ipns/{name}[/path]</c>: the name's newest record is resolved (cached for its TTL) and the
+    /// path it points at served as under /ipfs/, with X-Ipfs-Path naming the /ipns/ path and a Cache-Control of the
+    /// record's TTL instead of "immutable". With <c>?format=ipns-record</c> or that Accept type, the signed record
+    /// itself (IPNS spec, "Record Serialization Format"), for clients that verify it themselves.
+    /// </summary>
+    public async Task HandleIpnsAsync(HttpContext context)
+    {
+        daemon.Host.Metrics.CountGatewayRequest();
         var ct = context.RequestAborted;
         var path = context.Request.RouteValues["path"] as string ?? "";
+        var slash = path.IndexOf('/');
+        var head = slash < 0 ? path : path[..slash];
+        if (!Naming.IpnsName.TryParse(head, out var name, out var nameError))
+        {
+            await ErrorAsync(context, new UserError(ErrorKind.BadInput, $"invalid path \"/ipns/{path}\": {nameError}"), null);
+            return;
+        }
+        Naming.IpnsRecord record;
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            wait.CancelAfter(resolveTimeout);
+            try
+            {
+                record = await daemon.Names.ResolveRecordAsync(name, noCache: false, wait.Token);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                var error = e is OperationCanceledException
+                    ? new UserError(ErrorKind.NotFound, $"no record found within {resolveTimeout.TotalSeconds:0.#} s")
+                    : ErrorClassifier.Classify(e);
+                await ErrorAsync(context, error with { Sentence = $"/ipns/{path}: {error.Sentence}" }, e);
+                return;
+            }
+        }
+        var ttl = (long)Math.Max(0, record.Ttl.TotalSeconds);
+        if (WantsRecord(context.Request))
+        {
+            var response = context.Response;
+            response.ContentType = IpnsRecordType;
+            response.Headers.CacheControl = $"public, max-age={ttl}";
+            response.Headers["X-Ipfs-Path"] = "/ipns/" + head;
+            response.Headers.Vary = "Accept";
+            response.ContentLength = record.Bytes.Length;
+            if (!HttpMethods.IsHead(context.Request.Method))
+                await response.Body.WriteAsync(record.Bytes, ct);
+            return;
+        }
+        var target = record.Value.TrimEnd('/') + (slash < 0 ? "" : path[slash..]);
+        if (!target.StartsWith("/ipfs/", StringComparison.Ordinal))
+        {
+            // A name pointing at a name: resolve the rest of the chain (bounded by the name system's depth).
+            try
+            {
+                target = await daemon.Names.ResolveAsync(target, recursive: true, noCache: false, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                var error = ErrorClassifier.Classify(e);
+                await ErrorAsync(context, error with { Sentence = $"/ipns/{path}: {error.Sentence}" }, e);
+                return;
+            }
+        }
+        context.Items[MutableCacheKey] = $"public, max-age={ttl}";
+        await ServeAsync(context, target["/ipfs/".Length..], "/ipns/" + path);
+    }
+
+    private static bool WantsRecord(HttpRequest request) =>
+        request.Query["format"].FirstOrDefault() == "ipns-record"
+        || request.Headers.Accept.ToString().Contains(IpnsRecordType, StringComparison.OrdinalIgnoreCase);
+
+    private async Task ServeAsync(HttpContext context, string path, string? shownPath = null)
+    {
+        var request = context.Request;
+        var ct = context.RequestAborted;
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         Cid? root = null;
         string? cidError = "no CID";
@@ -78,7 +159,7 @@ internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILo
             }
         }
         var response = context.Response;
-        response.Headers["X-Ipfs-Path"] = "/ipfs/" + path;
+        response.Headers["X-Ipfs-Path"] = shownPath ?? "/ipfs/" + path;
         response.Headers.Vary = "Accept";
         try
         {
@@ -257,7 +338,7 @@ internal sealed class GatewayHandler(Daemon daemon, TimeSpan resolveTimeout, ILo
     {
         var response = context.Response;
         response.Headers.ETag = etag;
-        response.Headers.CacheControl = ImmutableCache;
+        response.Headers.CacheControl = context.Items[MutableCacheKey] as string ?? ImmutableCache;
         var match = context.Request.Headers.IfNoneMatch.ToString();
         if (match.Length == 0)
             return true;
