@@ -74,5 +74,32 @@ public sealed class NameCliTests
 
         using var unknown = await Http.GetAsync(new Uri($"http://127.0.0.1:{gateway}/ipns/not-a-name"), swarm.Ct);
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+
+        // Delegated routing's IPNS API: a record signed in a repo that never went online is PUT through b's gateway,
+        // then any node's GET answers it; a record that does not verify is refused.
+        var offline = await swarm.InitAsync("offline");
+        var signed = await SwarmFixture.RunOkAsync(offline, "name", "publish", "--allow-offline", cid);
+        var offlineName = signed["Published to ".Length..signed.IndexOf(':', StringComparison.Ordinal)];
+        var recordBytes = Directory.GetFiles(Path.Combine(offline, "ipns")).Select(File.ReadAllBytes).Single();
+        using (var put = new ByteArrayContent(recordBytes))
+        {
+            put.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.ipfs.ipns-record");
+            using var stored = await Http.PutAsync(new Uri($"http://127.0.0.1:{gateway}/routing/v1/ipns/{offlineName}"), put, swarm.Ct);
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+        var gatewayA = File.ReadAllText(Path.Combine(a, "gateway")).Trim().Split('/')[4];
+        using var get = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{gatewayA}/routing/v1/ipns/{offlineName}"));
+        get.Headers.Accept.ParseAdd("application/vnd.ipfs.ipns-record");
+        using var fetched = await Http.SendAsync(get, swarm.Ct);
+        Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+        Assert.Equal(recordBytes, await fetched.Content.ReadAsByteArrayAsync(swarm.Ct));
+        Assert.Equal($"/ipfs/{cid}", await SwarmFixture.RunOkAsync(a, "name", "resolve", offlineName));
+        var forged = (byte[])recordBytes.Clone();
+        forged[^1] ^= 0xff;
+        using (var bad = new ByteArrayContent(forged))
+        {
+            using var refused = await Http.PutAsync(new Uri($"http://127.0.0.1:{gateway}/routing/v1/ipns/{offlineName}"), bad, swarm.Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
     }
 }

@@ -126,6 +126,22 @@ public sealed class NameSystem : IAsyncDisposable
         return best;
     }
 
+    /// <summary>
+    /// Publishes a record someone else signed (the delegated routing API's PUT): it must be a valid, unexpired record
+    /// of <paramref name="name"/>; the DHT keeps it only if it is newer than what it holds. BadInput when invalid.
+    /// </summary>
+    public async Task<int> PutRecordAsync(IpnsName name, byte[] record, CancellationToken ct)
+    {
+        if (!IpnsValidator.Validate(name, record, _time.GetUtcNow(), out var parsed, out _, out var reason))
+            throw new P2PException(ErrorKind.BadInput, $"invalid IPNS record for {name}: {reason}");
+        if (_routing is null)
+            throw new P2PException(ErrorKind.Unavailable, "this node is offline: records cannot be published");
+        var stored = await _routing.PutAsync(name.RoutingKey, record, ct);
+        _cache.TryRemove(name, out _);
+        Remember(name, parsed!, _time.GetUtcNow());
+        return stored;
+    }
+
     /// <summary>Starts signing every published name again each <paramref name="interval"/> (the first round after <paramref name="firstAfter"/>).</summary>
     public void StartRepublishing(TimeSpan interval, TimeSpan firstAfter, TimeSpan lifetime)
     {

@@ -61,6 +61,7 @@ public sealed class GatewayServer : IAsyncDisposable
             {
                 app.MapMethods("/ipfs/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleAsync);
                 DelegatedRoutingEndpoints.ForDaemon(daemon, loggers).Map(app);
+                new IpnsRoutingEndpoints(daemon.Names, loggers.CreateLogger<IpnsRoutingEndpoints>()).Map(app);
                 app.MapMethods("/ipns/{**path}", [HttpMethods.Get, HttpMethods.Head], handler.HandleIpnsAsync);
             },
             ct, ResponseBufferSize, InlineScheduling);

@@ -260,7 +260,7 @@ public sealed class DelegatedRoutingEndpointsTests
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
-        Assert.Equal("GET, OPTIONS", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Methods")));
+        Assert.Equal("GET, PUT, OPTIONS", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Methods")));
         Assert.Contains("Accept", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Headers")), StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
     }

@@ -55,7 +55,7 @@ public sealed class DelegatedRoutingEndpoints
                 return next(context);
             var headers = context.Response.Headers;
             headers.AccessControlAllowOrigin = "*";
-            headers.AccessControlAllowMethods = "GET, OPTIONS";
+            headers.AccessControlAllowMethods = "GET, PUT, OPTIONS";
             if (!HttpMethods.IsOptions(context.Request.Method))
                 return next(context);
             // Accept is safelisted already; the others are what browsers' fetch and kubo's gateway list.
