@@ -40,7 +40,7 @@ public sealed class KuboRpcClientTests(ITestOutputHelper log) : ProcessTestBase(
         Assert.Equal("all calls ok", lines[^1]);
         foreach (var call in new[] { "version", "id", "add", "cat", "ls", "refs", "refs.local", "block.put", "block.get", "block.stat", "block.rm",
             "repo.stat", "pin.add", "pin.ls", "pin.rm", "dag.get", "dag.stat (raw RPC)", "routing.provide", "routing.findProvs", "routing.findPeer",
-            "config.get", "config.set", "config.getAll", "bootstrap.add", "bootstrap.list", "bootstrap.rm", "key.gen", "key.list", "key.rename", "key.rm", "swarm.addrs", "swarm.peers", "ping", "files", "stop" })
+            "config.get", "config.set", "config.getAll", "bootstrap.add", "bootstrap.list", "bootstrap.rm", "key.gen", "key.list", "key.rename", "key.rm", "name.publish", "name.resolve", "swarm.addrs", "swarm.peers", "ping", "files", "stop" })
             Assert.Contains(lines, line => line.StartsWith($"ok {call}: ", StringComparison.Ordinal));
         // `stop` is kubo's shutdown: the daemon exits by itself, cleanly, and the repo opens offline again.
         Assert.Equal(0, await daemonA.WaitForExitAsync(Ct));

@@ -38,6 +38,15 @@ public sealed class NameCliTests
         Assert.Equal(published, again);
         var missing = await CliRunner.RunAsync(repo, "name", "publish", "--key", "nosuchkey", cid);
         Assert.Equal(4, missing.ExitCode);
+
+        // A path of the files API goes out as the /ipfs/ path of what it holds now.
+        await SwarmFixture.RunOkAsync(repo, "files", "mkdir", "/site");
+        await SwarmFixture.RunOkAsync(repo, "files", "write", "--create", "/site/index.html", file);
+        var site = await SwarmFixture.RunOkAsync(repo, "files", "stat", "--hash", "/site");
+        Assert.Equal($"Published to {name}: /ipfs/{site}", await SwarmFixture.RunOkAsync(repo, "name", "publish", "/site"));
+        Assert.Equal($"/ipfs/{site}", await SwarmFixture.RunOkAsync(repo, "name", "resolve", "--nocache", name));
+        var absent = await CliRunner.RunAsync(repo, "name", "publish", "/no-such-folder");
+        Assert.Equal(4, absent.ExitCode);
     }
 
     [Fact]

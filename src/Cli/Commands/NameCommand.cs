@@ -23,7 +23,7 @@ internal static class NameCommand
 
     private static Command Publish()
     {
-        var path = new Argument<string>("ipfs-path") { Description = "The path to publish: /ipfs/CID[/path], /ipns/NAME, or a CID" };
+        var path = new Argument<string>("ipfs-path") { Description = "The path to publish: /ipfs/CID[/path], /ipns/NAME, a CID, or a path in the files API (/site)" };
         var key = new Option<string>("--key", "-k") { Description = "Name of the key to publish with (see `p2p key list`)", DefaultValueFactory = _ => KeyStore.SelfName };
         var lifetime = new Option<string>("--lifetime", "-t") { Description = "How long the record stays valid, a duration such as 48h", DefaultValueFactory = _ => "48h" };
         var ttl = new Option<string?>("--ttl") { Description = "How long resolvers may cache the record, a duration such as 5m" };
@@ -39,7 +39,7 @@ internal static class NameCommand
                 throw new CliException("this action must be run in online mode: start `p2p daemon` first, or use --allow-offline", ExitCodes.Error);
             using var node = NodeAccess.Open(parse);
             await using var names = new NameSystem(KeyStore.Open(node.Repo), new PublishedRecords(node.Repo.RootPath), null);
-            var published = await names.PublishAsync(parse.GetValue(key)!, value, life, cacheTtl, ct);
+            var published = await names.PublishAsync(parse.GetValue(key)!, await NamePaths.ResolveAsync(node.Files, value, ct), life, cacheTtl, ct);
             PrintPublished(parse, published.Name.ToString(), published.Value);
             return ExitCodes.Ok;
         }, async (parse, daemon, ct) =>
@@ -88,14 +88,18 @@ internal static class NameCommand
 
     private static (string Value, TimeSpan Lifetime, TimeSpan Ttl) Arguments(ParseResult parse, Argument<string> path, Option<string> lifetime, Option<string?> ttl)
     {
-        string value;
-        try
+        // An MFS path (any other path starting with "/") is resolved where the tree lives, offline or in the daemon.
+        var value = parse.GetValue(path)!.Trim();
+        if (!IsMfsPath(value))
         {
-            value = NameSystem.NormalizeValue(parse.GetValue(path)!);
-        }
-        catch (P2PException e)
-        {
-            throw new CliException(e.Message, ExitCodes.Usage);
+            try
+            {
+                value = NameSystem.NormalizeValue(value);
+            }
+            catch (P2PException e)
+            {
+                throw new CliException(e.Message, ExitCodes.Usage);
+            }
         }
         if (!GoDuration.TryParse(parse.GetValue(lifetime), out var life) || life <= TimeSpan.Zero)
             throw new CliException($"invalid --lifetime '{parse.GetValue(lifetime)}': a positive duration such as 48h", ExitCodes.Usage);
@@ -104,6 +108,9 @@ internal static class NameCommand
             throw new CliException($"invalid --ttl '{text}': a duration such as 5m", ExitCodes.Usage);
         return (value, life, cacheTtl);
     }
+
+    private static bool IsMfsPath(string value) =>
+        value.StartsWith('/') && !value.StartsWith("/ipfs/", StringComparison.Ordinal) && !value.StartsWith("/ipns/", StringComparison.Ordinal);
 
     private static void PrintPublished(ParseResult parse, string name, string value) =>
         Output.For(parse).Write($"Published to {name}: {value}", new { Name = name, Value = value });

@@ -214,6 +214,18 @@ await call('key.rm', async () => {
   expect(removed.name === 'rpc-key-2' && removed.id === generated.id, JSON.stringify(removed))
   return removed.name
 })
+let publishedName
+await call('name.publish', async () => {
+  const published = await client.name.publish(`/ipfs/${fileA}`, { key: 'self', lifetime: '1h', ttl: '1m' })
+  expect(/^k51[0-9a-z]{59}$/.test(published.name) && published.value === `/ipfs/${fileA}`, JSON.stringify(published))
+  publishedName = published.name
+  return `${published.name} -> ${published.value}`
+})
+await call('name.resolve', async () => {
+  const paths = await all(client.name.resolve(publishedName, { nocache: true }))
+  expect(paths.at(-1) === `/ipfs/${fileA}`, JSON.stringify(paths))
+  return paths.join(' ')
+})
 await call('swarm.addrs', async () => {
   const peers = await client.swarm.addrs()
   if (otherPeer) expect(peers.some(p => p.id.toString() === otherPeer), 'the other peer is not known')

@@ -22,7 +22,8 @@ public static class NameEndpoints
                 return ApiError.BadRequest($"invalid lifetime '{request.Query["lifetime"]}': a positive duration such as 48h");
             if (!Duration(request, "ttl", IpnsRecord.DefaultTtl, out var ttl) || ttl < TimeSpan.Zero)
                 return ApiError.BadRequest($"invalid ttl '{request.Query["ttl"]}': a duration such as 5m");
-            var published = await daemon.Names.PublishAsync(key, value, lifetime, ttl, ct);
+            var path = await NamePaths.ResolveAsync(daemon.Local.Files, value, ct);
+            var published = await daemon.Names.PublishAsync(key, path, lifetime, ttl, ct);
             return ApiJson.Ok(new { Name = published.Name.ToString(), Value = published.Value });
         }));
         api.MapPost("/name/resolve", (HttpContext context, CancellationToken ct) => ApiJson.Guard(async () =>
