@@ -65,7 +65,7 @@ internal sealed class Report
         {
             Row(b, "value-publish p50 / p95 (ms), messages (mean), stored (mean)",
                 $"{P(v.PublishMs, 50):F0} / {P(v.PublishMs, 95):F0}, {v.PublishMessages.Average():F1}, {v.PublishStored.Average():F1}");
-            Row(b, $"value-resolve p50 / p95 (ms), messages (mean), quorum {s.Quorum}",
+            Row(b, $"value-resolve p50 / p95 (ms), messages (mean), quorum {s.Quorum}, {Math.Max(s.Disjoint, s.ValuePaths)} paths",
                 $"{P(v.ResolveMs, 50):F0} / {P(v.ResolveMs, 95):F0}, {v.ResolveMessages.DefaultIfEmpty().Average():F1}");
             Row(b, "value resolves that returned the newest sequence (stale / none)",
                 $"{v.Newest}/{v.Resolves} = {v.Newest / (double)Math.Max(1, v.Resolves):P1} ({v.Stale} / {v.Missing})");

@@ -20,6 +20,7 @@ internal sealed class Runner(SimSettings s)
             K = s.K, Alpha = s.Alpha, Beta = s.Beta, DisjointPaths = s.Disjoint,
             RequestTimeout = TimeSpan.FromMilliseconds(s.TimeoutMs), MaxPerSubnetPerBucket = s.IpLimit,
             VerifyProviders = s.VerifyProviders, Validators = ValueWorkload.Registry(validator), ValueQuorum = s.Quorum,
+            ValueDisjointPaths = s.ValuePaths,
         }.Validate();
         var swarm = new SimSwarm(new SimSwarmOptions
         {

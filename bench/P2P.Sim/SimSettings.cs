@@ -24,12 +24,13 @@ internal sealed class SimSettings
     public bool VerifyProviders { get; private set; } = true;
     public int Values { get; private set; } = 200;
     public int Quorum { get; private set; } = 3;
+    public int ValuePaths { get; private set; } = 2;
 
     public const string Usage = """
         usage: sim.sh [--nodes N] [--seed S] [--rtt MS] [--dead F] [--adversaries F] [--adversary-mode collude|garbage|phantoms|stale|forged]
                       [--k K] [--alpha A] [--beta B] [--disjoint D] [--timeout MS] [--loss P]
                       [--lookups L] [--providers P] [--tables ideal|join] [--ip-limit M]
-                      [--verify-providers on|off] [--values V] [--quorum Q]
+                      [--verify-providers on|off] [--values V] [--quorum Q] [--value-paths D]
         example: ./scripts/sim.sh --nodes 10000 --seed 1 --rtt 50 --dead 0.1
         """;
 
@@ -68,6 +69,7 @@ internal sealed class SimSettings
                     case "--tables": s.Tables = value; break;
                     case "--ip-limit": s.IpLimit = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--values": s.Values = int.Parse(value, CultureInfo.InvariantCulture); break;
+                    case "--value-paths": s.ValuePaths = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--quorum": s.Quorum = int.Parse(value, CultureInfo.InvariantCulture); break;
                     case "--verify-providers" when value is "on" or "off": s.VerifyProviders = value == "on"; break;
                     default:
@@ -84,7 +86,8 @@ internal sealed class SimSettings
         if (s.Tables is not ("ideal" or "join")) error = "--tables must be ideal or join";
         else if (s.AdversaryMode is not ("collude" or "garbage" or "phantoms" or "stale" or "forged"))
             error = "--adversary-mode must be collude, garbage, phantoms, stale or forged";
-        else if (s.Values < 0 || s.Quorum < 1 || s.Quorum > s.K) error = "need --values >= 0 and 1 <= --quorum <= k";
+        else if (s.Values < 0 || s.Quorum < 1 || s.Quorum > s.K || s.ValuePaths < 1 || s.ValuePaths > s.K)
+            error = "need --values >= 0, 1 <= --quorum <= k and 1 <= --value-paths <= k";
         else if (s.Nodes < 2 || s.Dead is < 0 or >= 1 || s.Adversaries is < 0 or >= 1 || s.Loss is < 0 or >= 1)
             error = "need nodes >= 2 and fractions in [0, 1)";
         return error is null ? s : null;

@@ -36,7 +36,8 @@ public sealed partial class DhtNode
             throw new ArgumentException("can't replace a newer value with an older value", nameof(value));
         // Other local refusals (this node's caps) do not stop the publication: the k closest hold the record.
         var started = Time.GetTimestamp();
-        var lookup = await FindClosestAsync(Key.Hash(key), ct);
+        var target = Key.Hash(key);
+        var lookup = await IterativeLookup.FindNodeAsync(this, target, SeedsFor(target), ct, ValuePaths);
         var puts = new Task<bool>[lookup.Closest.Count];
         for (var i = 0; i < puts.Length; i++) puts[i] = PutValueToAsync(lookup.Closest[i], key, value, ct);
         var stored = (await Task.WhenAll(puts)).Count(static ok => ok);
@@ -103,6 +104,9 @@ public sealed partial class DhtNode
             async t => await Network.PutValueAsync(to, key, value, t) ? to : null, onSlow: null, ct);
         return ack is not null;
     }
+
+    /// <summary>Disjoint paths of value lookups, PUT and GET alike (see <see cref="DhtOptions.ValueDisjointPaths"/>).</summary>
+    private int ValuePaths => Math.Min(Options.K, Math.Max(Options.DisjointPaths, Options.ValueDisjointPaths));
 
     private void CheckValueKey(byte[] key)
     {

@@ -85,7 +85,7 @@ public sealed class LongSimulationTests
     [InlineData(Simulation.AdversaryMode.Forged)]
     public void Values_TenThousandNodesTwentyPercentLiars_NewestAtLeast99Percent(Simulation.AdversaryMode mode)
     {
-        var swarm = Values.TestValues.Swarm(N, seed: 65, adversaries: 0.2, mode: mode, disjoint: 3);
+        var swarm = Values.TestValues.Swarm(N, seed: 65, adversaries: 0.2, mode: mode);
         var workload = new Simulation.ValueWorkload(swarm, Values.TestValues.Validator, new Random(65));
         workload.Publish(100);
         workload.ResolveAll();

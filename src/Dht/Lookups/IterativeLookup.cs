@@ -43,7 +43,7 @@ internal sealed partial class IterativeLookup
     /// </summary>
     private int _triggerRound;
 
-    private IterativeLookup(ILookupHost host, Key target, ReadOnlyMemory<byte> multihash, bool wantProviders, int maxProviders)
+    private IterativeLookup(ILookupHost host, Key target, ReadOnlyMemory<byte> multihash, bool wantProviders, int maxProviders, int? paths = null)
     {
         _host = host;
         _options = host.Options;
@@ -52,7 +52,7 @@ internal sealed partial class IterativeLookup
         _wantProviders = wantProviders;
         _maxProviders = maxProviders;
         _candidateCap = Math.Max(8 * _options.K, 64);
-        var d = _options.DisjointPaths;
+        var d = paths ?? _options.DisjointPaths;
         _paths = new List<Candidate>[d];
         for (var i = 0; i < d; i++) _paths[i] = [];
         _followUp = new bool[d];
@@ -60,8 +60,8 @@ internal sealed partial class IterativeLookup
     }
 
     /// <summary>FIND_NODE lookup of <paramref name="target"/> starting from <paramref name="seeds"/>.</summary>
-    public static Task<LookupResult> FindNodeAsync(ILookupHost host, Key target, IReadOnlyList<Contact> seeds, CancellationToken ct) =>
-        new IterativeLookup(host, target, default, wantProviders: false, 0).RunAsync(seeds, ct);
+    public static Task<LookupResult> FindNodeAsync(ILookupHost host, Key target, IReadOnlyList<Contact> seeds, CancellationToken ct, int? paths = null) =>
+        new IterativeLookup(host, target, default, wantProviders: false, 0, paths).RunAsync(seeds, ct);
 
     /// <summary>
     /// GET_PROVIDERS lookup; stops early once <paramref name="maxProviders"/> distinct providers are found.

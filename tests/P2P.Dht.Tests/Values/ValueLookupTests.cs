@@ -80,7 +80,7 @@ public sealed class ValueLookupTests
     [InlineData(AdversaryMode.Forged)]
     public void GetValueAsync_TwentyPercentLiars_NewestAtLeast99Percent(AdversaryMode mode)
     {
-        var swarm = TestValues.Swarm(200, seed: 74, adversaries: 0.2, mode: mode, disjoint: 3);
+        var swarm = TestValues.Swarm(200, seed: 74, adversaries: 0.2, mode: mode);
         var workload = new ValueWorkload(swarm, TestValues.Validator, new Random(74));
         workload.Publish(100);
         workload.ResolveAll();
