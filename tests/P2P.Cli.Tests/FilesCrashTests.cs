@@ -44,6 +44,8 @@ public sealed class FilesCrashTests : ProcessTestBase
                 kills++;
 
             var now = await SwarmFixture.RunOkAsync(repo, "files", "stat", "--hash", "/");
+            // The next command swept any temp file the killed root write left.
+            Assert.Empty(Directory.GetFiles(Path.Combine(repo, "mfs"), "*.tmp"));
             var written = await CliRunner.RunAsync(repo, "files", "read", path);
             if (now == root)
             {

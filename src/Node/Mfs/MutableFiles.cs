@@ -284,6 +284,9 @@ public sealed class MutableFiles
     {
         if (_root is { } known)
             return known;
+        // Temp files of a root write a dead process left (the repo lock proves it is gone).
+        if (Directory.Exists(Path.GetDirectoryName(MfsRootFile.PathIn(_repo.RootPath))))
+            AtomicFile.RemoveTemporaryFiles(Path.GetDirectoryName(MfsRootFile.PathIn(_repo.RootPath))!);
         var stored = MfsRootFile.Read(_repo.RootPath);
         if (stored is null)
         {

@@ -47,7 +47,9 @@ public static class FilesEndpoints
             StreamError.Declare(context.Response);
             context.Response.ContentType = "text/plain";
             context.Response.Headers["X-Stream-Output"] = "1";
-            await foreach (var piece in files.ReadAsync(range, ct))
+            // Through the daemon's fetch: a DAG linked by `files cp /ipfs/...` may be only partly here.
+            await using var fetch = daemon.OpenFetch(range.File);
+            await foreach (var piece in fetch.Exporter.ReadFileAsync(range.File, range.Offset, range.Count, ct))
                 await context.Response.Body.WriteAsync(piece, ct);
             return Results.Empty;
         }));
