@@ -21,7 +21,8 @@ install_missing() {
   command -v curl >/dev/null || packages+=(curl)
   command -v jq >/dev/null || packages+=(jq)
   command -v bc >/dev/null || packages+=(bc)
-  # kubo's own JavaScript RPC client drives the daemon (tests/interop/kubo-rpc-client): node runs it, npm installs it.
+  # kubo's own JavaScript RPC client drives the daemon (tests/interop/kubo-rpc-client), and the reference ipns library
+  # checks IPNS records both ways (tests/interop/ipns): node runs them, npm installs them.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
   # The port-mapping test's router. The binary package alone: it brings no service and asks no debconf questions
