@@ -21,8 +21,8 @@ install_missing() {
   command -v curl >/dev/null || packages+=(curl)
   command -v jq >/dev/null || packages+=(jq)
   command -v bc >/dev/null || packages+=(bc)
-  # kubo's own JavaScript RPC client and Helia's delegated routing client drive the daemon (tests/interop): node
-  # runs them, npm installs them.
+  # kubo's own JavaScript RPC client and Helia's delegated routing client drive the daemon, and the reference ipns
+  # library checks IPNS records both ways (tests/interop): node runs them, npm installs them.
   command -v node >/dev/null || packages+=(nodejs)
   command -v npm >/dev/null || packages+=(npm)
   # The port-mapping test's router. The binary package alone: it brings no service and asks no debconf questions
