@@ -97,67 +97,10 @@ public static class Multibase
         return buffer != 0 ? null : output;
     }
 
-    public static string EncodeBase58(ReadOnlySpan<byte> data)
-    {
-        var zeros = 0;
-        while (zeros < data.Length && data[zeros] == 0)
-            zeros++;
-        var size = (data.Length - zeros) * 138 / 100 + 1;
-        Span<byte> digits = size <= 256 ? stackalloc byte[size] : new byte[size];
-        var length = 0;
-        for (var i = zeros; i < data.Length; i++)
-        {
-            int carry = data[i];
-            var j = 0;
-            for (var k = size - 1; (carry != 0 || j < length) && k >= 0; k--, j++)
-            {
-                carry += 256 * digits[k];
-                digits[k] = (byte)(carry % 58);
-                carry /= 58;
-            }
-            length = j;
-        }
-        var start = size - length;
-        while (start < size && digits[start] == 0)
-            start++;
-        var chars = new char[zeros + size - start];
-        chars.AsSpan(0, zeros).Fill('1');
-        for (var i = start; i < size; i++)
-            chars[zeros + i - start] = Base58Alphabet[digits[i]];
-        return new string(chars);
-    }
+    public static string EncodeBase58(ReadOnlySpan<byte> data) => BigRadix.Encode(data, Base58Alphabet);
 
-    public static byte[]? TryDecodeBase58(ReadOnlySpan<char> text)
-    {
-        var zeros = 0;
-        while (zeros < text.Length && text[zeros] == '1')
-            zeros++;
-        var size = (text.Length - zeros) * 733 / 1000 + 1;
-        Span<byte> bytes = size <= 256 ? stackalloc byte[size] : new byte[size];
-        var length = 0;
-        for (var i = zeros; i < text.Length; i++)
-        {
-            var c = text[i];
-            var v = c < 128 ? Base58Index[c] : (sbyte)-1;
-            if (v < 0)
-                return null;
-            int carry = v;
-            var j = 0;
-            for (var k = size - 1; (carry != 0 || j < length) && k >= 0; k--, j++)
-            {
-                carry += 58 * bytes[k];
-                bytes[k] = (byte)(carry & 0xFF);
-                carry >>= 8;
-            }
-            length = j;
-        }
-        var start = size - length;
-        while (start < size && bytes[start] == 0)
-            start++;
-        var result = new byte[zeros + size - start];
-        bytes[start..].CopyTo(result.AsSpan(zeros));
-        return result;
-    }
+    public static byte[]? TryDecodeBase58(ReadOnlySpan<char> text) =>
+        BigRadix.Decode(text, Base58Alphabet.Length, Base58Alphabet[0], static c => c < 128 ? Base58Index[c] : -1);
 
     private static sbyte[] BuildIndex(string alphabet, bool caseInsensitive)
     {
