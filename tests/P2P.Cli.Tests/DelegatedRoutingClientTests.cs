@@ -1,3 +1,4 @@
+using P2P.Tests.Interop;
 using System.Text.Json;
 using Xunit.Abstractions;
 

@@ -1,3 +1,4 @@
+using P2P.Tests.Interop;
 using Xunit.Abstractions;
 
 namespace P2P.Cli.Tests;

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using P2P.Tests.Interop;
 using System.Text.Json;
 using P2P.Node.Naming;
 using P2P.Node.Security;
@@ -71,83 +71,14 @@ public sealed class IpnsInteropTests
 
     private static async Task<JsonElement> RunAsync(string dir, string[] args, CancellationToken ct)
     {
-        var (code, output) = await ToolAsync("node", [Script(), .. args], dir, ct, ("IPNS_INTEROP_DIR", dir));
+        var (code, output) = await NpmPackage.RunAsync("node", [Script(), .. args], dir, ct, ("IPNS_INTEROP_DIR", dir));
         var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(l => l.StartsWith('{')) ?? throw new InvalidOperationException($"node exited {code}: {output}");
         return JsonDocument.Parse(line).RootElement.Clone();
     }
 
-    private static string Script()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "tests", "interop", "ipns", "interop.mjs")))
-            dir = dir.Parent;
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("tests/interop/ipns not found"), "tests", "interop", "ipns", "interop.mjs");
-    }
+    private static string Script() => NpmPackage.Script("ipns", "interop.mjs");
 
-    /// <summary>
-    /// The library installed once per machine in a folder outside the source tree (node_modules is never committed);
-    /// skipped with the reason when node or npm is missing or the install fails, failed under CI.
-    /// </summary>
-    private static async Task<string> InstallAsync(CancellationToken ct)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "p2p-ipns-interop-10.1.6");
-        if (File.Exists(Path.Combine(dir, "node_modules", "ipns", "package.json")) && await ToolAsync("node", ["--version"], dir, ct) is (0, _))
-            return dir;
-        var missing = new List<string>();
-        foreach (var tool in new[] { "node", "npm" })
-        {
-            if (await ToolAsync(tool, ["--version"], Path.GetTempPath(), ct) is not (0, _))
-                missing.Add(tool);
-        }
-        SkipOrFail(missing.Count > 0, $"{string.Join(" and ", missing)} not installed (scripts/test.sh installs nodejs and npm)");
-        Directory.CreateDirectory(dir);
-        await File.WriteAllTextAsync(Path.Combine(dir, "package.json"), "{ \"name\": \"p2p-ipns-interop-cache\", \"private\": true }\n", ct);
-        var (code, output) = await ToolAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", .. Packages.Split(' ')], dir, ct);
-        SkipOrFail(code != 0, $"npm could not install the ipns library: {output.Split('\n').FirstOrDefault(l => l.Contains("ERR", StringComparison.Ordinal)) ?? output}");
-        return dir;
-    }
-
-    private static void SkipOrFail(bool missing, string reason)
-    {
-        if (!missing)
-            return;
-        Assert.False(Environment.GetEnvironmentVariable("CI") == "true", $"CI must run the IPNS interop test, but: {reason}");
-        Skip.If(true, reason);
-    }
-
-    /// <summary>Runs a tool to its end (bounded by <paramref name="ct"/>); -1 when it cannot be started.</summary>
-    private static async Task<(int Code, string Output)> ToolAsync(string name, string[] args, string workDir, CancellationToken ct, params (string Key, string Value)[] env)
-    {
-        var psi = new ProcessStartInfo(name) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workDir };
-        foreach (var arg in args)
-            psi.ArgumentList.Add(arg);
-        foreach (var (key, value) in env)
-            psi.Environment[key] = value;
-        Process? process;
-        try
-        {
-            process = Process.Start(psi);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return (-1, $"{name} not found");
-        }
-        if (process is null)
-            return (-1, $"{name} did not start");
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            try
-            {
-                await process.WaitForExitAsync(ct);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-            return (process.ExitCode, await stdout + await stderr);
-        }
-    }
+    /// <summary>The library and what it needs, installed once per machine outside the source tree (tests/Shared/NpmPackage.cs).</summary>
+    private static Task<string> InstallAsync(CancellationToken ct) =>
+        NpmPackage.InstallAsync("ipns-interop-10.1.6", Packages.Split(' '), "ipns", "IPNS interop", ct);
 }

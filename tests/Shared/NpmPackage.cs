@@ -1,12 +1,13 @@
 using System.Diagnostics;
 
-namespace P2P.Cli.Tests;
+namespace P2P.Tests.Interop;
 
 /// <summary>
 /// Node and one npm package for the interop tests that drive a daemon with another project's JavaScript client:
 /// the package is installed once per machine into a folder under the temp directory (node_modules is never
 /// committed); a test without node or npm, or whose install fails, is skipped with the reason, and failed under
-/// CI=true (scripts/test.sh installs nodejs and npm).
+/// CI=true (scripts/test.sh installs nodejs and npm). One source file compiled into each test project that runs
+/// JavaScript (tests/Shared).
 /// </summary>
 internal static class NpmPackage
 {
@@ -14,10 +15,17 @@ internal static class NpmPackage
     /// The folder holding node_modules with <paramref name="package"/> at <paramref name="version"/>;
     /// <paramref name="test"/> names the test in the CI failure.
     /// </summary>
-    public static async Task<string> InstallAsync(string package, string version, string test, CancellationToken ct)
+    public static Task<string> InstallAsync(string package, string version, string test, CancellationToken ct) =>
+        InstallAsync($"{package.Replace('@', '-').Replace('/', '-').Trim('-')}-{version}", [$"{package}@{version}"], package, test, ct);
+
+    /// <summary>
+    /// The folder <c>p2p-<paramref name="cacheName"/></c> under the temp directory holding node_modules with every
+    /// one of <paramref name="packages"/> (name@version), installed when <paramref name="markerPackage"/> is not there yet.
+    /// </summary>
+    public static async Task<string> InstallAsync(string cacheName, IReadOnlyList<string> packages, string markerPackage, string test, CancellationToken ct)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"p2p-{package.Replace('@', '-').Replace('/', '-').Trim('-')}-{version}");
-        var marker = Path.Combine([dir, "node_modules", .. package.Split('/'), "package.json"]);
+        var dir = Path.Combine(Path.GetTempPath(), $"p2p-{cacheName}");
+        var marker = Path.Combine([dir, "node_modules", .. markerPackage.Split('/'), "package.json"]);
         if (File.Exists(marker) && await RunAsync("node", ["--version"], dir, ct) is (0, _))
             return dir;
         var missing = new List<string>();
@@ -29,8 +37,8 @@ internal static class NpmPackage
         SkipOrFail(missing.Count > 0, test, $"{string.Join(" and ", missing)} not installed (scripts/test.sh installs nodejs and npm)");
         Directory.CreateDirectory(dir);
         await File.WriteAllTextAsync(Path.Combine(dir, "package.json"), "{ \"name\": \"p2p-interop-cache\", \"private\": true }\n", ct);
-        var (code, output) = await RunAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", $"{package}@{version}"], dir, ct);
-        SkipOrFail(code != 0, test, $"npm could not install {package}: {output.Split('\n').FirstOrDefault(l => l.Contains("ERR", StringComparison.Ordinal)) ?? output}");
+        var (code, output) = await RunAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", .. packages], dir, ct);
+        SkipOrFail(code != 0, test, $"npm could not install {string.Join(' ', packages)}: {output.Split('\n').FirstOrDefault(l => l.Contains("ERR", StringComparison.Ordinal)) ?? output}");
         return dir;
     }
 
