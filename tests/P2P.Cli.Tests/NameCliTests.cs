@@ -68,8 +68,12 @@ public sealed class NameCliTests
         Assert.Equal($"/ipfs/{cid}", await SwarmFixture.RunOkAsync(b, "name", "resolve", name));
 
         var gateway = File.ReadAllText(Path.Combine(b, "gateway")).Trim().Split('/')[4];
-        var body = await Http.GetByteArrayAsync(new Uri($"http://127.0.0.1:{gateway}/ipns/{name}"), swarm.Ct);
+        using var page = await Http.GetAsync(new Uri($"http://127.0.0.1:{gateway}/ipns/{name}"), swarm.Ct);
+        var body = await page.Content.ReadAsByteArrayAsync(swarm.Ct);
         Assert.Equal(sha, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body)));
+        // A name's answer may change: cached for the record's TTL (1 s here), never "immutable" as /ipfs/ answers are.
+        Assert.Equal("public, max-age=1", page.Headers.CacheControl?.ToString());
+        Assert.Equal($"/ipns/{name}", page.Headers.GetValues("X-Ipfs-Path").Single());
         using var recordRequest = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{gateway}/ipns/{name}?format=ipns-record"));
         using var record = await Http.SendAsync(recordRequest, swarm.Ct);
         Assert.Equal(HttpStatusCode.OK, record.StatusCode);

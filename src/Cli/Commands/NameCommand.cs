@@ -90,7 +90,7 @@ internal static class NameCommand
     {
         // An MFS path (any other path starting with "/") is resolved where the tree lives, offline or in the daemon.
         var value = parse.GetValue(path)!.Trim();
-        if (!IsMfsPath(value))
+        if (!NamePaths.IsFilesPath(value))
         {
             try
             {
@@ -108,9 +108,6 @@ internal static class NameCommand
             throw new CliException($"invalid --ttl '{text}': a duration such as 5m", ExitCodes.Usage);
         return (value, life, cacheTtl);
     }
-
-    private static bool IsMfsPath(string value) =>
-        value.StartsWith('/') && !value.StartsWith("/ipfs/", StringComparison.Ordinal) && !value.StartsWith("/ipns/", StringComparison.Ordinal);
 
     private static void PrintPublished(ParseResult parse, string name, string value) =>
         Output.For(parse).Write($"Published to {name}: {value}", new { Name = name, Value = value });

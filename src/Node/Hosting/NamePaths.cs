@@ -9,10 +9,15 @@ namespace P2P.Node.Hosting;
 /// </summary>
 public static class NamePaths
 {
+    /// <summary>True for a path of the files API: one starting with "/" but not with /ipfs/ or /ipns/.</summary>
+    public static bool IsFilesPath(string value) =>
+        value.StartsWith('/') && !value.StartsWith("/ipfs/", StringComparison.Ordinal) && !value.StartsWith("/ipns/", StringComparison.Ordinal);
+
+    /// <summary><paramref name="value"/> itself, or for a files-API path the /ipfs/ path of what it holds now.</summary>
     public static async Task<string> ResolveAsync(MutableFiles files, string value, CancellationToken ct)
     {
         var text = value.Trim();
-        if (!text.StartsWith('/') || text.StartsWith("/ipfs/", StringComparison.Ordinal) || text.StartsWith("/ipns/", StringComparison.Ordinal))
+        if (!IsFilesPath(text))
             return text;
         var stat = await files.StatAsync(text, ct);
         return "/ipfs/" + stat.Hash;

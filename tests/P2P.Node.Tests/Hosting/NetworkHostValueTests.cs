@@ -41,13 +41,13 @@ public sealed class NetworkHostValueTests
         await using var swarm = await StartAsync(8, timeout.Token);
         var key = "/sim/host-key"u8.ToArray();
         var publisher = swarm.Nodes[3];
-        var first = await publisher.PutValueAsync(key, Validator.Make(key, 1), timeout.Token);
+        var first = await publisher.Dht.PutValueAsync(key, Validator.Make(key, 1), timeout.Token);
         Assert.True(first.Stored >= 5, $"stored on {first.Stored} of {first.Attempted}");
-        var second = await publisher.PutValueAsync(key, Validator.Make(key, 2), timeout.Token);
+        var second = await publisher.Dht.PutValueAsync(key, Validator.Make(key, 2), timeout.Token);
         Assert.True(second.Stored >= 5, $"stored on {second.Stored} of {second.Attempted}");
         foreach (var node in swarm.Nodes.Where(n => n != publisher))
         {
-            var got = await node.GetValueAsync(key, timeout.Token);
+            var got = await node.Dht.GetValueAsync(key, timeout.Token);
             Assert.NotNull(got.Value);
             Assert.Equal(2UL, SimValueValidator.SequenceOf(got.Value));
         }

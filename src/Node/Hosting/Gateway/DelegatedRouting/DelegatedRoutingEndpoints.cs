@@ -212,7 +212,8 @@ public sealed class DelegatedRoutingEndpoints
     }
 
     /// <summary>An error as the spec's servers send it: the status and one line of plain text.</summary>
-    private static Task ErrorAsync(HttpContext context, int status, string sentence)
+    /// <summary>A plain-text error answer, as the spec's examples give (shared with <see cref="IpnsRoutingEndpoints"/>).</summary>
+    internal static Task ErrorAsync(HttpContext context, int status, string sentence)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";

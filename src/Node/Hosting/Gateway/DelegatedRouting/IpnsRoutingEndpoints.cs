@@ -30,13 +30,13 @@ public sealed class IpnsRoutingEndpoints(NameSystem names, ILogger logger)
     {
         if (!TryName(context, out var name, out var error))
         {
-            await TextAsync(context, StatusCodes.Status400BadRequest, error);
+            await DelegatedRoutingEndpoints.ErrorAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
         var accept = context.Request.Headers.Accept.ToString();
         if (accept.Length > 0 && !accept.Contains(GatewayHandler.IpnsRecordType, StringComparison.OrdinalIgnoreCase) && !accept.Contains("*/*", StringComparison.Ordinal))
         {
-            await TextAsync(context, StatusCodes.Status406NotAcceptable, $"this route answers {GatewayHandler.IpnsRecordType} only");
+            await DelegatedRoutingEndpoints.ErrorAsync(context, StatusCodes.Status406NotAcceptable, $"this route answers {GatewayHandler.IpnsRecordType} only");
             return;
         }
         IpnsRecord record;
@@ -47,13 +47,13 @@ public sealed class IpnsRoutingEndpoints(NameSystem names, ILogger logger)
         catch (P2PException e) when (e.Kind == ErrorKind.NotFound)
         {
             context.Response.Headers.CacheControl = "public, max-age=15";
-            await TextAsync(context, StatusCodes.Status404NotFound, e.Message);
+            await DelegatedRoutingEndpoints.ErrorAsync(context, StatusCodes.Status404NotFound, e.Message);
             return;
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
             logger.LogWarning("IPNS lookup of {Name} failed: {Error}", name, e.Message);
-            await TextAsync(context, StatusCodes.Status500InternalServerError, e.Message);
+            await DelegatedRoutingEndpoints.ErrorAsync(context, StatusCodes.Status500InternalServerError, e.Message);
             return;
         }
         var response = context.Response;
@@ -68,13 +68,13 @@ public sealed class IpnsRoutingEndpoints(NameSystem names, ILogger logger)
     {
         if (!TryName(context, out var name, out var error))
         {
-            await TextAsync(context, StatusCodes.Status400BadRequest, error);
+            await DelegatedRoutingEndpoints.ErrorAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
         var body = await ReadCappedAsync(context.Request, IpnsRecord.MaxSize, context.RequestAborted);
         if (body is null)
         {
-            await TextAsync(context, StatusCodes.Status413PayloadTooLarge, $"an IPNS record is at most {IpnsRecord.MaxSize} bytes");
+            await DelegatedRoutingEndpoints.ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"an IPNS record is at most {IpnsRecord.MaxSize} bytes");
             return;
         }
         await _puts.WaitAsync(context.RequestAborted);
@@ -85,12 +85,12 @@ public sealed class IpnsRoutingEndpoints(NameSystem names, ILogger logger)
         }
         catch (P2PException e) when (e.Kind is ErrorKind.BadInput or ErrorKind.Conflict)
         {
-            await TextAsync(context, StatusCodes.Status400BadRequest, e.Message);
+            await DelegatedRoutingEndpoints.ErrorAsync(context, StatusCodes.Status400BadRequest, e.Message);
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
             logger.LogWarning("IPNS put of {Name} failed: {Error}", name, e.Message);
-            await TextAsync(context, StatusCodes.Status500InternalServerError, e.Message);
+            await DelegatedRoutingEndpoints.ErrorAsync(context, StatusCodes.Status500InternalServerError, e.Message);
         }
         finally
         {
@@ -121,12 +121,5 @@ public sealed class IpnsRoutingEndpoints(NameSystem names, ILogger logger)
         while (filled < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(filled), ct)) > 0)
             filled += read;
         return filled > max ? null : buffer[..filled];
-    }
-
-    private static Task TextAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(message + "\n");
     }
 }
